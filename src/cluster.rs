@@ -1,0 +1,284 @@
+//! Union-find over verified edges, and deterministic cluster numbering.
+//!
+//! [`UnionFind`] uses path halving and union by size. [`Clustering::from_edges`] turns a set of
+//! edges over `n` documents into cluster ids and representatives that depend only on the set of
+//! edges and the input order, never on thread count or edge order: cluster ids are numbered
+//! `0, 1, 2, ...` in the order of each cluster's first document, and the representative is chosen
+//! by a [`Representative`] policy with ties broken by input order.
+
+use crate::DocId;
+
+/// An undirected edge between two documents, stored with `a < b`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Edge {
+    /// The smaller document id.
+    pub a: DocId,
+    /// The larger document id.
+    pub b: DocId,
+}
+
+impl Edge {
+    /// The edge between `x` and `y`, in either order.
+    pub fn new(x: DocId, y: DocId) -> Edge {
+        if x <= y { Edge { a: x, b: y } } else { Edge { a: y, b: x } }
+    }
+}
+
+/// A disjoint-set forest over `0..n` with path halving and union by size.
+#[derive(Clone, Debug)]
+pub struct UnionFind {
+    parent: Vec<u32>,
+    size: Vec<u32>,
+}
+
+impl UnionFind {
+    /// `n` singleton sets.
+    pub fn new(n: usize) -> UnionFind {
+        UnionFind { parent: (0..n as u32).collect(), size: vec![1; n] }
+    }
+
+    /// The number of elements.
+    pub fn len(&self) -> usize {
+        self.parent.len()
+    }
+
+    /// Whether there are no elements.
+    pub fn is_empty(&self) -> bool {
+        self.parent.is_empty()
+    }
+
+    /// The root of `x`'s set, halving the path on the way.
+    pub fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let grand = self.parent[self.parent[x as usize] as usize];
+            self.parent[x as usize] = grand;
+            x = grand;
+        }
+        x
+    }
+
+    /// Merges the sets of `x` and `y`; returns whether they were apart.
+    pub fn union(&mut self, x: u32, y: u32) -> bool {
+        let (mut rx, mut ry) = (self.find(x), self.find(y));
+        if rx == ry {
+            return false;
+        }
+        if self.size[rx as usize] < self.size[ry as usize] {
+            std::mem::swap(&mut rx, &mut ry);
+        }
+        self.parent[ry as usize] = rx;
+        self.size[rx as usize] += self.size[ry as usize];
+        true
+    }
+
+    /// The size of `x`'s set.
+    pub fn set_size(&mut self, x: u32) -> u32 {
+        let r = self.find(x);
+        self.size[r as usize]
+    }
+}
+
+/// Which member of a cluster represents it (is kept by `dedup`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Representative {
+    /// The first member in input order.
+    #[default]
+    First,
+    /// The longest member (in bytes of text); ties go to the first in input order.
+    Longest,
+}
+
+impl std::str::FromStr for Representative {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> crate::Result<Representative> {
+        match s {
+            "first" => Ok(Representative::First),
+            "longest" => Ok(Representative::Longest),
+            _ => Err(crate::Error::config(format!(
+                "unknown representative policy {s:?} (expected first or longest)"
+            ))),
+        }
+    }
+}
+
+/// Cluster assignments for documents `0..n`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clustering {
+    cluster: Vec<u32>,
+    representative: Vec<bool>,
+    sizes: Vec<u32>,
+}
+
+impl Clustering {
+    /// Clusters `n` documents linked by `edges`; `lengths` (text bytes per document) is only read
+    /// by [`Representative::Longest`].
+    pub fn from_edges(n: usize, edges: &[Edge], policy: Representative, lengths: &[u64]) -> Clustering {
+        let mut uf = UnionFind::new(n);
+        for e in edges {
+            uf.union(e.a.0, e.b.0);
+        }
+        Clustering::from_union_find(&mut uf, policy, lengths)
+    }
+
+    /// Numbers the sets of `uf` in order of their first member and picks representatives.
+    pub fn from_union_find(uf: &mut UnionFind, policy: Representative, lengths: &[u64]) -> Clustering {
+        let n = uf.len();
+        let mut id_of_root = vec![u32::MAX; n];
+        let mut cluster = Vec::with_capacity(n);
+        let mut best: Vec<u32> = Vec::new(); // per cluster: the representative's document
+        let mut sizes: Vec<u32> = Vec::new();
+        for doc in 0..n as u32 {
+            let root = uf.find(doc) as usize;
+            let id = if id_of_root[root] == u32::MAX {
+                let id = best.len() as u32;
+                id_of_root[root] = id;
+                best.push(doc);
+                sizes.push(0);
+                id
+            } else {
+                id_of_root[root]
+            };
+            sizes[id as usize] += 1;
+            if policy == Representative::Longest {
+                let cur = best[id as usize] as usize;
+                let len = |d: usize| lengths.get(d).copied().unwrap_or(0);
+                if len(doc as usize) > len(cur) {
+                    best[id as usize] = doc;
+                }
+            }
+            cluster.push(id);
+        }
+        let mut representative = vec![false; n];
+        for &d in &best {
+            representative[d as usize] = true;
+        }
+        Clustering { cluster, representative, sizes }
+    }
+
+    /// The number of documents.
+    pub fn len(&self) -> usize {
+        self.cluster.len()
+    }
+
+    /// Whether there are no documents.
+    pub fn is_empty(&self) -> bool {
+        self.cluster.is_empty()
+    }
+
+    /// Document `i`'s cluster id.
+    pub fn cluster(&self, i: usize) -> u32 {
+        self.cluster[i]
+    }
+
+    /// All cluster ids, one per document.
+    pub fn clusters(&self) -> &[u32] {
+        &self.cluster
+    }
+
+    /// Whether document `i` represents its cluster (singletons represent themselves).
+    pub fn is_representative(&self, i: usize) -> bool {
+        self.representative[i]
+    }
+
+    /// The number of clusters, singletons included.
+    pub fn num_clusters(&self) -> usize {
+        self.sizes.len()
+    }
+
+    /// The size of cluster `c`.
+    pub fn cluster_size(&self, c: u32) -> u32 {
+        self.sizes[c as usize]
+    }
+
+    /// The number of documents that are not representatives (the ones `dedup` removes).
+    pub fn num_duplicates(&self) -> usize {
+        self.len() - self.num_clusters()
+    }
+
+    /// The number of clusters with two or more documents.
+    pub fn num_multi_clusters(&self) -> usize {
+        self.sizes.iter().filter(|&&s| s > 1).count()
+    }
+
+    /// The largest cluster sizes, descending, at most `k` of them.
+    pub fn largest(&self, k: usize) -> Vec<(u32, u32)> {
+        let mut v: Vec<(u32, u32)> = self.sizes.iter().enumerate().map(|(c, &s)| (c as u32, s)).collect();
+        v.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+        v.truncate(k);
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::VecDeque;
+
+    fn e(a: u32, b: u32) -> Edge {
+        Edge::new(DocId(a), DocId(b))
+    }
+
+    /// The oracle: connected components by breadth-first search, numbered by first member.
+    fn bfs_components(n: usize, edges: &[Edge]) -> Vec<u32> {
+        let mut adj = vec![Vec::new(); n];
+        for x in edges {
+            adj[x.a.0 as usize].push(x.b.0 as usize);
+            adj[x.b.0 as usize].push(x.a.0 as usize);
+        }
+        let mut comp = vec![u32::MAX; n];
+        let mut next = 0;
+        for s in 0..n {
+            if comp[s] != u32::MAX {
+                continue;
+            }
+            comp[s] = next;
+            let mut q = VecDeque::from([s]);
+            while let Some(v) = q.pop_front() {
+                for &w in &adj[v] {
+                    if comp[w] == u32::MAX {
+                        comp[w] = next;
+                        q.push_back(w);
+                    }
+                }
+            }
+            next += 1;
+        }
+        comp
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn union_find_matches_bfs(n in 1usize..60, raw in proptest::collection::vec((0u32..60, 0u32..60), 0..120)) {
+            let edges: Vec<Edge> = raw.into_iter().filter(|&(a, b)| (a as usize) < n && (b as usize) < n).map(|(a, b)| e(a, b)).collect();
+            let c = Clustering::from_edges(n, &edges, Representative::First, &[]);
+            proptest::prop_assert_eq!(c.clusters(), &bfs_components(n, &edges)[..]);
+            let mut rev = edges.clone();
+            rev.reverse();
+            proptest::prop_assert_eq!(Clustering::from_edges(n, &rev, Representative::First, &[]), c);
+        }
+    }
+
+    #[test]
+    fn numbering_and_representatives() {
+        let c = Clustering::from_edges(5, &[e(1, 4), e(3, 4)], Representative::First, &[]);
+        assert_eq!(c.clusters(), &[0, 1, 2, 1, 1]);
+        assert_eq!(c.num_clusters(), 3);
+        assert_eq!(c.num_duplicates(), 2);
+        assert!(c.is_representative(1) && !c.is_representative(3) && !c.is_representative(4));
+        let c = Clustering::from_edges(5, &[e(1, 4), e(3, 4)], Representative::Longest, &[5, 1, 2, 9, 9]);
+        assert!(c.is_representative(3) && !c.is_representative(1) && !c.is_representative(4));
+        assert_eq!(c.largest(1), vec![(1, 3)]);
+        assert_eq!(c.num_multi_clusters(), 1);
+    }
+
+    #[test]
+    fn union_by_size_and_find() {
+        let mut uf = UnionFind::new(4);
+        assert!(uf.union(0, 1));
+        assert!(!uf.union(1, 0));
+        assert!(uf.union(2, 1));
+        assert_eq!(uf.set_size(2), 3);
+        assert_eq!(uf.find(2), uf.find(0));
+        assert_ne!(uf.find(3), uf.find(0));
+    }
+}

@@ -1,0 +1,171 @@
+//! JSON Lines records: one JSON object a line, with a text field and an optional id field.
+//!
+//! A line is parsed once, with a visitor that looks only at the two wanted fields and skips the
+//! rest without building values. Strings without escapes are borrowed from the line (and so from
+//! the memory map); strings with escapes are decoded once into an owned `String`.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// The two fields wanted from a JSONL object.
+#[derive(Debug)]
+pub(crate) struct Fields<'a> {
+    pub(crate) text: Option<Cow<'a, str>>,
+    pub(crate) id: Option<Cow<'a, str>>,
+}
+
+/// Parses one line (already checked to be UTF-8). `Err` carries a message without location.
+pub(crate) fn parse_line<'a>(line: &'a str, text_field: &str, id_field: &str) -> Result<Fields<'a>> {
+    let mut de = serde_json::Deserializer::from_str(line);
+    let fields = LineSeed { text_field, id_field }.deserialize(&mut de).map_err(json_error)?;
+    de.end().map_err(json_error)?;
+    Ok(fields)
+}
+
+fn json_error(e: serde_json::Error) -> Error {
+    // serde_json reports "at line 1 column N" relative to the line; keep only the column.
+    let msg = e.to_string();
+    let msg = match msg.rfind(" at line ") {
+        Some(i) => format!("{} (column {})", &msg[..i], e.column()),
+        None => msg,
+    };
+    Error::new(ErrorKind::Json, format!("invalid JSON: {msg}"))
+}
+
+struct LineSeed<'f> {
+    text_field: &'f str,
+    id_field: &'f str,
+}
+
+impl<'de> DeserializeSeed<'de> for LineSeed<'_> {
+    type Value = Fields<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Fields<'de>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for LineSeed<'_> {
+    type Value = Fields<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Fields<'de>, A::Error> {
+        let mut out = Fields { text: None, id: None };
+        while let Some(key) = map.next_key::<CowStr<'de>>()? {
+            if key.0 == self.text_field && out.text.is_none() {
+                let v: CowStr<'de> = map.next_value().map_err(|e| {
+                    de::Error::custom(format!("field {:?} must be a string ({e})", self.text_field))
+                })?;
+                out.text = Some(v.0);
+            } else if key.0 == self.id_field && out.id.is_none() {
+                out.id = map.next_value::<IdValue<'de>>()?.0;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A string borrowed from the input when it has no escapes, owned otherwise.
+struct CowStr<'a>(Cow<'a, str>);
+
+impl<'de> serde::Deserialize<'de> for CowStr<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<CowStr<'de>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CowStr<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> std::result::Result<CowStr<'de>, E> {
+                Ok(CowStr(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<CowStr<'de>, E> {
+                Ok(CowStr(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<CowStr<'de>, E> {
+                Ok(CowStr(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// An id: a string, or a number kept as its text; `null` counts as no id.
+struct IdValue<'a>(Option<Cow<'a, str>>);
+
+impl<'de> serde::Deserialize<'de> for IdValue<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<IdValue<'de>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = IdValue<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or number id")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> std::result::Result<IdValue<'de>, E> {
+                Ok(IdValue(Some(Cow::Borrowed(v))))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<IdValue<'de>, E> {
+                Ok(IdValue(Some(Cow::Owned(v.to_owned()))))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<IdValue<'de>, E> {
+                Ok(IdValue(Some(Cow::Owned(v.to_string()))))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<IdValue<'de>, E> {
+                Ok(IdValue(Some(Cow::Owned(v.to_string()))))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<IdValue<'de>, E> {
+                Ok(IdValue(Some(Cow::Owned(v.to_string()))))
+            }
+            fn visit_unit<E: de::Error>(self) -> std::result::Result<IdValue<'de>, E> {
+                Ok(IdValue(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn borrows_plain_strings_and_decodes_escapes() {
+        let f = parse_line(r#"{"id": "a1", "other": [1, {"x": 2}], "text": "plain"}"#, "text", "id").unwrap();
+        assert!(matches!(f.text, Some(Cow::Borrowed("plain"))));
+        assert_eq!(f.id.as_deref(), Some("a1"));
+        let f = parse_line(r#"{"text": "line\nbreak \u00e9", "id": 42}"#, "text", "id").unwrap();
+        assert_eq!(f.text.as_deref(), Some("line\nbreak é"));
+        assert!(matches!(f.text, Some(Cow::Owned(_))));
+        assert_eq!(f.id.as_deref(), Some("42"));
+    }
+
+    #[test]
+    fn custom_fields_and_missing_values() {
+        let f = parse_line(r#"{"body": "b", "text": "t", "key": null}"#, "body", "key").unwrap();
+        assert_eq!(f.text.as_deref(), Some("b"));
+        assert_eq!(f.id, None);
+        let f = parse_line(r#"{"title": "x"}"#, "text", "id").unwrap();
+        assert!(f.text.is_none());
+    }
+
+    #[test]
+    fn errors_name_the_problem() {
+        let e = parse_line(r#"{"text": "x""#, "text", "id").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Json);
+        assert!(e.to_string().contains("column"), "{e}");
+        let e = parse_line(r#"["text"]"#, "text", "id").unwrap_err();
+        assert!(e.to_string().contains("JSON object"), "{e}");
+        let e = parse_line(r#"{"text": 5}"#, "text", "id").unwrap_err();
+        assert!(e.to_string().contains("must be a string"), "{e}");
+        let e = parse_line(r#"{"text": "a"} x"#, "text", "id").unwrap_err();
+        assert!(e.to_string().contains("trailing"), "{e}");
+    }
+}

@@ -1,0 +1,511 @@
+//! Corpus input: files in, borrowed documents out.
+//!
+//! A [`Corpus`] is opened from one or more paths, each of which is
+//!
+//! * a **JSONL** file (`.jsonl`, `.ndjson`, `.json`, or any file with [`InputFormat::Jsonl`]): one
+//!   JSON object a line; the text is the field named by [`CorpusConfigBuilder::text_field`]
+//!   (default `text`), the id the field named by [`CorpusConfigBuilder::id_field`] (default `id`;
+//!   without it, the line number);
+//! * a **directory**: every file below it, recursively and in sorted order, is one text document
+//!   whose id is its path relative to the directory;
+//! * any other **text file**: one document, or, with a [`delimiter`](CorpusConfigBuilder::delimiter),
+//!   one document per delimited record (id `path#N`).
+//!
+//! Files are memory-mapped (feature `mmap`). Opening a corpus only finds record boundaries; a
+//! record is parsed (and its JSON string decoded, if it has escapes) when [`Corpus::document`] is
+//! called, so the pipeline parses each record once, in parallel, right before shingling it.
+//! Document text borrows from the map wherever the input allows.
+
+mod jsonl;
+mod source;
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use memchr::memmem;
+
+use crate::error::{Error, ErrorKind, Result};
+use source::Bytes;
+
+/// How input files are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum InputFormat {
+    /// JSONL for `.jsonl`, `.ndjson` and `.json` files, text files for the rest and for directories.
+    #[default]
+    Auto,
+    /// Every file is JSONL (directories included).
+    Jsonl,
+    /// Every file is text: one document per file, or per record with a delimiter.
+    Text,
+}
+
+impl std::str::FromStr for InputFormat {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<InputFormat> {
+        match s {
+            "auto" => Ok(InputFormat::Auto),
+            "jsonl" | "ndjson" => Ok(InputFormat::Jsonl),
+            "text" | "txt" => Ok(InputFormat::Text),
+            _ => Err(Error::config(format!("unknown input format {s:?} (expected auto, jsonl or text)"))),
+        }
+    }
+}
+
+/// The default limit on one record's size: 64 MiB.
+pub const DEFAULT_MAX_RECORD_BYTES: usize = 64 << 20;
+
+/// How a corpus is read. Build one with [`CorpusConfig::builder`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CorpusConfig {
+    format: InputFormat,
+    text_field: String,
+    id_field: String,
+    delimiter: Option<String>,
+    extensions: Vec<String>,
+    max_record_bytes: usize,
+    skip_invalid: bool,
+    mmap: bool,
+}
+
+impl Default for CorpusConfig {
+    fn default() -> CorpusConfig {
+        CorpusConfig {
+            format: InputFormat::Auto,
+            text_field: "text".into(),
+            id_field: "id".into(),
+            delimiter: None,
+            extensions: Vec::new(),
+            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+            skip_invalid: false,
+            mmap: cfg!(feature = "mmap"),
+        }
+    }
+}
+
+impl CorpusConfig {
+    /// A builder starting from the defaults.
+    pub fn builder() -> CorpusConfigBuilder {
+        CorpusConfigBuilder { config: CorpusConfig::default() }
+    }
+
+    /// Whether invalid records are skipped (and counted) instead of stopping the run.
+    pub fn skip_invalid(&self) -> bool {
+        self.skip_invalid
+    }
+}
+
+/// Builds a [`CorpusConfig`].
+#[derive(Clone, Debug)]
+pub struct CorpusConfigBuilder {
+    config: CorpusConfig,
+}
+
+impl CorpusConfigBuilder {
+    /// How files are read (default [`InputFormat::Auto`]).
+    pub fn format(mut self, f: InputFormat) -> Self {
+        self.config.format = f;
+        self
+    }
+    /// The JSONL field holding the text (default `text`).
+    pub fn text_field(mut self, name: impl Into<String>) -> Self {
+        self.config.text_field = name.into();
+        self
+    }
+    /// The JSONL field holding the id (default `id`); records without it are named by line number.
+    pub fn id_field(mut self, name: impl Into<String>) -> Self {
+        self.config.id_field = name.into();
+        self
+    }
+    /// Splits text files into records at each occurrence of `delim` (for example `"\n\n"`).
+    pub fn delimiter(mut self, delim: Option<String>) -> Self {
+        self.config.delimiter = delim;
+        self
+    }
+    /// Only files with one of these extensions (case-insensitive, no dot) are read from
+    /// directories; empty (the default) reads every file.
+    pub fn extensions(mut self, exts: Vec<String>) -> Self {
+        self.config.extensions = exts;
+        self
+    }
+    /// The largest record accepted, in bytes (default 64 MiB).
+    pub fn max_record_bytes(mut self, n: usize) -> Self {
+        self.config.max_record_bytes = n;
+        self
+    }
+    /// Skip and count invalid records (bad JSON, no text, bad UTF-8, too large, empty files)
+    /// instead of failing (default off).
+    pub fn skip_invalid(mut self, yes: bool) -> Self {
+        self.config.skip_invalid = yes;
+        self
+    }
+    /// Memory-map input files (default on with the `mmap` feature); off reads them into memory.
+    pub fn mmap(mut self, yes: bool) -> Self {
+        self.config.mmap = yes && cfg!(feature = "mmap");
+        self
+    }
+    /// Checks the values.
+    pub fn build(self) -> Result<CorpusConfig> {
+        let c = &self.config;
+        if c.text_field.is_empty() {
+            return Err(Error::config("the text field name is empty"));
+        }
+        if c.delimiter.as_deref() == Some("") {
+            return Err(Error::config("the record delimiter is empty"));
+        }
+        if c.max_record_bytes == 0 {
+            return Err(Error::config("the maximum record size must be at least 1 byte"));
+        }
+        Ok(self.config)
+    }
+}
+
+/// How one file is cut into records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FileKind {
+    Jsonl,
+    /// The whole file is one document.
+    Whole,
+    /// Records separated by the configured delimiter.
+    Delimited,
+}
+
+#[derive(Debug)]
+struct SourceFile {
+    path: PathBuf,
+    /// The document id of a whole-file document, or the prefix of record ids.
+    name: String,
+    kind: FileKind,
+    bytes: Bytes,
+}
+
+/// Where one record lies: which file, which bytes, which line (JSONL) or record number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordSpan {
+    /// Index of the file among the corpus's files.
+    pub file: u32,
+    /// Byte offset of the record's first byte in its file.
+    pub start: usize,
+    /// Byte offset one past the record's last byte (without the line terminator).
+    pub end: usize,
+    /// 1-based line number (JSONL) or record number (delimited text); 1 for whole files.
+    pub line: u64,
+}
+
+/// One document: its id and its text, borrowed from the corpus where possible.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Document<'a> {
+    /// The document's id.
+    pub id: Cow<'a, str>,
+    /// The document's text.
+    pub text: Cow<'a, str>,
+}
+
+/// An opened set of input files, cut into records.
+#[derive(Debug)]
+pub struct Corpus {
+    config: CorpusConfig,
+    files: Vec<SourceFile>,
+    records: Vec<RecordSpan>,
+    skipped: Vec<Error>,
+    bytes: u64,
+}
+
+impl Corpus {
+    /// Opens every path in `paths` (files and directories) and finds its records.
+    ///
+    /// Fails on a missing or unreadable path, and (unless [`skip_invalid`](CorpusConfig::skip_invalid))
+    /// on an empty file or a record larger than the limit.
+    pub fn open<P: AsRef<Path>>(paths: &[P], config: CorpusConfig) -> Result<Corpus> {
+        if paths.is_empty() {
+            return Err(Error::config("no input paths given"));
+        }
+        let mut corpus = Corpus { config, files: Vec::new(), records: Vec::new(), skipped: Vec::new(), bytes: 0 };
+        let several = paths.len() > 1;
+        for p in paths {
+            corpus.add_path(p.as_ref(), several)?;
+        }
+        Ok(corpus)
+    }
+
+    fn add_path(&mut self, path: &Path, several: bool) -> Result<()> {
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, "cannot open input", e))?;
+        if meta.is_dir() {
+            let kind = if self.config.format == InputFormat::Jsonl { FileKind::Jsonl } else { self.text_kind() };
+            let walker = walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name();
+            for entry in walker {
+                let entry = entry.map_err(|e| {
+                    let at = e.path().unwrap_or(path).to_path_buf();
+                    let io = e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop"));
+                    Error::io(&at, "cannot read directory entry", io)
+                })?;
+                if !entry.file_type().is_file() || !self.extension_ok(entry.path()) {
+                    continue;
+                }
+                let rel = entry.path().strip_prefix(path).unwrap_or(entry.path());
+                let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                self.add_file(entry.path(), name, kind)?;
+            }
+            return Ok(());
+        }
+        let kind = match self.config.format {
+            InputFormat::Jsonl => FileKind::Jsonl,
+            InputFormat::Text => self.text_kind(),
+            InputFormat::Auto => {
+                let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+                if matches!(ext.as_str(), "jsonl" | "ndjson" | "json") { FileKind::Jsonl } else { self.text_kind() }
+            }
+        };
+        let name = if kind == FileKind::Jsonl && !several { String::new() } else { path.display().to_string() };
+        self.add_file(path, name, kind)
+    }
+
+    fn text_kind(&self) -> FileKind {
+        if self.config.delimiter.is_some() { FileKind::Delimited } else { FileKind::Whole }
+    }
+
+    fn extension_ok(&self, path: &Path) -> bool {
+        if self.config.extensions.is_empty() {
+            return true;
+        }
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        self.config.extensions.iter().any(|x| x.trim_start_matches('.').eq_ignore_ascii_case(ext))
+    }
+
+    fn add_file(&mut self, path: &Path, name: String, kind: FileKind) -> Result<()> {
+        let bytes = source::open(path, self.config.mmap)?;
+        let file = u32::try_from(self.files.len()).map_err(|_| Error::config("too many input files"))?;
+        let data = bytes.as_slice();
+        self.bytes += data.len() as u64;
+        let before = self.records.len();
+        let mut spans = Vec::new();
+        match kind {
+            FileKind::Jsonl => jsonl_spans(data, file, &mut spans),
+            FileKind::Whole => {
+                if !data.is_empty() {
+                    spans.push(RecordSpan { file, start: 0, end: data.len(), line: 1 })
+                }
+            }
+            FileKind::Delimited => {
+                let delim = self.config.delimiter.as_deref().unwrap_or("\n").as_bytes();
+                delimited_spans(data, delim, file, &mut spans)
+            }
+        }
+        for span in spans {
+            let len = span.end - span.start;
+            if len > self.config.max_record_bytes {
+                let e = Error::new(
+                    ErrorKind::RecordTooLarge,
+                    format!(
+                        "record of {} is larger than the limit of {} (--max-record-bytes)",
+                        human_bytes(len as u64),
+                        human_bytes(self.config.max_record_bytes as u64)
+                    ),
+                )
+                .with_path(path);
+                let e = if kind == FileKind::Whole { e } else { e.with_line(span.line).with_offset(span.start as u64) };
+                self.reject(e)?;
+                continue;
+            }
+            self.records.push(span);
+        }
+        if self.records.len() == before && !data.is_empty() && !has_skips_for(&self.skipped, path) {
+            let e = Error::new(ErrorKind::Empty, "file holds no documents (only blank lines)").with_path(path);
+            self.reject(e)?;
+        } else if data.is_empty() {
+            self.reject(Error::new(ErrorKind::Empty, "file is empty").with_path(path))?;
+        }
+        self.files.push(SourceFile { path: path.to_path_buf(), name, kind, bytes });
+        Ok(())
+    }
+
+    /// Fails with `e`, or records it as skipped when invalid input is skipped.
+    fn reject(&mut self, e: Error) -> Result<()> {
+        if self.config.skip_invalid {
+            self.skipped.push(e);
+            Ok(())
+        } else {
+            Err(e)
+        }
+    }
+
+    /// The number of records (documents before parsing).
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Whether the corpus has no records.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The total size of the input files, in bytes.
+    pub fn total_bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Errors of records skipped while opening (only with `skip_invalid`).
+    pub fn skipped(&self) -> &[Error] {
+        &self.skipped
+    }
+
+    /// The spans of all records, in input order.
+    pub fn spans(&self) -> &[RecordSpan] {
+        &self.records
+    }
+
+    /// The raw bytes of record `i`, as they are in the input (a JSONL line without its newline,
+    /// a whole text file, or one delimited record).
+    pub fn record_bytes(&self, i: usize) -> &[u8] {
+        let s = self.records[i];
+        &self.files[s.file as usize].bytes.as_slice()[s.start..s.end]
+    }
+
+    /// The path of the file that holds record `i`.
+    pub fn record_path(&self, i: usize) -> &Path {
+        &self.files[self.records[i].file as usize].path
+    }
+
+    /// Whether record `i` is a whole text file (so `dedup` lists paths rather than copying records).
+    pub fn is_whole_file(&self, i: usize) -> bool {
+        self.files[self.records[i].file as usize].kind == FileKind::Whole
+    }
+
+    /// Whether record `i` comes from a JSONL file.
+    pub fn is_jsonl(&self, i: usize) -> bool {
+        self.files[self.records[i].file as usize].kind == FileKind::Jsonl
+    }
+
+    /// Parses record `i` into a document. Errors name the file, the line and the byte offset.
+    pub fn document(&self, i: usize) -> Result<Document<'_>> {
+        let span = self.records[i];
+        let file = &self.files[span.file as usize];
+        let raw = &file.bytes.as_slice()[span.start..span.end];
+        let located = |e: Error| {
+            let e = e.with_path(&file.path);
+            if file.kind == FileKind::Whole { e } else { e.with_line(span.line) }
+        };
+        let text = std::str::from_utf8(raw).map_err(|u| {
+            let at = (span.start + u.valid_up_to()) as u64;
+            located(Error::new(ErrorKind::Utf8, "invalid UTF-8")).with_offset(at)
+        })?;
+        match file.kind {
+            FileKind::Whole => Ok(Document { id: Cow::Borrowed(&file.name), text: Cow::Borrowed(text) }),
+            FileKind::Delimited => Ok(Document {
+                id: Cow::Owned(format!("{}#{}", file.name, span.line)),
+                text: Cow::Borrowed(text),
+            }),
+            FileKind::Jsonl => {
+                let f = jsonl::parse_line(text, &self.config.text_field, &self.config.id_field)
+                    .map_err(|e| located(e).with_offset(span.start as u64))?;
+                let text = f.text.ok_or_else(|| {
+                    located(Error::new(
+                        ErrorKind::MissingField,
+                        format!("record has no {:?} field (see --text-field)", self.config.text_field),
+                    ))
+                    .with_offset(span.start as u64)
+                })?;
+                let id = match f.id {
+                    Some(id) if file.name.is_empty() => id,
+                    Some(id) => Cow::Owned(id.into_owned()),
+                    None if file.name.is_empty() => Cow::Owned(span.line.to_string()),
+                    None => Cow::Owned(format!("{}:{}", file.name, span.line)),
+                };
+                Ok(Document { id, text })
+            }
+        }
+    }
+
+    /// Every record parsed into a document, in input order.
+    pub fn documents(&self) -> impl Iterator<Item = Result<Document<'_>>> + '_ {
+        (0..self.len()).map(|i| self.document(i))
+    }
+}
+
+fn has_skips_for(skipped: &[Error], path: &Path) -> bool {
+    skipped.iter().any(|e| e.location().path.as_deref() == Some(path))
+}
+
+/// Non-blank lines as spans (without `\n` or `\r\n`), numbered from 1.
+fn jsonl_spans(data: &[u8], file: u32, out: &mut Vec<RecordSpan>) {
+    let mut start = 0;
+    let mut line = 1u64;
+    let mut push = |s: usize, mut e: usize, line: u64| {
+        if e > s && data[e - 1] == b'\r' {
+            e -= 1;
+        }
+        if data[s..e].iter().any(|b| !b.is_ascii_whitespace()) {
+            out.push(RecordSpan { file, start: s, end: e, line });
+        }
+    };
+    for nl in memchr::memchr_iter(b'\n', data) {
+        push(start, nl, line);
+        start = nl + 1;
+        line += 1;
+    }
+    if start < data.len() {
+        push(start, data.len(), line);
+    }
+}
+
+/// Records between occurrences of `delim`, skipping blank ones; numbered from 1 among the kept.
+fn delimited_spans(data: &[u8], delim: &[u8], file: u32, out: &mut Vec<RecordSpan>) {
+    let mut start = 0;
+    let mut n = 0u64;
+    let mut push = |s: usize, e: usize| {
+        if data[s..e].iter().any(|b| !b.is_ascii_whitespace()) {
+            n += 1;
+            out.push(RecordSpan { file, start: s, end: e, line: n });
+        }
+    };
+    for at in memmem::find_iter(data, delim) {
+        if at < start {
+            continue; // overlapping match of a self-overlapping delimiter
+        }
+        push(start, at);
+        start = at + delim.len();
+    }
+    push(start, data.len());
+}
+
+/// Bytes as a short human figure (`1.5 MiB`).
+pub(crate) fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u + 1 < UNITS.len() {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 { format!("{n} B") } else { format!("{v:.1} {}", UNITS[u]) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jsonl_lines_skip_blanks_and_strip_cr() {
+        let data = b"{\"a\":1}\r\n\n  \n{\"b\":2}";
+        let mut v = Vec::new();
+        jsonl_spans(data, 0, &mut v);
+        assert_eq!(v.len(), 2);
+        assert_eq!(&data[v[0].start..v[0].end], b"{\"a\":1}");
+        assert_eq!((v[1].line, &data[v[1].start..v[1].end]), (4, &b"{\"b\":2}"[..]));
+    }
+
+    #[test]
+    fn delimited_records() {
+        let data = b"one\n\ntwo\n\n\n\nthree\n\n";
+        let mut v = Vec::new();
+        delimited_spans(data, b"\n\n", 0, &mut v);
+        let got: Vec<&[u8]> = v.iter().map(|s| &data[s.start..s.end]).collect();
+        assert_eq!(got, vec![&b"one"[..], b"two", b"three"]);
+        assert_eq!(v[2].line, 3);
+    }
+
+    #[test]
+    fn human_sizes() {
+        assert_eq!(human_bytes(10), "10 B");
+        assert_eq!(human_bytes(100 << 20), "100.0 MiB");
+    }
+}

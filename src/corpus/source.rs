@@ -1,0 +1,66 @@
+//! The bytes of one input file: memory-mapped (feature `mmap`) or read into memory.
+//!
+//! This is the only module that may use `unsafe`: creating a memory map.
+
+use std::fs::File;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// The bytes of an input file, borrowed by the documents read from it.
+#[derive(Debug)]
+pub(crate) enum Bytes {
+    /// A read-only memory map of the whole file.
+    #[cfg(feature = "mmap")]
+    Mapped(memmap2::Mmap),
+    /// The file read into memory (no `mmap` feature, `mmap` turned off, or an empty file).
+    Owned(Vec<u8>),
+}
+
+impl Bytes {
+    /// The file's contents.
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        match self {
+            #[cfg(feature = "mmap")]
+            Bytes::Mapped(m) => m,
+            Bytes::Owned(v) => v,
+        }
+    }
+}
+
+/// Opens `path` and maps it (when `use_mmap` and the `mmap` feature are on) or reads it.
+pub(crate) fn open(path: &Path, use_mmap: bool) -> Result<Bytes> {
+    let file = File::open(path).map_err(|e| Error::io(path, "cannot open input", e))?;
+    let meta = file.metadata().map_err(|e| Error::io(path, "cannot read metadata of input", e))?;
+    if !meta.is_file() {
+        return Err(Error::io(
+            path,
+            "input is not a regular file",
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file"),
+        ));
+    }
+    if meta.len() == 0 {
+        return Ok(Bytes::Owned(Vec::new()));
+    }
+    #[cfg(feature = "mmap")]
+    if use_mmap {
+        // SAFETY: the map is read-only and lives as long as the `Bytes` value. Mapping a file is
+        // unsafe because another process could truncate or modify it while it is mapped, which
+        // would make reads observe changing bytes or fault (SIGBUS). neardupe treats its inputs as
+        // immutable for the length of a run, as the README documents; users whose inputs may be
+        // changed concurrently turn mapping off (`--no-mmap`), which reads the file instead.
+        #[allow(unsafe_code)]
+        let map = unsafe { memmap2::Mmap::map(&file) };
+        return map.map(Bytes::Mapped).map_err(|e| Error::io(path, "cannot memory-map input", e));
+    }
+    #[cfg(not(feature = "mmap"))]
+    let _ = use_mmap;
+    read_all(file, path, meta.len())
+}
+
+fn read_all(mut file: File, path: &Path, len: u64) -> Result<Bytes> {
+    use std::io::Read;
+    let mut v = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.read_to_end(&mut v).map_err(|e| Error::io(path, "cannot read input", e))?;
+    Ok(Bytes::Owned(v))
+}

@@ -1,0 +1,90 @@
+//! neardupe finds and clusters near-duplicate texts in large corpora: every republished copy of a
+//! story in one cluster, different stories apart.
+//!
+//! ```
+//! use neardupe::{Config, Deduper};
+//!
+//! let story = "North Korea's leader Kim Jong Un has reportedly started his journey to Vladivostok \
+//!              for a summit with Russia's President Vladimir Putin. The armoured train that Kim \
+//!              uses for foreign visits appears to have departed Pyongyang, South Korean media said.";
+//! let copy = format!("Kathmandu: {story} (News Source: BBC)");
+//! let other = "The central bank left interest rates unchanged on Thursday, saying inflation was \
+//!              falling faster than expected and that growth would pick up later in the year.";
+//! let docs = [("bbc", story.to_string()), ("kathmandu-post", copy), ("markets", other.to_string())];
+//!
+//! let deduper = Deduper::new(Config::builder().threshold(0.5).build()?);
+//! let out = deduper.cluster(&docs)?;
+//! assert_eq!(out.clustering.cluster(0), out.clustering.cluster(1)); // the copy joins the story
+//! assert_ne!(out.clustering.cluster(0), out.clustering.cluster(2)); // another story stays apart
+//! assert!(out.clustering.is_representative(0) && !out.clustering.is_representative(1));
+//! # Ok::<(), neardupe::Error>(())
+//! ```
+//!
+//! # The pipeline
+//!
+//! Each stage is a pure, batch-shaped function in its own module, so it runs the same in-process
+//! or inside the map and shuffle steps of a distributed engine:
+//!
+//! 1. [`corpus`]: memory-mapped JSONL files, directories of text files and delimited text files,
+//!    cut into records and parsed into borrowed [`Document`]s.
+//! 2. [`shingle`]: Unicode lowercasing, punctuation and whitespace folding, optional NFKC, word or
+//!    character n-grams hashed with xxh3.
+//! 3. [`minhash`]: signatures by one-permutation hashing with optimal densification (default) or the
+//!    classic k-permutation scheme, into a [`SignatureMatrix`].
+//! 4. [`lsh`]: band keys, sorted `(band, key, doc)` records, and star edges per bucket.
+//! 5. [`verify`]: candidates kept when their estimated (or exact) Jaccard reaches the threshold.
+//! 6. [`cluster`]: union-find and deterministic cluster ids and representatives.
+//!
+//! [`Deduper`] strings them together; [`eval`] scores clusters against a truth file and [`synth`]
+//! generates labelled syndicated-news corpora.
+//!
+//! # Features
+//!
+//! * `mmap` (default): memory-map input files with memmap2 instead of reading them.
+//! * `parallel` (default): rayon parallelism in signing, band sorting and verification, and the
+//!   `par_*` stage functions. Without it every stage runs on the calling thread.
+//! * `cli` (default): the `neardupe` binary (clap, indicatif). Library users turn default features
+//!   off (`default-features = false`) and never compile clap.
+//!
+//! # Errors
+//!
+//! Every fallible function returns [`Result`] with the crate's [`Error`], whose
+//! [`kind`](Error::kind) is an [`ErrorKind`] and whose message names the file, line and byte offset
+//! of bad input. Nothing panics on user data.
+
+#![deny(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod cluster;
+pub mod corpus;
+pub mod error;
+pub mod eval;
+pub mod lsh;
+pub mod minhash;
+pub mod output;
+mod pipeline;
+pub mod shingle;
+pub mod synth;
+pub mod verify;
+
+pub use cluster::{Clustering, Edge, Representative, UnionFind};
+pub use corpus::{Corpus, CorpusConfig, Document, InputFormat};
+pub use error::{Error, ErrorKind, Result};
+pub use lsh::LshParams;
+pub use minhash::{Algorithm, MinHashConfig, MinHasher, Signature, SignatureMatrix};
+pub use pipeline::{
+    Config, ConfigBuilder, DEFAULT_THRESHOLD, Deduper, DocumentSource, Output, Progress, StageSeconds, Stats,
+};
+pub use shingle::{ShingleConfig, ShingleSet, Shingler};
+pub use verify::Verify;
+
+/// A document's position in a batch: `0, 1, 2, ...` in input order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct DocId(pub u32);
+
+impl DocId {
+    /// The id as an index.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}

@@ -1,0 +1,483 @@
+//! MinHash signatures: a fixed-size sketch of a shingle set whose slot agreement estimates Jaccard.
+//!
+//! Two algorithms sit behind one [`MinHasher`]:
+//!
+//! * [`Algorithm::Classic`]: `num_perm` independent hash functions
+//!   `h_i(x) = (a_i * x + b_i) mod (2^61 - 1)`, one minimum per function. The textbook scheme and the
+//!   reference the fast one is tested against; it costs `num_perm` multiplications per shingle.
+//! * [`Algorithm::OnePermutation`]: one-permutation hashing (Li, Owen & Zhang 2012) with optimal
+//!   densification (Shrivastava 2017). Each shingle is hashed once; the hash picks one of `num_perm`
+//!   bins and competes for that bin's minimum. Bins left empty (small documents) borrow the value of a
+//!   non-empty bin chosen by a fixed, seed-dependent probe sequence, so that equal sets still agree
+//!   and the estimate stays unbiased. One hash per shingle: the default.
+//!
+//! Signatures hold `u32` values; two documents' estimated Jaccard is the fraction of slots on
+//! which their signatures agree ([`estimate_jaccard`]).
+
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+use crate::error::{Error, Result};
+
+/// The value of a slot that no shingle reached (only in signatures of empty sets).
+pub const EMPTY_SLOT: u32 = u32::MAX;
+
+/// Which MinHash scheme computes signatures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Algorithm {
+    /// `num_perm` independent universal hash functions (the reference; slow).
+    Classic,
+    /// One-permutation hashing with optimal densification (fast; the default).
+    #[default]
+    OnePermutation,
+}
+
+impl Algorithm {
+    /// A stable name: `classic` or `oph`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Algorithm::Classic => "classic",
+            Algorithm::OnePermutation => "oph",
+        }
+    }
+}
+
+impl std::str::FromStr for Algorithm {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Algorithm> {
+        match s {
+            "classic" => Ok(Algorithm::Classic),
+            "oph" | "one-permutation" => Ok(Algorithm::OnePermutation),
+            _ => Err(Error::config(format!("unknown MinHash algorithm {s:?} (expected classic or oph)"))),
+        }
+    }
+}
+
+/// The default number of signature slots ("permutations"), chosen by measurement.
+pub const DEFAULT_NUM_PERM: usize = 128;
+/// The default seed.
+pub const DEFAULT_SEED: u64 = 0x6e65_6172_6475_7065; // "neardupe"
+
+/// MinHash parameters. Signatures are comparable only when all of these are equal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MinHashConfig {
+    algorithm: Algorithm,
+    num_perm: usize,
+    seed: u64,
+}
+
+impl Default for MinHashConfig {
+    fn default() -> MinHashConfig {
+        MinHashConfig { algorithm: Algorithm::default(), num_perm: DEFAULT_NUM_PERM, seed: DEFAULT_SEED }
+    }
+}
+
+impl MinHashConfig {
+    /// A builder starting from the defaults (one-permutation hashing, 128 slots).
+    pub fn builder() -> MinHashConfigBuilder {
+        MinHashConfigBuilder { config: MinHashConfig::default() }
+    }
+    /// The algorithm.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+    /// The number of slots in a signature.
+    pub fn num_perm(&self) -> usize {
+        self.num_perm
+    }
+    /// The seed of the hash functions.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+}
+
+/// Builds a [`MinHashConfig`].
+#[derive(Clone, Debug)]
+pub struct MinHashConfigBuilder {
+    config: MinHashConfig,
+}
+
+impl MinHashConfigBuilder {
+    /// The algorithm (default [`Algorithm::OnePermutation`]).
+    pub fn algorithm(mut self, a: Algorithm) -> Self {
+        self.config.algorithm = a;
+        self
+    }
+    /// The number of slots (default 128); between 1 and 8192.
+    pub fn num_perm(mut self, n: usize) -> Self {
+        self.config.num_perm = n;
+        self
+    }
+    /// The seed (any value; equal seeds give comparable signatures).
+    pub fn seed(mut self, s: u64) -> Self {
+        self.config.seed = s;
+        self
+    }
+    /// Checks the values.
+    pub fn build(self) -> Result<MinHashConfig> {
+        let n = self.config.num_perm;
+        if !(1..=8192).contains(&n) {
+            return Err(Error::config(format!("num_perm must be between 1 and 8192, got {n}")));
+        }
+        Ok(self.config)
+    }
+}
+
+const MERSENNE_61: u64 = (1 << 61) - 1;
+
+/// Computes signatures for one [`MinHashConfig`]. Immutable and `Sync`: share one across threads.
+#[derive(Clone, Debug)]
+pub struct MinHasher {
+    config: MinHashConfig,
+    /// Classic: the (a, b) pairs of the universal hash functions.
+    perms: Vec<(u64, u64)>,
+    /// One-permutation: the key mixed into every shingle hash.
+    key: u64,
+}
+
+/// A 64-bit finaliser (a bijection with full avalanche): murmur3's fmix64.
+#[inline]
+fn fmix64(mut x: u64) -> u64 {
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
+}
+
+#[inline]
+fn mod_mersenne61(x: u128) -> u64 {
+    let lo = (x as u64) & MERSENNE_61;
+    let hi = (x >> 61) as u64;
+    let mut r = lo + (hi & MERSENNE_61) + (hi >> 61);
+    while r >= MERSENNE_61 {
+        r -= MERSENNE_61;
+    }
+    r
+}
+
+impl MinHasher {
+    /// A hasher for `config`.
+    pub fn new(config: MinHashConfig) -> MinHasher {
+        let seed = config.seed;
+        let perms = match config.algorithm {
+            Algorithm::Classic => (0..config.num_perm as u64)
+                .map(|i| {
+                    let a = fmix64(seed ^ fmix64(2 * i + 1)) % (MERSENNE_61 - 1) + 1;
+                    let b = fmix64(seed.rotate_left(17) ^ fmix64(2 * i + 2)) % MERSENNE_61;
+                    (a, b)
+                })
+                .collect(),
+            Algorithm::OnePermutation => Vec::new(),
+        };
+        MinHasher { config, perms, key: fmix64(seed ^ 0x9e37_79b9_7f4a_7c15) }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &MinHashConfig {
+        &self.config
+    }
+
+    /// The number of slots in each signature.
+    pub fn num_perm(&self) -> usize {
+        self.config.num_perm
+    }
+
+    /// The signature of the set of `shingles` (repeats and order do not matter).
+    pub fn sign(&self, shingles: &[u64]) -> Signature {
+        let mut out = vec![EMPTY_SLOT; self.num_perm()];
+        self.sign_into(shingles, &mut out);
+        Signature(out.into_boxed_slice())
+    }
+
+    /// Writes the signature of `shingles` into `out`, whose length must be `num_perm`.
+    ///
+    /// # Panics
+    /// If `out.len() != self.num_perm()` (a programming error, not a data error).
+    pub fn sign_into(&self, shingles: &[u64], out: &mut [u32]) {
+        assert_eq!(out.len(), self.num_perm(), "signature buffer has the wrong length");
+        out.fill(EMPTY_SLOT);
+        match self.config.algorithm {
+            Algorithm::Classic => self.sign_classic(shingles, out),
+            Algorithm::OnePermutation => self.sign_oph(shingles, out),
+        }
+    }
+
+    fn sign_classic(&self, shingles: &[u64], out: &mut [u32]) {
+        for &s in shingles {
+            let x = (s % MERSENNE_61) as u128;
+            for (slot, &(a, b)) in out.iter_mut().zip(&self.perms) {
+                let h = mod_mersenne61(a as u128 * x + b as u128);
+                // The low 32 bits of a value uniform on [0, p) are uniform to within 2^-29.
+                let v = (h as u32).min(EMPTY_SLOT - 1);
+                if v < *slot {
+                    *slot = v;
+                }
+            }
+        }
+    }
+
+    fn sign_oph(&self, shingles: &[u64], out: &mut [u32]) {
+        let k = out.len() as u64;
+        for &s in shingles {
+            let h = fmix64(s ^ self.key);
+            let bin = (((h >> 32) * k) >> 32) as usize;
+            let v = (h as u32).min(EMPTY_SLOT - 1);
+            if v < out[bin] {
+                out[bin] = v;
+            }
+        }
+        self.densify(out);
+    }
+
+    /// Optimal densification: each empty bin takes the value of the first non-empty bin on its own
+    /// probe sequence. The sequence depends only on the bin index and the seed, so two documents
+    /// with the same non-empty bins fill their empty bins identically.
+    fn densify(&self, out: &mut [u32]) {
+        let k = out.len();
+        let filled = out.iter().filter(|&&v| v != EMPTY_SLOT).count();
+        if filled == 0 || filled == k {
+            return;
+        }
+        // Remember which bins were originally filled; only those may be borrowed from.
+        let mut original: Vec<bool> = Vec::with_capacity(k);
+        original.extend(out.iter().map(|&v| v != EMPTY_SLOT));
+        for bin in 0..k {
+            if original[bin] {
+                continue;
+            }
+            let mut attempt: u64 = 1;
+            loop {
+                let probe = xxh3_64_with_seed(&(bin as u64).to_le_bytes(), self.key ^ attempt);
+                let j = ((probe >> 32) * k as u64 >> 32) as usize;
+                if original[j] {
+                    out[bin] = out[j];
+                    break;
+                }
+                attempt += 1;
+            }
+        }
+    }
+
+    /// Signs a batch of shingle lists into a new [`SignatureMatrix`].
+    pub fn sign_batch<'a>(&self, batch: impl IntoIterator<Item = &'a [u64]>) -> SignatureMatrix {
+        let mut m = SignatureMatrix::new(self.num_perm());
+        for shingles in batch {
+            let row = m.push_empty(distinct_len(shingles));
+            self.sign_into(shingles, row);
+        }
+        m
+    }
+
+    /// Parallel [`sign_batch`](MinHasher::sign_batch) over a slice of shingle lists.
+    #[cfg(feature = "parallel")]
+    pub fn par_sign_batch(&self, batch: &[Vec<u64>]) -> SignatureMatrix {
+        use rayon::prelude::*;
+        let k = self.num_perm();
+        let mut values = vec![EMPTY_SLOT; k * batch.len()];
+        values.par_chunks_mut(k).zip(batch.par_iter()).for_each(|(row, s)| self.sign_into(s, row));
+        let set_sizes = batch.par_iter().map(|s| distinct_len(s)).collect();
+        SignatureMatrix { num_perm: k, values, set_sizes }
+    }
+}
+
+/// The number of distinct values in `hashes` (sorting a copy when they are not sorted).
+fn distinct_len(hashes: &[u64]) -> u32 {
+    let mut v = hashes.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    u32::try_from(v.len()).unwrap_or(u32::MAX)
+}
+
+/// One document's MinHash signature.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Signature(Box<[u32]>);
+
+impl Signature {
+    /// The slot values.
+    pub fn as_slice(&self) -> &[u32] {
+        &self.0
+    }
+
+    /// Whether no shingle reached the signature (the document had no shingles).
+    pub fn is_empty_set(&self) -> bool {
+        self.0.iter().all(|&v| v == EMPTY_SLOT)
+    }
+
+    /// Estimated Jaccard similarity with `other` (the fraction of agreeing slots).
+    pub fn jaccard(&self, other: &Signature) -> f64 {
+        estimate_jaccard(&self.0, &other.0)
+    }
+}
+
+/// The fraction of slots on which two signatures agree: an unbiased estimate of Jaccard.
+///
+/// Returns 0 for signatures of different lengths or of empty sets.
+pub fn estimate_jaccard(a: &[u32], b: &[u32]) -> f64 {
+    if a.len() != b.len() || a.is_empty() || a[0] == EMPTY_SLOT && a.iter().all(|&v| v == EMPTY_SLOT) {
+        return 0.0;
+    }
+    let same = a.iter().zip(b).filter(|(x, y)| x == y).count();
+    same as f64 / a.len() as f64
+}
+
+/// Signatures of a batch of documents, stored row-major in one flat array, with the number of
+/// distinct shingles of each document (its set size).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SignatureMatrix {
+    num_perm: usize,
+    values: Vec<u32>,
+    set_sizes: Vec<u32>,
+}
+
+impl SignatureMatrix {
+    /// An empty matrix for signatures of `num_perm` slots.
+    pub fn new(num_perm: usize) -> SignatureMatrix {
+        SignatureMatrix { num_perm, values: Vec::new(), set_sizes: Vec::new() }
+    }
+
+    /// Builds a matrix from its parts; `values.len()` must equal `num_perm * set_sizes.len()`.
+    pub fn from_parts(num_perm: usize, values: Vec<u32>, set_sizes: Vec<u32>) -> Result<SignatureMatrix> {
+        if num_perm == 0 || values.len() != num_perm * set_sizes.len() {
+            return Err(Error::config(format!(
+                "signature matrix of {} values does not hold {} rows of {num_perm}",
+                values.len(),
+                set_sizes.len()
+            )));
+        }
+        Ok(SignatureMatrix { num_perm, values, set_sizes })
+    }
+
+    /// Appends a row for a document with `set_size` distinct shingles and returns it for filling.
+    pub fn push_empty(&mut self, set_size: u32) -> &mut [u32] {
+        let start = self.values.len();
+        self.values.resize(start + self.num_perm, EMPTY_SLOT);
+        self.set_sizes.push(set_size);
+        &mut self.values[start..]
+    }
+
+    /// The number of slots per signature.
+    pub fn num_perm(&self) -> usize {
+        self.num_perm
+    }
+
+    /// The number of documents.
+    pub fn len(&self) -> usize {
+        self.set_sizes.len()
+    }
+
+    /// Whether the matrix holds no documents.
+    pub fn is_empty(&self) -> bool {
+        self.set_sizes.is_empty()
+    }
+
+    /// Document `i`'s signature.
+    pub fn row(&self, i: usize) -> &[u32] {
+        &self.values[i * self.num_perm..(i + 1) * self.num_perm]
+    }
+
+    /// Document `i`'s number of distinct shingles.
+    pub fn set_size(&self, i: usize) -> u32 {
+        self.set_sizes[i]
+    }
+
+    /// All set sizes, one per document.
+    pub fn set_sizes(&self) -> &[u32] {
+        &self.set_sizes
+    }
+
+    /// All slot values, row-major.
+    pub fn values(&self) -> &[u32] {
+        &self.values
+    }
+
+    /// The rows, in document order.
+    pub fn rows(&self) -> std::slice::ChunksExact<'_, u32> {
+        self.values.chunks_exact(self.num_perm)
+    }
+
+    /// Estimated Jaccard of documents `i` and `j`.
+    pub fn jaccard(&self, i: usize, j: usize) -> f64 {
+        estimate_jaccard(self.row(i), self.row(j))
+    }
+
+    /// Appends all rows of `other`, which must have the same `num_perm`.
+    pub fn extend_from(&mut self, other: &SignatureMatrix) {
+        debug_assert_eq!(self.num_perm, other.num_perm);
+        self.values.extend_from_slice(&other.values);
+        self.set_sizes.extend_from_slice(&other.set_sizes);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hasher(a: Algorithm, k: usize) -> MinHasher {
+        MinHasher::new(MinHashConfig::builder().algorithm(a).num_perm(k).seed(7).build().unwrap())
+    }
+
+    #[test]
+    fn identical_sets_agree_everywhere_and_order_is_irrelevant() {
+        for a in [Algorithm::Classic, Algorithm::OnePermutation] {
+            let h = hasher(a, 64);
+            let s1 = h.sign(&[1, 2, 3, 4, 5]);
+            let s2 = h.sign(&[5, 4, 3, 3, 2, 1]);
+            assert_eq!(s1, s2);
+            assert_eq!(s1.jaccard(&s2), 1.0);
+            assert!(!s1.is_empty_set());
+            assert!(s1.as_slice().iter().all(|&v| v != EMPTY_SLOT), "{a:?} left an empty slot");
+        }
+    }
+
+    #[test]
+    fn empty_set_has_empty_signature() {
+        let h = hasher(Algorithm::OnePermutation, 16);
+        let e = h.sign(&[]);
+        assert!(e.is_empty_set());
+        assert_eq!(e.jaccard(&e), 0.0);
+    }
+
+    #[test]
+    fn disjoint_sets_rarely_agree() {
+        let h = hasher(Algorithm::OnePermutation, 256);
+        let a: Vec<u64> = (0..1000).collect();
+        let b: Vec<u64> = (1000..2000).collect();
+        assert!(h.sign(&a).jaccard(&h.sign(&b)) < 0.02);
+    }
+
+    #[test]
+    fn seeds_change_signatures() {
+        let a = MinHasher::new(MinHashConfig::builder().seed(1).build().unwrap());
+        let b = MinHasher::new(MinHashConfig::builder().seed(2).build().unwrap());
+        assert_ne!(a.sign(&[1, 2, 3]), b.sign(&[1, 2, 3]));
+    }
+
+    #[test]
+    fn matrix_rows_match_single_signatures() {
+        let h = hasher(Algorithm::OnePermutation, 32);
+        let docs: Vec<Vec<u64>> = vec![vec![1, 2, 3], vec![], vec![9, 9, 10]];
+        let m = h.sign_batch(docs.iter().map(|d| d.as_slice()));
+        assert_eq!(m.len(), 3);
+        assert_eq!(m.set_sizes(), &[3, 0, 2]);
+        for (i, d) in docs.iter().enumerate() {
+            assert_eq!(m.row(i), h.sign(d).as_slice());
+        }
+        #[cfg(feature = "parallel")]
+        assert_eq!(h.par_sign_batch(&docs), m);
+    }
+
+    #[test]
+    fn config_is_checked() {
+        assert!(MinHashConfig::builder().num_perm(0).build().is_err());
+        assert!(MinHashConfig::builder().num_perm(9000).build().is_err());
+        assert_eq!("oph".parse::<Algorithm>().unwrap(), Algorithm::OnePermutation);
+        assert!("sha1".parse::<Algorithm>().is_err());
+    }
+
+    #[test]
+    fn mersenne_reduction_is_exact() {
+        for x in [0u128, 1, MERSENNE_61 as u128, (MERSENNE_61 as u128) * 3 + 5, u64::MAX as u128 * 12345] {
+            assert_eq!(mod_mersenne61(x) as u128, x % MERSENNE_61 as u128);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! Writing results: cluster assignments (JSONL or CSV), kept and removed records, and atomic
+//! file replacement so that no half-written output is ever left behind.
+
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+use crate::corpus::Corpus;
+use crate::error::{Error, Result};
+use crate::pipeline::Output;
+
+/// The format of the `cluster` output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum ClusterFormat {
+    /// One JSON object a line: `{"id": ..., "cluster": ..., "representative": ...}`.
+    #[default]
+    Jsonl,
+    /// A header `id,cluster,representative`, then one row per document.
+    Csv,
+}
+
+impl std::str::FromStr for ClusterFormat {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<ClusterFormat> {
+        match s {
+            "jsonl" | "json" => Ok(ClusterFormat::Jsonl),
+            "csv" => Ok(ClusterFormat::Csv),
+            _ => Err(Error::config(format!("unknown output format {s:?} (expected jsonl or csv)"))),
+        }
+    }
+}
+
+/// Writes one line per document, in input order.
+pub fn write_clusters<W: Write>(w: W, out: &Output, format: ClusterFormat) -> io::Result<()> {
+    match format {
+        ClusterFormat::Jsonl => {
+            let mut w = w;
+            for (i, id) in out.ids.iter().enumerate() {
+                w.write_all(b"{\"id\":")?;
+                serde_json::to_writer(&mut w, id)?;
+                writeln!(
+                    w,
+                    ",\"cluster\":{},\"representative\":{}}}",
+                    out.clustering.cluster(i),
+                    out.clustering.is_representative(i)
+                )?;
+            }
+            w.flush()
+        }
+        ClusterFormat::Csv => {
+            let mut c = csv::Writer::from_writer(w);
+            c.write_record(["id", "cluster", "representative"]).map_err(io::Error::other)?;
+            for (i, id) in out.ids.iter().enumerate() {
+                let cluster = out.clustering.cluster(i).to_string();
+                let rep = if out.clustering.is_representative(i) { "true" } else { "false" };
+                c.write_record([id.as_str(), cluster.as_str(), rep]).map_err(io::Error::other)?;
+            }
+            c.flush()
+        }
+    }
+}
+
+/// Writes the records of the documents that `keep` selects, in input order: JSONL lines and
+/// delimited records byte for byte (each followed by `\n`, or by `delimiter` for delimited text),
+/// and whole text files as their paths, one a line.
+pub fn write_records<W: Write>(
+    mut w: W,
+    corpus: &Corpus,
+    out: &Output,
+    delimiter: Option<&str>,
+    keep: impl Fn(usize) -> bool,
+) -> io::Result<()> {
+    for (i, &rec) in out.records.iter().enumerate() {
+        if !keep(i) {
+            continue;
+        }
+        if corpus.is_whole_file(rec) {
+            writeln!(w, "{}", corpus.record_path(rec).display())?;
+        } else {
+            w.write_all(corpus.record_bytes(rec))?;
+            match (corpus.is_jsonl(rec), delimiter) {
+                (false, Some(d)) => w.write_all(d.as_bytes())?,
+                _ => w.write_all(b"\n")?,
+            }
+        }
+    }
+    w.flush()
+}
+
+/// Writes `path` atomically: `write` fills a temporary file in the same directory, which is
+/// flushed, synced and renamed over `path` only if `write` succeeds. On any error the temporary
+/// file is removed and `path` is left as it was.
+pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let fail = |e| Error::io(path, "cannot write output", e);
+    let tmp = tempfile::Builder::new()
+        .prefix(".neardupe-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(path, "cannot create a temporary file next to the output", e))?;
+    let mut w = BufWriter::with_capacity(1 << 20, tmp);
+    write(&mut w).map_err(fail)?;
+    let tmp = w.into_inner().map_err(|e| fail(e.into_error()))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, "cannot sync output", e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, "cannot move output into place", e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_or_leaves_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.txt");
+        write_atomic(&p, |w| w.write_all(b"hello")).unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"hello");
+        let err = write_atomic(&p, |w| {
+            w.write_all(b"partial")?;
+            Err(io::Error::other("boom"))
+        });
+        assert!(err.is_err());
+        assert_eq!(std::fs::read(&p).unwrap(), b"hello");
+        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(leftovers, 1, "the temporary file was removed");
+    }
+}

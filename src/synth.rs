@@ -1,0 +1,1 @@
+//! Synthetic syndicated-news corpora with ground truth (placeholder; filled in below).

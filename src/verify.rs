@@ -1,0 +1,141 @@
+//! Verification: candidate edges in, edges whose similarity reaches the threshold out.
+//!
+//! LSH candidates include pairs below the threshold (the S-curve is not a step). By default each
+//! candidate is kept only when its signature-estimated Jaccard reaches the threshold
+//! ([`Verify::Estimate`]); [`Verify::Exact`] recomputes the exact Jaccard of the two shingle sets
+//! instead, and [`Verify::None`] keeps every candidate.
+
+use crate::cluster::Edge;
+use crate::minhash::SignatureMatrix;
+use crate::shingle::ShingleSet;
+
+/// How candidate pairs are checked before they link two documents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Verify {
+    /// Keep every LSH candidate.
+    None,
+    /// Keep a candidate when its estimated Jaccard (signature agreement) reaches the threshold.
+    #[default]
+    Estimate,
+    /// Keep a candidate when the exact Jaccard of its shingle sets reaches the threshold.
+    Exact,
+}
+
+impl std::str::FromStr for Verify {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> crate::Result<Verify> {
+        match s {
+            "none" | "off" => Ok(Verify::None),
+            "estimate" | "signature" | "on" => Ok(Verify::Estimate),
+            "exact" => Ok(Verify::Exact),
+            _ => Err(crate::Error::config(format!(
+                "unknown verification {s:?} (expected none, estimate or exact)"
+            ))),
+        }
+    }
+}
+
+impl Verify {
+    /// A stable name: `none`, `estimate` or `exact`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verify::None => "none",
+            Verify::Estimate => "estimate",
+            Verify::Exact => "exact",
+        }
+    }
+}
+
+/// The edges whose estimated Jaccard reaches `threshold`, in their input order.
+pub fn verify_estimated(edges: &[Edge], signatures: &SignatureMatrix, threshold: f64) -> Vec<Edge> {
+    edges.iter().copied().filter(|e| passes_estimate(e, signatures, threshold)).collect()
+}
+
+/// Parallel [`verify_estimated`]: the same edges in the same order.
+#[cfg(feature = "parallel")]
+pub fn par_verify_estimated(edges: &[Edge], signatures: &SignatureMatrix, threshold: f64) -> Vec<Edge> {
+    use rayon::prelude::*;
+    edges.par_iter().copied().filter(|e| passes_estimate(e, signatures, threshold)).collect()
+}
+
+fn passes_estimate(e: &Edge, signatures: &SignatureMatrix, threshold: f64) -> bool {
+    // Compare in slot counts to avoid rounding at the threshold: agree / k >= t.
+    let k = signatures.num_perm();
+    let (x, y) = (signatures.row(e.a.index()), signatures.row(e.b.index()));
+    let agree = x.iter().zip(y).filter(|(p, q)| p == q).count();
+    agree as f64 >= threshold * k as f64 - 1e-9
+}
+
+/// The edges whose exact Jaccard reaches `threshold`; `set_of(doc)` gives a document's shingle
+/// set (the index of that document among `docs`, see [`edge_documents`]).
+pub fn verify_exact(edges: &[Edge], sets: &ExactSets, threshold: f64) -> Vec<Edge> {
+    edges.iter().copied().filter(|e| sets.jaccard(e) >= threshold - 1e-12).collect()
+}
+
+/// Parallel [`verify_exact`].
+#[cfg(feature = "parallel")]
+pub fn par_verify_exact(edges: &[Edge], sets: &ExactSets, threshold: f64) -> Vec<Edge> {
+    use rayon::prelude::*;
+    edges.par_iter().copied().filter(|e| sets.jaccard(e) >= threshold - 1e-12).collect()
+}
+
+/// The distinct documents that appear in `edges`, sorted.
+pub fn edge_documents(edges: &[Edge]) -> Vec<crate::DocId> {
+    let mut docs: Vec<crate::DocId> = edges.iter().flat_map(|e| [e.a, e.b]).collect();
+    docs.sort_unstable();
+    docs.dedup();
+    docs
+}
+
+/// Shingle sets of the documents that appear in candidate edges, for exact verification.
+#[derive(Clone, Debug, Default)]
+pub struct ExactSets {
+    docs: Vec<crate::DocId>,
+    sets: Vec<ShingleSet>,
+}
+
+impl ExactSets {
+    /// Pairs `docs` (sorted, as from [`edge_documents`]) with their shingle `sets`.
+    pub fn new(docs: Vec<crate::DocId>, sets: Vec<ShingleSet>) -> ExactSets {
+        debug_assert_eq!(docs.len(), sets.len());
+        ExactSets { docs, sets }
+    }
+
+    /// The set of `doc`, if it is held.
+    pub fn get(&self, doc: crate::DocId) -> Option<&ShingleSet> {
+        self.docs.binary_search(&doc).ok().map(|i| &self.sets[i])
+    }
+
+    /// The exact Jaccard of an edge's two documents (0 if either set is missing).
+    pub fn jaccard(&self, e: &Edge) -> f64 {
+        match (self.get(e.a), self.get(e.b)) {
+            (Some(x), Some(y)) => x.jaccard(y),
+            _ => 0.0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::DocId;
+
+    #[test]
+    fn estimate_threshold_is_inclusive() {
+        let m = SignatureMatrix::from_parts(4, vec![1, 2, 3, 4, 1, 2, 3, 9, 5, 6, 7, 8], vec![4, 4, 4]).unwrap();
+        let edges = vec![Edge::new(DocId(0), DocId(1)), Edge::new(DocId(0), DocId(2))];
+        assert_eq!(verify_estimated(&edges, &m, 0.75), vec![edges[0]]);
+        assert_eq!(verify_estimated(&edges, &m, 0.76), vec![]);
+    }
+
+    #[test]
+    fn exact_uses_sets() {
+        let s = |v: Vec<u64>| ShingleSet::from_hashes(v);
+        let sets = ExactSets::new(vec![DocId(0), DocId(2)], vec![s(vec![1, 2, 3]), s(vec![1, 2, 4])]);
+        let e = Edge::new(DocId(0), DocId(2));
+        assert!((sets.jaccard(&e) - 0.5).abs() < 1e-12);
+        assert_eq!(verify_exact(&[e], &sets, 0.5), vec![e]);
+        assert_eq!(verify_exact(&[e], &sets, 0.6), vec![]);
+        assert_eq!(edge_documents(&[e, Edge::new(DocId(2), DocId(0))]), vec![DocId(0), DocId(2)]);
+    }
+}
