@@ -1,0 +1,96 @@
+//! Fuzzes the JSONL reader: arbitrary bytes as a `.jsonl` file, opened with and without
+//! `skip_invalid` and memory mapping, every record parsed. Errors are fine; panics are bugs.
+//!
+//! Also checks that memory-mapped and read-into-memory corpora agree record by record, that
+//! `skip_invalid(true)` never fails to open an existing file, and that the pipeline runs over
+//! whatever the reader accepts.
+
+#![no_main]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use libfuzzer_sys::fuzz_target;
+use neardupe::{Config, Corpus, CorpusConfig, Deduper, Document, ErrorKind};
+
+/// A file name unique to this process and call (libFuzzer may run several processes at once).
+fn temp_path() -> PathBuf {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!("neardupe-fuzz-{}-{n}.jsonl", std::process::id()))
+}
+
+/// Removes the temp file even if a check below panics.
+struct Remove(PathBuf);
+impl Drop for Remove {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Building a `Config` optimises the banding (a few milliseconds): do it once.
+fn deduper() -> &'static Deduper {
+    static D: OnceLock<Deduper> = OnceLock::new();
+    D.get_or_init(|| Deduper::new(Config::builder().build().unwrap()))
+}
+
+type Parsed = Vec<Result<(String, String), ErrorKind>>;
+
+fn parse_all(corpus: &Corpus) -> Parsed {
+    (0..corpus.len())
+        .map(|i| {
+            corpus
+                .document(i)
+                .map(|Document { id, text }| (id.into_owned(), text.into_owned()))
+                .map_err(|e| {
+                    // Formatting the error must not panic either.
+                    let _ = e.to_string();
+                    e.kind()
+                })
+        })
+        .collect()
+}
+
+fn open(path: &PathBuf, skip_invalid: bool, mmap: bool, max_record_bytes: Option<usize>) -> Option<(usize, Parsed)> {
+    let mut b = CorpusConfig::builder().skip_invalid(skip_invalid).mmap(mmap);
+    if let Some(m) = max_record_bytes {
+        b = b.max_record_bytes(m);
+    }
+    let config = b.build().unwrap();
+    match Corpus::open(&[path], config) {
+        Ok(corpus) => {
+            for e in corpus.skipped() {
+                let _ = e.to_string();
+            }
+            let parsed = parse_all(&corpus);
+            let ok: Vec<(String, String)> = parsed.iter().filter_map(|r| r.clone().ok()).collect();
+            // The pipeline must run over whatever the reader accepts (skipping the invalid).
+            let out = deduper().run(&corpus, true, None).unwrap();
+            assert_eq!(out.ids.len(), ok.len());
+            assert_eq!(out.ids.len() + out.skipped.len(), corpus.len());
+            Some((corpus.len(), parsed))
+        }
+        Err(e) => {
+            let _ = e.to_string();
+            assert!(!skip_invalid, "skip_invalid(true) failed to open an existing file: {e}");
+            None
+        }
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let path = temp_path();
+    std::fs::write(&path, data).unwrap();
+    let _guard = Remove(path.clone());
+
+    for skip_invalid in [false, true] {
+        let mapped = open(&path, skip_invalid, true, None);
+        let read = open(&path, skip_invalid, false, None);
+        assert_eq!(mapped, read, "mmap and read disagree (skip_invalid = {skip_invalid})");
+    }
+    // A small record limit exercises the too-large path.
+    let limit = data.first().map_or(1, |&b| b as usize + 1);
+    open(&path, true, true, Some(limit));
+    open(&path, false, false, Some(limit));
+});

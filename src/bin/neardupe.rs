@@ -1,0 +1,400 @@
+//! The `neardupe` command-line tool: cluster, deduplicate, evaluate and generate corpora.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+use neardupe::output::{self, ClusterFormat};
+use neardupe::{
+    Algorithm, Config, Corpus, CorpusConfig, Deduper, Error, InputFormat, Output, Representative, Result, Verify,
+};
+
+/// Find and cluster near-duplicate texts (syndicated news, web pages, LLM training data).
+#[derive(Parser, Debug)]
+#[command(name = "neardupe", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Assign every document a cluster id: one output line per document, in input order.
+    Cluster {
+        #[command(flatten)]
+        run: RunArgs,
+        /// Output file (`-` for standard output).
+        #[arg(short = 'o', long, default_value = "-")]
+        output: PathBuf,
+        /// Output format.
+        #[arg(long = "format", default_value = "jsonl", value_parser = parse::<ClusterFormat>)]
+        output_format: ClusterFormat,
+    },
+    /// Keep one document per cluster: copies the kept input records byte for byte (for
+    /// directories of text files, lists the kept paths).
+    Dedup {
+        #[command(flatten)]
+        run: RunArgs,
+        /// Where the kept records go (`-` for standard output).
+        #[arg(short = 'o', long, default_value = "-")]
+        output: PathBuf,
+        /// Where the removed records go.
+        #[arg(long)]
+        removed: Option<PathBuf>,
+    },
+    /// Score predicted clusters against a truth file: pairwise precision, recall, F1 and ARI.
+    Eval {
+        /// Truth JSONL: `{"id": ..., "cluster": ...}` per line.
+        #[arg(long)]
+        truth: PathBuf,
+        /// Predicted JSONL, as written by `neardupe cluster`.
+        #[arg(long)]
+        pred: PathBuf,
+    },
+    /// Generate a labelled syndicated-news corpus (originals, republished copies, distractors).
+    Synth {
+        /// Number of original stories.
+        #[arg(long, default_value_t = 200)]
+        stories: usize,
+        /// Mean number of copies per story.
+        #[arg(long, default_value_t = 2.0)]
+        copies: f64,
+        /// Fraction of stories that get a same-topic distractor.
+        #[arg(long, default_value_t = 0.3)]
+        distractors: f64,
+        /// Copy tiers, comma-separated (default: the standard tiers; `all` for every tier).
+        #[arg(long)]
+        tiers: Option<String>,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Corpus output (JSONL).
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+        /// Truth output (JSONL).
+        #[arg(long)]
+        truth: PathBuf,
+    },
+}
+
+/// Options shared by the commands that run the pipeline.
+#[derive(Args, Debug)]
+struct RunArgs {
+    /// Input files and directories (JSONL files, directories of text files, text files).
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// How inputs are read: auto (by extension), jsonl or text.
+    #[arg(long, default_value = "auto", value_parser = parse::<InputFormat>)]
+    input_format: InputFormat,
+    /// JSONL field with the text.
+    #[arg(long, default_value = "text")]
+    text_field: String,
+    /// JSONL field with the id (records without it are named by line number).
+    #[arg(long, default_value = "id")]
+    id_field: String,
+    /// Split text files into records at this string (escapes \n, \t, \r and \\ are understood).
+    #[arg(long)]
+    delimiter: Option<String>,
+    /// Only read files with these extensions from directories (comma-separated, e.g. `txt,md`).
+    #[arg(long, value_delimiter = ',')]
+    ext: Vec<String>,
+    /// Skip invalid records (bad JSON or UTF-8, no text, too large, empty files) and count them.
+    #[arg(long)]
+    skip_invalid: bool,
+    /// The largest record accepted, in bytes.
+    #[arg(long, default_value_t = neardupe::corpus::DEFAULT_MAX_RECORD_BYTES)]
+    max_record_bytes: usize,
+    /// Read input files instead of memory-mapping them.
+    #[arg(long)]
+    no_mmap: bool,
+    /// Jaccard similarity at which two documents are near-duplicates.
+    #[arg(long, default_value_t = neardupe::DEFAULT_THRESHOLD)]
+    threshold: f64,
+    /// Number of MinHash slots (permutations).
+    #[arg(long, default_value_t = neardupe::minhash::DEFAULT_NUM_PERM)]
+    num_perm: usize,
+    /// Word n-gram size.
+    #[arg(long, default_value_t = neardupe::shingle::DEFAULT_WORD_NGRAM, conflicts_with = "char_ngrams")]
+    ngram: usize,
+    /// Use character n-grams of this size instead of word n-grams.
+    #[arg(long)]
+    char_ngrams: Option<usize>,
+    /// Apply Unicode NFKC normalisation before shingling.
+    #[arg(long)]
+    nfkc: bool,
+    /// Hash seed.
+    #[arg(long, default_value_t = neardupe::minhash::DEFAULT_SEED)]
+    seed: u64,
+    /// MinHash algorithm: oph (one-permutation hashing, fast) or classic.
+    #[arg(long, default_value = "oph", value_parser = parse::<Algorithm>)]
+    algorithm: Algorithm,
+    /// LSH bands (with --rows; default: optimised for the threshold).
+    #[arg(long, requires = "rows")]
+    bands: Option<usize>,
+    /// LSH rows per band (with --bands).
+    #[arg(long, requires = "bands")]
+    rows: Option<usize>,
+    /// Candidate verification: estimate (signature agreement), exact (shingle sets) or none.
+    #[arg(long, default_value = "estimate", value_parser = parse::<Verify>)]
+    verify: Verify,
+    /// Which cluster member is kept: first (input order) or longest.
+    #[arg(long, default_value = "first", value_parser = parse::<Representative>)]
+    representative: Representative,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// No progress bar and no summary.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Write run statistics as JSON to this file.
+    #[arg(long)]
+    stats_json: Option<PathBuf>,
+}
+
+fn parse<T: std::str::FromStr<Err = Error>>(s: &str) -> std::result::Result<T, String> {
+    s.parse().map_err(|e: Error| e.message().to_string())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("neardupe: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Cluster { run, output, output_format } => {
+            let mut job = Job::run(&run)?;
+            let t = Instant::now();
+            write_to(&output, |w| output::write_clusters(w, &job.out, output_format))?;
+            job.finish(&run, t)
+        }
+        Command::Dedup { run, output, removed } => {
+            let mut job = Job::run(&run)?;
+            let t = Instant::now();
+            let delim = run.delimiter.as_deref().map(unescape);
+            let c = &job.out.clustering;
+            write_to(&output, |w| {
+                output::write_records(w, &job.corpus, &job.out, delim.as_deref(), |i| c.is_representative(i))
+            })?;
+            if let Some(removed) = &removed {
+                write_to(removed, |w| {
+                    output::write_records(w, &job.corpus, &job.out, delim.as_deref(), |i| !c.is_representative(i))
+                })?;
+            }
+            job.finish(&run, t)
+        }
+        Command::Eval { truth, pred } => {
+            let report = neardupe::eval::evaluate_files(&truth, &pred)?;
+            let line = serde_json::to_string(&report).map_err(|e| Error::config(e.to_string()))?;
+            println!("{line}");
+            if report.missing_in_pred > 0 {
+                eprintln!(
+                    "neardupe: warning: {} truth ids missing from {} (scored as singletons), e.g. {:?}",
+                    report.missing_in_pred,
+                    pred.display(),
+                    report.missing_examples
+                );
+            }
+            Ok(())
+        }
+        Command::Synth { stories, copies, distractors, tiers, seed, output, truth } => {
+            use neardupe::synth::{self, SynthConfig, Tier};
+            let tiers = match tiers.as_deref() {
+                None => Tier::standard(),
+                Some("all") => Tier::all(),
+                Some(list) => list.split(',').map(|t| t.trim().parse::<Tier>()).collect::<Result<Vec<_>>>()?,
+            };
+            let config = SynthConfig::builder()
+                .stories(stories)
+                .copies_per_story(copies)
+                .distractor_rate(distractors)
+                .tiers(tiers)
+                .seed(seed)
+                .build()?;
+            let docs = synth::generate(&config);
+            let mut corpus = Vec::new();
+            let mut truth_buf = Vec::new();
+            synth::write_jsonl(&docs, &mut corpus, &mut truth_buf).map_err(|e| Error::io(&output, "cannot write", e))?;
+            write_to(&output, |w| w.write_all(&corpus))?;
+            write_to(&truth, |w| w.write_all(&truth_buf))?;
+            eprintln!("neardupe: wrote {} documents to {} and {}", docs.len(), output.display(), truth.display());
+            Ok(())
+        }
+    }
+}
+
+/// Writes to a file atomically, or to standard output for `-`.
+fn write_to(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    if path == Path::new("-") {
+        let stdout = std::io::stdout();
+        let mut lock = std::io::BufWriter::new(stdout.lock());
+        return write(&mut lock).map_err(|e| Error::io(path, "cannot write to standard output", e));
+    }
+    output::write_atomic(path, write)
+}
+
+/// Understands `\n`, `\t`, `\r` and `\\` in a delimiter given on the command line.
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('\\') => out.push('\\'),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// One pipeline run: the opened corpus and its output, with timings.
+struct Job {
+    corpus: Corpus,
+    out: Output,
+    started: Instant,
+}
+
+impl Job {
+    fn run(args: &RunArgs) -> Result<Job> {
+        let started = Instant::now();
+        let mut b = Config::builder()
+            .threshold(args.threshold)
+            .num_perm(args.num_perm)
+            .seed(args.seed)
+            .algorithm(args.algorithm)
+            .nfkc(args.nfkc)
+            .verify(args.verify)
+            .representative(args.representative);
+        b = match args.char_ngrams {
+            Some(n) => b.char_ngrams(n),
+            None => b.word_ngrams(args.ngram),
+        };
+        if let (Some(bands), Some(rows)) = (args.bands, args.rows) {
+            b = b.bands_rows(bands, rows);
+        }
+        let deduper = Deduper::new(b.build()?);
+        let corpus_config = CorpusConfig::builder()
+            .format(args.input_format)
+            .text_field(args.text_field.clone())
+            .id_field(args.id_field.clone())
+            .delimiter(args.delimiter.as_deref().map(unescape))
+            .extensions(args.ext.clone())
+            .max_record_bytes(args.max_record_bytes)
+            .skip_invalid(args.skip_invalid)
+            .mmap(!args.no_mmap)
+            .build()?;
+        let mut pool = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = args.threads {
+            if n == 0 {
+                return Err(Error::config("--threads must be at least 1"));
+            }
+            pool = pool.num_threads(n);
+        }
+        let pool = pool.build().map_err(|e| Error::config(format!("cannot start worker threads: {e}")))?;
+
+        let t = Instant::now();
+        let corpus = Corpus::open(&args.inputs, corpus_config)?;
+        let read = t.elapsed().as_secs_f64();
+
+        let bar = progress_bar(args.quiet, corpus.len() as u64);
+        let report = |docs: u64, bytes: u64| {
+            if let Some(bar) = &bar {
+                bar.set_position(docs);
+                let secs = bar.elapsed().as_secs_f64().max(1e-9);
+                bar.set_message(format!("{:.1} MB/s", bytes as f64 / 1e6 / secs));
+            }
+        };
+        let mut out = pool.install(|| deduper.run(&corpus, args.skip_invalid, Some(&report)))?;
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        out.stats.seconds.read = read;
+        out.stats.skipped += corpus.skipped().len() as u64;
+        Ok(Job { corpus, out, started })
+    }
+
+    /// Records the write time, prints warnings and the summary, and writes `--stats-json`.
+    fn finish(&mut self, args: &RunArgs, write_started: Instant) -> Result<()> {
+        self.out.stats.seconds.write = write_started.elapsed().as_secs_f64();
+        let skipped: Vec<&Error> = self.corpus.skipped().iter().chain(&self.out.skipped).collect();
+        if !args.quiet {
+            for e in skipped.iter().take(10) {
+                eprintln!("neardupe: skipped: {e}");
+            }
+            if skipped.len() > 10 {
+                eprintln!("neardupe: skipped {} more invalid records", skipped.len() - 10);
+            }
+            self.summary();
+        }
+        if let Some(path) = &args.stats_json {
+            let s = &self.out.stats;
+            let wall = self.started.elapsed().as_secs_f64();
+            let json = serde_json::json!({
+                "stats": s,
+                "input_bytes": self.corpus.total_bytes(),
+                "wall_seconds": wall,
+                "mb_per_s": self.corpus.total_bytes() as f64 / 1e6 / wall.max(1e-9),
+                "threshold": args.threshold,
+                "num_perm": args.num_perm,
+                "shingle": if let Some(n) = args.char_ngrams { format!("chars:{n}") } else { format!("words:{}", args.ngram) },
+                "largest_clusters": self.out.clustering.largest(10).iter().map(|&(c, n)| [c, n]).collect::<Vec<_>>(),
+                "skipped_examples": skipped.iter().take(10).map(|e| e.to_string()).collect::<Vec<_>>(),
+            });
+            let text = serde_json::to_string_pretty(&json).map_err(|e| Error::config(e.to_string()))?;
+            output::write_atomic(path, |w| writeln!(w, "{text}"))?;
+        }
+        Ok(())
+    }
+
+    fn summary(&self) {
+        let s = &self.out.stats;
+        let wall = self.started.elapsed().as_secs_f64();
+        let mb = self.corpus.total_bytes() as f64 / 1e6;
+        let t = &s.seconds;
+        eprintln!(
+            "neardupe: {} documents ({:.1} MB) in {:.2} s ({:.1} MB/s); {} skipped",
+            s.documents,
+            mb,
+            wall,
+            mb / wall.max(1e-9),
+            s.skipped
+        );
+        eprintln!(
+            "neardupe: {} candidates, {} verified edges, {} clusters ({} with duplicates, largest {}), {} duplicates",
+            s.candidates, s.verified_edges, s.clusters, s.duplicate_clusters, s.largest_cluster, s.duplicates
+        );
+        eprintln!(
+            "neardupe: seconds: read {:.3}, shingle+sign {:.3}, band {:.3}, verify {:.3}, union {:.3}, write {:.3} (bands {} x rows {})",
+            t.read, t.sign, t.band, t.verify, t.union, t.write, s.bands, s.rows
+        );
+    }
+}
+
+fn progress_bar(quiet: bool, len: u64) -> Option<indicatif::ProgressBar> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    let style = indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} docs [{bar:30}] {msg} {elapsed}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
+}
