@@ -3,7 +3,7 @@
 
 use std::hint::black_box;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use neardupe::{Clustering, DocId, Edge, Representative, UnionFind};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -22,6 +22,8 @@ fn cluster(c: &mut Criterion) {
         (0..n).map(|_| rng.random_range(200..20_000)).collect()
     };
     let mut group = c.benchmark_group("cluster");
+    // Iterations take 50-250 ms: flat sampling keeps 10 samples within the measurement time.
+    group.sampling_mode(SamplingMode::Flat);
     // Half as many edges as documents (below the giant-component threshold) and twice as many.
     for m in [n as usize / 2, 2 * n as usize] {
         let edges = random_edges(n, m, common::SEED ^ m as u64);
@@ -33,7 +35,9 @@ fn cluster(c: &mut Criterion) {
                 black_box(merged)
             })
         });
-        for (name, policy) in [("from_edges_first", Representative::First), ("from_edges_longest", Representative::Longest)] {
+        for (name, policy) in
+            [("from_edges_first", Representative::First), ("from_edges_longest", Representative::Longest)]
+        {
             group.bench_with_input(BenchmarkId::new(name, m), &edges, |b, edges| {
                 b.iter(|| Clustering::from_edges(n as usize, black_box(edges), policy, &lengths).num_clusters())
             });
@@ -44,7 +48,7 @@ fn cluster(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = common::quick();
+    config = common::heavy();
     targets = cluster
 }
 criterion_main!(benches);

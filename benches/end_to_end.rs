@@ -5,7 +5,7 @@
 
 use std::io::Write;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use neardupe::{Config, Corpus, CorpusConfig, Deduper};
 
 mod common;
@@ -16,6 +16,8 @@ fn end_to_end(c: &mut Criterion) {
     let label = format!("{}docs", docs.len());
 
     let mut group = c.benchmark_group("end_to_end");
+    // Iterations take 100-200 ms: flat sampling keeps 10 samples within the measurement time.
+    group.sampling_mode(SamplingMode::Flat);
     group.throughput(Throughput::Bytes(common::text_bytes(&docs)));
     group.bench_with_input(BenchmarkId::new("cluster", &label), &docs, |b, docs| {
         b.iter(|| deduper.cluster(docs).unwrap().stats.clusters)

@@ -4,7 +4,7 @@
 
 use std::hint::black_box;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use neardupe::verify::{self, ExactSets};
 use neardupe::{Config, Deduper, DocId, Edge};
 use rand::{Rng, SeedableRng};
@@ -44,6 +44,8 @@ fn verify(c: &mut Criterion) {
     let held = verify::edge_documents(&edges);
     let sets = held.iter().map(|d| deduper.shingle_set(&docs[d.index()].1)).collect();
     let sets = ExactSets::new(held, sets);
+    // An iteration takes about 250 ms: flat sampling keeps 10 samples within the measurement time.
+    group.sampling_mode(SamplingMode::Flat);
     group.bench_with_input(BenchmarkId::new("exact", edges.len()), &edges, |b, edges| {
         b.iter(|| verify::verify_exact(black_box(edges), &sets, threshold).len())
     });

@@ -94,9 +94,7 @@ impl std::str::FromStr for Representative {
         match s {
             "first" => Ok(Representative::First),
             "longest" => Ok(Representative::Longest),
-            _ => Err(crate::Error::config(format!(
-                "unknown representative policy {s:?} (expected first or longest)"
-            ))),
+            _ => Err(crate::Error::config(format!("unknown representative policy {s:?} (expected first or longest)"))),
         }
     }
 }

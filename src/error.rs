@@ -175,10 +175,8 @@ mod tests {
 
     #[test]
     fn display_names_file_line_and_offset() {
-        let e = Error::new(ErrorKind::Json, "expected value")
-            .with_path(Path::new("a.jsonl"))
-            .with_line(3)
-            .with_offset(120);
+        let e =
+            Error::new(ErrorKind::Json, "expected value").with_path(Path::new("a.jsonl")).with_line(3).with_offset(120);
         assert_eq!(e.to_string(), "a.jsonl:line 3 (byte 120): expected value");
         assert_eq!(e.kind(), ErrorKind::Json);
         let e = Error::new(ErrorKind::Utf8, "invalid UTF-8").with_path(Path::new("b.txt")).with_offset(7);

@@ -75,11 +75,8 @@ pub fn score(truth: &[(String, String)], pred: &HashMap<String, String>) -> Eval
     let total = pairs(n) as f64;
     let expected = if total > 0.0 { true_pairs as f64 * pred_pairs as f64 / total } else { 0.0 };
     let max_index = (true_pairs + pred_pairs) as f64 / 2.0;
-    let ari = if (max_index - expected).abs() > f64::EPSILON {
-        (tp as f64 - expected) / (max_index - expected)
-    } else {
-        1.0
-    };
+    let ari =
+        if (max_index - expected).abs() > f64::EPSILON { (tp as f64 - expected) / (max_index - expected) } else { 1.0 };
     EvalReport {
         docs: n,
         true_pairs,
@@ -106,8 +103,8 @@ pub fn read_assignments(path: &Path) -> Result<Vec<(String, String)>> {
             continue;
         }
         let at = |e: Error| e.with_path(path).with_line(i as u64 + 1);
-        let v: serde_json::Value = serde_json::from_str(line)
-            .map_err(|e| at(Error::new(ErrorKind::Json, format!("invalid JSON: {e}"))))?;
+        let v: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| at(Error::new(ErrorKind::Json, format!("invalid JSON: {e}"))))?;
         let field = |name: &str| -> Result<String> {
             match v.get(name) {
                 Some(serde_json::Value::String(s)) => Ok(s.clone()),
@@ -147,7 +144,8 @@ mod tests {
         assert_eq!((r.precision, r.recall, r.f1, r.ari), (1.0, 1.0, 1.0, 1.0));
 
         // c split off and wrongly merged with d: tp = 1 (a-b), pred pairs = 2, true pairs = 3.
-        let pred: HashMap<_, _> = t(&[("a", "x"), ("b", "x"), ("c", "y"), ("d", "y"), ("e", "z")]).into_iter().collect();
+        let pred: HashMap<_, _> =
+            t(&[("a", "x"), ("b", "x"), ("c", "y"), ("d", "y"), ("e", "z")]).into_iter().collect();
         let r = score(&truth, &pred);
         assert_eq!((r.tp_pairs, r.pred_pairs), (1, 2));
         assert!((r.precision - 0.5).abs() < 1e-12 && (r.recall - 1.0 / 3.0).abs() < 1e-12);

@@ -12,10 +12,10 @@
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
+use crate::DocId;
 use crate::cluster::Edge;
 use crate::error::{Error, Result};
 use crate::minhash::SignatureMatrix;
-use crate::DocId;
 
 /// A banding of signatures: `bands` bands of `rows` slots each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -198,8 +198,7 @@ pub fn par_candidate_edges(records: &mut [BandRecord]) -> Vec<Edge> {
     }
     bounds.push(records.len());
     bounds.dedup();
-    let mut edges: Vec<Edge> =
-        bounds.par_windows(2).flat_map_iter(|w| bucket_edges(&records[w[0]..w[1]])).collect();
+    let mut edges: Vec<Edge> = bounds.par_windows(2).flat_map_iter(|w| bucket_edges(&records[w[0]..w[1]])).collect();
     edges.par_sort_unstable();
     edges.dedup();
     edges

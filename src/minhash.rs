@@ -248,7 +248,7 @@ impl MinHasher {
             let mut attempt: u64 = 1;
             loop {
                 let probe = xxh3_64_with_seed(&(bin as u64).to_le_bytes(), self.key ^ attempt);
-                let j = ((probe >> 32) * k as u64 >> 32) as usize;
+                let j = (((probe >> 32) * k as u64) >> 32) as usize;
                 if original[j] {
                     out[bin] = out[j];
                     break;

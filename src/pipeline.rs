@@ -1,9 +1,9 @@
 //! The whole pipeline behind one builder-configured [`Deduper`]:
 //! documents → shingles → signatures → band records → candidate edges → verified edges → clusters.
 //!
-//! Each stage is a pure function in its own module ([`shingle`](crate::shingle),
-//! [`minhash`](crate::minhash), [`lsh`](crate::lsh), [`verify`](crate::verify),
-//! [`cluster`](crate::cluster)); this module strings them together, in parallel with the
+//! Each stage is a pure function in its own module ([`crate::shingle`],
+//! [`crate::minhash`], [`crate::lsh`], [`crate::verify`],
+//! [`crate::cluster`]); this module strings them together, in parallel with the
 //! `parallel` feature, and measures each stage.
 
 use std::borrow::Cow;
@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use crate::DocId;
 use crate::cluster::{Clustering, Edge, Representative};
 use crate::corpus::{Corpus, Document};
 use crate::error::{Error, Result};
@@ -18,10 +19,9 @@ use crate::lsh::{self, LshParams};
 use crate::minhash::{Algorithm, MinHashConfig, MinHasher, SignatureMatrix};
 use crate::shingle::{ShingleConfig, ShingleSet, ShingleUnit, Shingler};
 use crate::verify::{self, ExactSets, Verify};
-use crate::DocId;
 
 /// The default similarity threshold, chosen by measurement (see the README).
-pub const DEFAULT_THRESHOLD: f64 = 0.5;
+pub const DEFAULT_THRESHOLD: f64 = 0.4;
 
 /// Everything that decides which documents are near-duplicates. Build with [`Config::builder`].
 #[derive(Clone, Debug, PartialEq)]
@@ -77,6 +77,7 @@ pub struct ConfigBuilder {
     seed: u64,
     threshold: f64,
     bands_rows: Option<(usize, usize)>,
+    lsh_weights: Option<(f64, f64)>,
     verify: Verify,
     representative: Representative,
 }
@@ -94,6 +95,7 @@ impl Default for ConfigBuilder {
             seed: m.seed(),
             threshold: DEFAULT_THRESHOLD,
             bands_rows: None,
+            lsh_weights: None,
             verify: Verify::default(),
             representative: Representative::default(),
         }
@@ -143,6 +145,13 @@ impl ConfigBuilder {
         self.bands_rows = Some((bands, rows));
         self
     }
+    /// The weights of false positives and false negatives when the banding is derived from the
+    /// threshold. The default is `(0.1, 0.9)` with verification, which removes false positives
+    /// anyway, so that few true pairs are missed, and `(0.5, 0.5)` with [`Verify::None`].
+    pub fn lsh_weights(mut self, false_positive: f64, false_negative: f64) -> Self {
+        self.lsh_weights = Some((false_positive, false_negative));
+        self
+    }
     /// How candidates are verified.
     pub fn verify(mut self, v: Verify) -> Self {
         self.verify = v;
@@ -168,7 +177,16 @@ impl ConfigBuilder {
         }
         let lsh = match self.bands_rows {
             Some((b, r)) => LshParams::new(b, r, self.num_perm)?,
-            None => LshParams::optimal(self.threshold, self.num_perm, 0.5, 0.5)?,
+            None => {
+                let (fp, fneg) = self.lsh_weights.unwrap_or(match self.verify {
+                    Verify::None => (0.5, 0.5),
+                    Verify::Estimate | Verify::Exact => (0.1, 0.9),
+                });
+                if !(fp >= 0.0 && fneg >= 0.0 && fp + fneg > 0.0) {
+                    return Err(Error::config(format!("LSH weights must be non-negative, got ({fp}, {fneg})")));
+                }
+                LshParams::optimal(self.threshold, self.num_perm, fp, fneg)?
+            }
         };
         Ok(Config {
             shingle,
@@ -468,7 +486,12 @@ impl Deduper {
         Ok(out)
     }
 
-    fn sign_chunk<S: DocumentSource + ?Sized>(&self, source: &S, start: usize, rows: &mut [u32]) -> Vec<Result<SignedDoc>> {
+    fn sign_chunk<S: DocumentSource + ?Sized>(
+        &self,
+        source: &S,
+        start: usize,
+        rows: &mut [u32],
+    ) -> Vec<Result<SignedDoc>> {
         let k = self.hasher.num_perm();
         let work = |(shingler, buf): &mut (Shingler, Vec<u64>), (j, row): (usize, &mut [u32])| {
             let doc = source.document(start + j)?;

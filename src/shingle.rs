@@ -112,9 +112,7 @@ impl ShingleConfigBuilder {
     pub fn build(self) -> Result<ShingleConfig> {
         let n = self.config.size;
         if n == 0 || n > MAX_SHINGLE_SIZE {
-            return Err(Error::config(format!(
-                "shingle size must be between 1 and {MAX_SHINGLE_SIZE}, got {n}"
-            )));
+            return Err(Error::config(format!("shingle size must be between 1 and {MAX_SHINGLE_SIZE}, got {n}")));
         }
         Ok(self.config)
     }
@@ -142,8 +140,7 @@ impl Shingler {
 
     /// Appends the hash of every shingle of `text` to `out`, in text order (repeats included).
     pub fn shingle_into(&mut self, text: &str, out: &mut Vec<u64>) {
-        let text: Cow<'_, str> =
-            if self.config.nfkc { Cow::Owned(text.nfkc().collect()) } else { Cow::Borrowed(text) };
+        let text: Cow<'_, str> = if self.config.nfkc { Cow::Owned(text.nfkc().collect()) } else { Cow::Borrowed(text) };
         match self.config.unit {
             ShingleUnit::Words => self.word_shingles(&text, out),
             ShingleUnit::Chars => self.char_shingles(&text, out),
@@ -197,8 +194,7 @@ impl Shingler {
         if joined.is_empty() {
             return;
         }
-        let bounds: Vec<usize> =
-            joined.char_indices().map(|(i, _)| i).chain(std::iter::once(joined.len())).collect();
+        let bounds: Vec<usize> = joined.char_indices().map(|(i, _)| i).chain(std::iter::once(joined.len())).collect();
         let chars = bounds.len() - 1;
         let window = n.min(chars);
         for start in 0..=(chars - window) {

@@ -28,9 +28,7 @@ impl std::str::FromStr for Verify {
             "none" | "off" => Ok(Verify::None),
             "estimate" | "signature" | "on" => Ok(Verify::Estimate),
             "exact" => Ok(Verify::Exact),
-            _ => Err(crate::Error::config(format!(
-                "unknown verification {s:?} (expected none, estimate or exact)"
-            ))),
+            _ => Err(crate::Error::config(format!("unknown verification {s:?} (expected none, estimate or exact)"))),
         }
     }
 }

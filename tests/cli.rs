@@ -53,7 +53,12 @@ fn sample_clusters_match_the_truth() {
     let dir = tempfile::tempdir().unwrap();
     let pred = dir.path().join("clusters.jsonl");
     let stats = dir.path().join("stats.json");
-    ok(run(bin().args(["cluster", "-q", "-o"]).arg(&pred).arg("--stats-json").arg(&stats).arg(data("news-sample.jsonl"))));
+    ok(run(bin()
+        .args(["cluster", "-q", "-o"])
+        .arg(&pred)
+        .arg("--stats-json")
+        .arg(&stats)
+        .arg(data("news-sample.jsonl"))));
     let o = ok(run(bin().args(["eval", "--truth"]).arg(data("news-sample.truth.jsonl")).arg("--pred").arg(&pred)));
     let report: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
     let f1 = report["f1"].as_f64().unwrap();
@@ -250,7 +255,11 @@ fn eval_reports_missing_ids() {
     let dir = tempfile::tempdir().unwrap();
     let truth = dir.path().join("t.jsonl");
     let pred = dir.path().join("p.jsonl");
-    std::fs::write(&truth, "{\"id\":\"a\",\"cluster\":1}\n{\"id\":\"b\",\"cluster\":1}\n{\"id\":\"c\",\"cluster\":2}\n").unwrap();
+    std::fs::write(
+        &truth,
+        "{\"id\":\"a\",\"cluster\":1}\n{\"id\":\"b\",\"cluster\":1}\n{\"id\":\"c\",\"cluster\":2}\n",
+    )
+    .unwrap();
     std::fs::write(&pred, "{\"id\":\"a\",\"cluster\":0}\n{\"id\":\"b\",\"cluster\":0}\n").unwrap();
     let o = ok(run(bin().args(["eval", "--truth"]).arg(&truth).arg("--pred").arg(&pred)));
     let r: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();

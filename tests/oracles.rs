@@ -122,9 +122,7 @@ fn lsh_candidates_match_brute_force_banding() {
     }
     // Brute force: pairs that agree on all rows of some band.
     let n = docs.len();
-    let collide = |i: usize, j: usize| {
-        m.row(i).chunks(8).zip(m.row(j).chunks(8)).take(16).any(|(x, y)| x == y)
-    };
+    let collide = |i: usize, j: usize| m.row(i).chunks(8).zip(m.row(j).chunks(8)).take(16).any(|(x, y)| x == y);
     let mut brute = Vec::new();
     for i in 0..n {
         for j in i + 1..n {

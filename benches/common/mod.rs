@@ -14,7 +14,10 @@ pub(crate) const SEED: u64 = 0x00be_0c4e;
 
 /// Criterion settings for the cheap stages: small samples so `cargo bench` stays short.
 pub(crate) fn quick() -> Criterion {
-    Criterion::default().sample_size(10).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2))
+    Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
 }
 
 /// Criterion settings for the heavy stages (whole corpora).
@@ -35,8 +38,8 @@ pub(crate) fn news_docs(n: usize, bytes: usize) -> Vec<String> {
 /// A syndicated-news corpus of `stories` stories, each with its republished near-copies, as
 /// `(id, text)` pairs.
 pub(crate) fn corpus(stories: usize) -> Vec<(String, String)> {
-    let config = SynthConfig::builder().stories(stories).seed(SEED).build();
-    synth::generate(&config).into_iter().map(|d| (d.id.to_string(), d.text)).collect()
+    let config = SynthConfig::builder().stories(stories).seed(SEED).build().expect("valid synth config");
+    synth::generate(&config).into_iter().map(|d| (d.id, d.text)).collect()
 }
 
 /// The total text bytes of `docs`.

@@ -1,9 +1,10 @@
 //! Fuzzes the JSONL reader: arbitrary bytes as a `.jsonl` file, opened with and without
-//! `skip_invalid` and memory mapping, every record parsed. Errors are fine; panics are bugs.
+//! `skip_invalid`, `lossy_utf8` and memory mapping, every record parsed. Errors are fine; panics
+//! are bugs.
 //!
 //! Also checks that memory-mapped and read-into-memory corpora agree record by record, that
-//! `skip_invalid(true)` never fails to open an existing file, and that the pipeline runs over
-//! whatever the reader accepts.
+//! `skip_invalid(true)` never fails to open an existing file, that `lossy_utf8` never reports
+//! invalid UTF-8, and that the pipeline runs over whatever the reader accepts.
 
 #![no_main]
 
@@ -40,21 +41,28 @@ type Parsed = Vec<Result<(String, String), ErrorKind>>;
 fn parse_all(corpus: &Corpus) -> Parsed {
     (0..corpus.len())
         .map(|i| {
-            corpus
-                .document(i)
-                .map(|Document { id, text }| (id.into_owned(), text.into_owned()))
-                .map_err(|e| {
-                    // Formatting the error must not panic either.
-                    let _ = e.to_string();
-                    e.kind()
-                })
+            corpus.document(i).map(|Document { id, text }| (id.into_owned(), text.into_owned())).map_err(|e| {
+                // Formatting the error must not panic either.
+                let _ = e.to_string();
+                e.kind()
+            })
         })
         .collect()
 }
 
-fn open(path: &PathBuf, skip_invalid: bool, mmap: bool, max_record_bytes: Option<usize>) -> Option<(usize, Parsed)> {
-    let mut b = CorpusConfig::builder().skip_invalid(skip_invalid).mmap(mmap);
-    if let Some(m) = max_record_bytes {
+/// How one corpus is opened.
+#[derive(Clone, Copy, Debug)]
+struct Opts {
+    skip_invalid: bool,
+    mmap: bool,
+    lossy_utf8: bool,
+    max_record_bytes: Option<usize>,
+    run_pipeline: bool,
+}
+
+fn open(path: &PathBuf, o: Opts) -> Option<(usize, Parsed)> {
+    let mut b = CorpusConfig::builder().skip_invalid(o.skip_invalid).mmap(o.mmap).lossy_utf8(o.lossy_utf8);
+    if let Some(m) = o.max_record_bytes {
         b = b.max_record_bytes(m);
     }
     let config = b.build().unwrap();
@@ -64,16 +72,21 @@ fn open(path: &PathBuf, skip_invalid: bool, mmap: bool, max_record_bytes: Option
                 let _ = e.to_string();
             }
             let parsed = parse_all(&corpus);
-            let ok: Vec<(String, String)> = parsed.iter().filter_map(|r| r.clone().ok()).collect();
-            // The pipeline must run over whatever the reader accepts (skipping the invalid).
-            let out = deduper().run(&corpus, true, None).unwrap();
-            assert_eq!(out.ids.len(), ok.len());
-            assert_eq!(out.ids.len() + out.skipped.len(), corpus.len());
+            if o.lossy_utf8 {
+                assert!(!parsed.contains(&Err(ErrorKind::Utf8)), "lossy_utf8 still rejected a record as invalid UTF-8");
+            }
+            if o.run_pipeline {
+                // The pipeline must run over whatever the reader accepts (skipping the invalid).
+                let ok = parsed.iter().filter(|r| r.is_ok()).count();
+                let out = deduper().run(&corpus, true, None).unwrap();
+                assert_eq!(out.ids.len(), ok);
+                assert_eq!(out.ids.len() + out.skipped.len(), corpus.len());
+            }
             Some((corpus.len(), parsed))
         }
         Err(e) => {
             let _ = e.to_string();
-            assert!(!skip_invalid, "skip_invalid(true) failed to open an existing file: {e}");
+            assert!(!o.skip_invalid, "skip_invalid(true) failed to open an existing file: {e}");
             None
         }
     }
@@ -85,12 +98,17 @@ fuzz_target!(|data: &[u8]| {
     let _guard = Remove(path.clone());
 
     for skip_invalid in [false, true] {
-        let mapped = open(&path, skip_invalid, true, None);
-        let read = open(&path, skip_invalid, false, None);
-        assert_eq!(mapped, read, "mmap and read disagree (skip_invalid = {skip_invalid})");
+        for lossy_utf8 in [false, true] {
+            let o = Opts { skip_invalid, mmap: true, lossy_utf8, max_record_bytes: None, run_pipeline: true };
+            let mapped = open(&path, o);
+            let read = open(&path, Opts { mmap: false, run_pipeline: false, ..o });
+            assert_eq!(mapped, read, "mmap and read disagree ({o:?})");
+        }
     }
     // A small record limit exercises the too-large path.
     let limit = data.first().map_or(1, |&b| b as usize + 1);
-    open(&path, true, true, Some(limit));
-    open(&path, false, false, Some(limit));
+    let o =
+        Opts { skip_invalid: true, mmap: true, lossy_utf8: false, max_record_bytes: Some(limit), run_pipeline: true };
+    open(&path, o);
+    open(&path, Opts { skip_invalid: false, mmap: false, ..o });
 });

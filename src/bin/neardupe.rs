@@ -103,6 +103,9 @@ struct RunArgs {
     /// Skip invalid records (bad JSON or UTF-8, no text, too large, empty files) and count them.
     #[arg(long)]
     skip_invalid: bool,
+    /// Replace invalid UTF-8 with U+FFFD instead of rejecting the record (legacy encodings).
+    #[arg(long)]
+    lossy_utf8: bool,
     /// The largest record accepted, in bytes.
     #[arg(long, default_value_t = neardupe::corpus::DEFAULT_MAX_RECORD_BYTES)]
     max_record_bytes: usize,
@@ -222,7 +225,8 @@ fn run(cli: Cli) -> Result<()> {
             let docs = synth::generate(&config);
             let mut corpus = Vec::new();
             let mut truth_buf = Vec::new();
-            synth::write_jsonl(&docs, &mut corpus, &mut truth_buf).map_err(|e| Error::io(&output, "cannot write", e))?;
+            synth::write_jsonl(&docs, &mut corpus, &mut truth_buf)
+                .map_err(|e| Error::io(&output, "cannot write", e))?;
             write_to(&output, |w| w.write_all(&corpus))?;
             write_to(&truth, |w| w.write_all(&truth_buf))?;
             eprintln!("neardupe: wrote {} documents to {} and {}", docs.len(), output.display(), truth.display());
@@ -299,6 +303,7 @@ impl Job {
             .extensions(args.ext.clone())
             .max_record_bytes(args.max_record_bytes)
             .skip_invalid(args.skip_invalid)
+            .lossy_utf8(args.lossy_utf8)
             .mmap(!args.no_mmap)
             .build()?;
         let mut pool = rayon::ThreadPoolBuilder::new();

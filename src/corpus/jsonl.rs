@@ -59,9 +59,9 @@ impl<'de> Visitor<'de> for LineSeed<'_> {
         let mut out = Fields { text: None, id: None };
         while let Some(key) = map.next_key::<CowStr<'de>>()? {
             if key.0 == self.text_field && out.text.is_none() {
-                let v: CowStr<'de> = map.next_value().map_err(|e| {
-                    de::Error::custom(format!("field {:?} must be a string ({e})", self.text_field))
-                })?;
+                let v: CowStr<'de> = map
+                    .next_value()
+                    .map_err(|e| de::Error::custom(format!("field {:?} must be a string ({e})", self.text_field)))?;
                 out.text = Some(v.0);
             } else if key.0 == self.id_field && out.id.is_none() {
                 out.id = map.next_value::<IdValue<'de>>()?.0;

@@ -64,6 +64,7 @@ pub struct CorpusConfig {
     extensions: Vec<String>,
     max_record_bytes: usize,
     skip_invalid: bool,
+    lossy_utf8: bool,
     mmap: bool,
 }
 
@@ -77,6 +78,7 @@ impl Default for CorpusConfig {
             extensions: Vec::new(),
             max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
             skip_invalid: false,
+            lossy_utf8: false,
             mmap: cfg!(feature = "mmap"),
         }
     }
@@ -136,6 +138,12 @@ impl CorpusConfigBuilder {
     /// instead of failing (default off).
     pub fn skip_invalid(mut self, yes: bool) -> Self {
         self.config.skip_invalid = yes;
+        self
+    }
+    /// Replace invalid UTF-8 sequences with U+FFFD instead of rejecting the record (for text in
+    /// legacy encodings such as Latin-1; default off).
+    pub fn lossy_utf8(mut self, yes: bool) -> Self {
+        self.config.lossy_utf8 = yes;
         self
     }
     /// Memory-map input files (default on with the `mmap` feature); off reads them into memory.
@@ -380,29 +388,41 @@ impl Corpus {
         let span = self.records[i];
         let file = &self.files[span.file as usize];
         let raw = &file.bytes.as_slice()[span.start..span.end];
-        let located = |e: Error| {
-            let e = e.with_path(&file.path);
-            if file.kind == FileKind::Whole { e } else { e.with_line(span.line) }
+        let text = match std::str::from_utf8(raw) {
+            Ok(text) => text,
+            Err(_) if self.config.lossy_utf8 => {
+                let owned = String::from_utf8_lossy(raw).into_owned();
+                let doc = self.parse(file, span, &owned)?;
+                return Ok(Document { id: Cow::Owned(doc.id.into_owned()), text: Cow::Owned(doc.text.into_owned()) });
+            }
+            Err(u) => {
+                let at = (span.start + u.valid_up_to()) as u64;
+                let e = Error::new(
+                    ErrorKind::Utf8,
+                    "invalid UTF-8 (--lossy-utf8 replaces invalid bytes, --skip-invalid skips the record)",
+                );
+                return Err(located(&e, file, span).with_offset(at));
+            }
         };
-        let text = std::str::from_utf8(raw).map_err(|u| {
-            let at = (span.start + u.valid_up_to()) as u64;
-            located(Error::new(ErrorKind::Utf8, "invalid UTF-8")).with_offset(at)
-        })?;
+        self.parse(file, span, text)
+    }
+
+    /// Turns a record's text into a document (JSONL: extracts the fields).
+    fn parse<'t>(&'t self, file: &'t SourceFile, span: RecordSpan, text: &'t str) -> Result<Document<'t>> {
         match file.kind {
             FileKind::Whole => Ok(Document { id: Cow::Borrowed(&file.name), text: Cow::Borrowed(text) }),
-            FileKind::Delimited => Ok(Document {
-                id: Cow::Owned(format!("{}#{}", file.name, span.line)),
-                text: Cow::Borrowed(text),
-            }),
+            FileKind::Delimited => {
+                Ok(Document { id: Cow::Owned(format!("{}#{}", file.name, span.line)), text: Cow::Borrowed(text) })
+            }
             FileKind::Jsonl => {
                 let f = jsonl::parse_line(text, &self.config.text_field, &self.config.id_field)
-                    .map_err(|e| located(e).with_offset(span.start as u64))?;
+                    .map_err(|e| located(&e, file, span).with_offset(span.start as u64))?;
                 let text = f.text.ok_or_else(|| {
-                    located(Error::new(
+                    let e = Error::new(
                         ErrorKind::MissingField,
                         format!("record has no {:?} field (see --text-field)", self.config.text_field),
-                    ))
-                    .with_offset(span.start as u64)
+                    );
+                    located(&e, file, span).with_offset(span.start as u64)
                 })?;
                 let id = match f.id {
                     Some(id) if file.name.is_empty() => id,
@@ -419,6 +439,12 @@ impl Corpus {
     pub fn documents(&self) -> impl Iterator<Item = Result<Document<'_>>> + '_ {
         (0..self.len()).map(|i| self.document(i))
     }
+}
+
+/// `e` with the file and (for line-oriented files) the line of `span`.
+fn located(e: &Error, file: &SourceFile, span: RecordSpan) -> Error {
+    let e = e.clone().with_path(&file.path);
+    if file.kind == FileKind::Whole { e } else { e.with_line(span.line) }
 }
 
 fn has_skips_for(skipped: &[Error], path: &Path) -> bool {
