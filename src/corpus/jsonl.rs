@@ -59,10 +59,7 @@ impl<'de> Visitor<'de> for LineSeed<'_> {
         let mut out = Fields { text: None, id: None };
         while let Some(key) = map.next_key::<CowStr<'de>>()? {
             if key.0 == self.text_field && out.text.is_none() {
-                let v: CowStr<'de> = map
-                    .next_value()
-                    .map_err(|e| de::Error::custom(format!("field {:?} must be a string ({e})", self.text_field)))?;
-                out.text = Some(v.0);
+                out.text = Some(map.next_value_seed(TextSeed(self.text_field))?.0);
             } else if key.0 == self.id_field && out.id.is_none() {
                 out.id = map.next_value::<IdValue<'de>>()?.0;
             } else {
@@ -76,25 +73,41 @@ impl<'de> Visitor<'de> for LineSeed<'_> {
 /// A string borrowed from the input when it has no escapes, owned otherwise.
 struct CowStr<'a>(Cow<'a, str>);
 
+/// Reads the text field's value as a [`CowStr`]; a non-string names the field in its error.
+struct TextSeed<'f>(&'f str);
+
+impl<'de> DeserializeSeed<'de> for TextSeed<'_> {
+    type Value = CowStr<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<CowStr<'de>, D::Error> {
+        d.deserialize_str(StrVisitor(Some(self.0)))
+    }
+}
+
+/// Visits a string, borrowing it when the input allows; `.0` names the field for errors.
+struct StrVisitor<'f>(Option<&'f str>);
+
+impl<'de> Visitor<'de> for StrVisitor<'_> {
+    type Value = CowStr<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(field) => write!(f, "a string in field {field:?}"),
+            None => f.write_str("a string"),
+        }
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> std::result::Result<CowStr<'de>, E> {
+        Ok(CowStr(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<CowStr<'de>, E> {
+        Ok(CowStr(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<CowStr<'de>, E> {
+        Ok(CowStr(Cow::Owned(v)))
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for CowStr<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<CowStr<'de>, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = CowStr<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> std::result::Result<CowStr<'de>, E> {
-                Ok(CowStr(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<CowStr<'de>, E> {
-                Ok(CowStr(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<CowStr<'de>, E> {
-                Ok(CowStr(Cow::Owned(v)))
-            }
-        }
-        d.deserialize_str(V)
+        d.deserialize_str(StrVisitor(None))
     }
 }
 
@@ -164,7 +177,7 @@ mod tests {
         let e = parse_line(r#"["text"]"#, "text", "id").unwrap_err();
         assert!(e.to_string().contains("JSON object"), "{e}");
         let e = parse_line(r#"{"text": 5}"#, "text", "id").unwrap_err();
-        assert!(e.to_string().contains("must be a string"), "{e}");
+        assert!(e.to_string().contains("expected a string in field \"text\""), "{e}");
         let e = parse_line(r#"{"text": "a"} x"#, "text", "id").unwrap_err();
         assert!(e.to_string().contains("trailing"), "{e}");
     }
