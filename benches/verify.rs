@@ -3,6 +3,7 @@
 //! generated syndicated-news corpus plus random pairs (mostly rejected). Throughput is in edges.
 
 use std::hint::black_box;
+use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use neardupe::verify::{self, ExactSets};
@@ -44,8 +45,8 @@ fn verify(c: &mut Criterion) {
     let held = verify::edge_documents(&edges);
     let sets = held.iter().map(|d| deduper.shingle_set(&docs[d.index()].1)).collect();
     let sets = ExactSets::new(held, sets);
-    // An iteration takes about 250 ms: flat sampling keeps 10 samples within the measurement time.
-    group.sampling_mode(SamplingMode::Flat);
+    // An iteration takes about 250 ms: 10 flat samples need more than the default 2 s.
+    group.sampling_mode(SamplingMode::Flat).measurement_time(Duration::from_secs(4));
     group.bench_with_input(BenchmarkId::new("exact", edges.len()), &edges, |b, edges| {
         b.iter(|| verify::verify_exact(black_box(edges), &sets, threshold).len())
     });

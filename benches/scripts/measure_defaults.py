@@ -24,7 +24,7 @@ import time
 from collections import defaultdict
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.path.join(ROOT, "target", "release", "neardupe")
+BIN = os.environ.get("NEARDUPE_BIN", os.path.join(ROOT, "target", "release", "neardupe"))
 WORD = re.compile(r"[^\W_]+")
 
 
