@@ -136,7 +136,7 @@ pub struct MinHasher {
 
 /// A 64-bit finaliser (a bijection with full avalanche): murmur3's fmix64.
 #[inline]
-fn fmix64(mut x: u64) -> u64 {
+pub(crate) fn fmix64(mut x: u64) -> u64 {
     x ^= x >> 33;
     x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
     x ^= x >> 33;
@@ -280,12 +280,10 @@ impl MinHasher {
     }
 }
 
-/// The number of distinct values in `hashes` (sorting a copy when they are not sorted).
+/// The number of distinct values in `hashes`.
 fn distinct_len(hashes: &[u64]) -> u32 {
-    let mut v = hashes.to_vec();
-    v.sort_unstable();
-    v.dedup();
-    u32::try_from(v.len()).unwrap_or(u32::MAX)
+    let n = crate::shingle::DistinctCounter::default().count(hashes);
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// One document's MinHash signature.

@@ -17,7 +17,7 @@ use crate::corpus::{Corpus, Document};
 use crate::error::{Error, Result};
 use crate::lsh::{self, LshParams};
 use crate::minhash::{Algorithm, MinHashConfig, MinHasher, SignatureMatrix};
-use crate::shingle::{ShingleConfig, ShingleSet, ShingleUnit, Shingler};
+use crate::shingle::{DistinctCounter, ShingleConfig, ShingleSet, ShingleUnit, Shingler};
 use crate::verify::{self, ExactSets, Verify};
 
 /// The default similarity threshold, chosen by measurement (see the README).
@@ -180,7 +180,7 @@ impl ConfigBuilder {
             None => {
                 let (fp, fneg) = self.lsh_weights.unwrap_or(match self.verify {
                     Verify::None => (0.5, 0.5),
-                    Verify::Estimate | Verify::Exact => (0.1, 0.9),
+                    Verify::Estimate | Verify::Exact | Verify::Hybrid => (0.1, 0.9),
                 });
                 if !(fp >= 0.0 && fneg >= 0.0 && fp + fneg > 0.0) {
                     return Err(Error::config(format!("LSH weights must be non-negative, got ({fp}, {fneg})")));
@@ -403,7 +403,8 @@ impl Deduper {
     }
 
     /// Stage: the candidates that pass verification. `document(i)` gives document `i`'s text and
-    /// is only called for [`Verify::Exact`].
+    /// is only called for [`Verify::Exact`] and the borderline pairs of
+    /// [`Verify::Hybrid`].
     pub fn verify<'s>(
         &self,
         candidates: &[Edge],
@@ -419,26 +420,41 @@ impl Deduper {
                 #[cfg(not(feature = "parallel"))]
                 return Ok(verify::verify_estimated(candidates, signatures, t));
             }
-            Verify::Exact => {
-                let docs = verify::edge_documents(candidates);
-                let set_of = |d: &DocId| -> Result<ShingleSet> {
-                    let doc = document(d.index())?;
-                    Ok(self.shingle_set(&doc.text))
-                };
-                #[cfg(feature = "parallel")]
-                let sets: Vec<ShingleSet> = {
-                    use rayon::prelude::*;
-                    docs.par_iter().map(set_of).collect::<Result<_>>()?
-                };
-                #[cfg(not(feature = "parallel"))]
-                let sets: Vec<ShingleSet> = docs.iter().map(set_of).collect::<Result<_>>()?;
-                let sets = ExactSets::new(docs, sets);
-                #[cfg(feature = "parallel")]
-                return Ok(verify::par_verify_exact(candidates, &sets, t));
-                #[cfg(not(feature = "parallel"))]
-                return Ok(verify::verify_exact(candidates, &sets, t));
+            Verify::Exact => self.verify_exact(candidates, &document),
+            Verify::Hybrid => {
+                let margin = verify::borderline_margin(t, signatures.num_perm());
+                let (mut kept, borderline) = verify::split_by_estimate(candidates, signatures, t, margin);
+                kept.extend(self.verify_exact(&borderline, &document)?);
+                kept.sort_unstable();
+                Ok(kept)
             }
         }
+    }
+
+    /// The edges whose exact Jaccard reaches the threshold, re-shingling only their documents.
+    fn verify_exact<'s>(
+        &self,
+        edges: &[Edge],
+        document: &(impl Fn(usize) -> Result<Document<'s>> + Sync),
+    ) -> Result<Vec<Edge>> {
+        let t = self.config.threshold;
+        let docs = verify::edge_documents(edges);
+        let set_of = |d: &DocId| -> Result<ShingleSet> {
+            let doc = document(d.index())?;
+            Ok(self.shingle_set(&doc.text))
+        };
+        #[cfg(feature = "parallel")]
+        let sets: Vec<ShingleSet> = {
+            use rayon::prelude::*;
+            docs.par_iter().map(set_of).collect::<Result<_>>()?
+        };
+        #[cfg(not(feature = "parallel"))]
+        let sets: Vec<ShingleSet> = docs.iter().map(set_of).collect::<Result<_>>()?;
+        let sets = ExactSets::new(docs, sets);
+        #[cfg(feature = "parallel")]
+        return Ok(verify::par_verify_exact(edges, &sets, t));
+        #[cfg(not(feature = "parallel"))]
+        return Ok(verify::verify_exact(edges, &sets, t));
     }
 
     /// Stage: parse, shingle and sign every record of `source`, in chunks (in parallel within a
@@ -493,27 +509,27 @@ impl Deduper {
         rows: &mut [u32],
     ) -> Vec<Result<SignedDoc>> {
         let k = self.hasher.num_perm();
-        let work = |(shingler, buf): &mut (Shingler, Vec<u64>), (j, row): (usize, &mut [u32])| {
+        let work = |(shingler, buf, distinct): &mut (Shingler, Vec<u64>, DistinctCounter),
+                    (j, row): (usize, &mut [u32])| {
             let doc = source.document(start + j)?;
             buf.clear();
             shingler.shingle_into(&doc.text, buf);
-            buf.sort_unstable();
-            buf.dedup();
             self.hasher.sign_into(buf, row);
             Ok(SignedDoc {
                 id: doc.id.into_owned(),
                 len: doc.text.len() as u64,
-                set_size: u32::try_from(buf.len()).unwrap_or(u32::MAX),
+                set_size: u32::try_from(distinct.count(buf)).unwrap_or(u32::MAX),
             })
         };
+        let init = || (self.shingler(), Vec::new(), DistinctCounter::default());
         #[cfg(feature = "parallel")]
         {
             use rayon::prelude::*;
-            rows.par_chunks_mut(k).enumerate().map_init(|| (self.shingler(), Vec::new()), work).collect()
+            rows.par_chunks_mut(k).enumerate().map_init(init, work).collect()
         }
         #[cfg(not(feature = "parallel"))]
         {
-            let mut state = (self.shingler(), Vec::new());
+            let mut state = init();
             rows.chunks_mut(k).enumerate().map(|x| work(&mut state, x)).collect()
         }
     }

@@ -19,6 +19,10 @@ use unicode_normalization::UnicodeNormalization;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::error::{Error, Result};
+use crate::minhash::fmix64;
+
+/// The multiplier of the rolling word-shingle hash (odd, with well-spread bits).
+const ROLL: u64 = 0x9e37_79b9_7f4a_7c15;
 
 /// The largest supported shingle size, in words or characters.
 pub const MAX_SHINGLE_SIZE: usize = 32;
@@ -165,19 +169,24 @@ impl Shingler {
         let n = self.config.size;
         self.words.clear();
         let words = &mut self.words;
-        for_each_word(text, &mut self.token, |w| words.push(xxh3_64(w.as_bytes())));
+        for_each_word(text, &mut self.token, |w| words.push(xxh3_64(w)));
         let words = &self.words;
         if words.is_empty() {
             return;
         }
-        let mut buf = [0u8; 8 * MAX_SHINGLE_SIZE];
         let window = n.min(words.len());
         out.reserve(words.len() + 1 - window);
-        for win in words.windows(window) {
-            for (chunk, w) in buf.chunks_exact_mut(8).zip(win) {
-                chunk.copy_from_slice(&w.to_le_bytes());
-            }
-            out.push(xxh3_64_with_seed(&buf[..8 * window], n as u64));
+        // A rolling polynomial over the words' xxh3 hashes: h = sum of w[j] * K^(window-1-j) mod 2^64,
+        // updated in O(1) per shingle, then mixed with a seed that depends on n (so that n-grams
+        // of different sizes never share hashes). The words' hashes are uniformly random, so two
+        // different windows collide with probability about 2^-64.
+        let top = (1..window).fold(1u64, |p, _| p.wrapping_mul(ROLL));
+        let mut h = words[..window].iter().fold(0u64, |h, &w| h.wrapping_mul(ROLL).wrapping_add(w));
+        let seed = xxh3_64_with_seed(&(n as u64).to_le_bytes(), 0x7368_696e_676c_65);
+        out.push(fmix64(h ^ seed));
+        for j in window..words.len() {
+            h = h.wrapping_sub(words[j - window].wrapping_mul(top)).wrapping_mul(ROLL).wrapping_add(words[j]);
+            out.push(fmix64(h ^ seed));
         }
     }
 
@@ -189,7 +198,7 @@ impl Shingler {
             if !joined.is_empty() {
                 joined.push(' ');
             }
-            joined.push_str(w);
+            joined.push_str(&String::from_utf8_lossy(w));
         });
         if joined.is_empty() {
             return;
@@ -204,45 +213,131 @@ impl Shingler {
     }
 }
 
-/// Calls `f` with each lowercased word of `text`. ASCII text takes a byte-level fast path.
-fn for_each_word(text: &str, token: &mut String, mut f: impl FnMut(&str)) {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    token.clear();
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            if b.is_ascii_alphanumeric() {
-                token.push(b.to_ascii_lowercase() as char);
-            } else if !token.is_empty() {
-                f(token);
-                token.clear();
-            }
-            i += 1;
+/// The class of each byte value for tokenising: ASCII separators, ASCII alphanumerics, and bytes
+/// of multi-byte UTF-8 characters (decoded on the slow path).
+const SEP: u8 = 0;
+const ALNUM: u8 = 1;
+const MULTI: u8 = 2;
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [SEP; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c >= 0x80 {
+            MULTI
+        } else if c.is_ascii_alphanumeric() {
+            ALNUM
         } else {
-            // A multi-byte character: decode it from the (valid UTF-8) text.
-            let c = text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
-            if c.is_alphanumeric() {
-                token.extend(c.to_lowercase());
-            } else if !token.is_empty() {
-                f(token);
-                token.clear();
+            SEP
+        };
+        b += 1;
+    }
+    t
+};
+
+/// Calls `f` with each lowercased word of `text`: each maximal run of alphanumeric characters.
+///
+/// Runs of ASCII bytes take a fast path (a table lookup per byte; lowercasing is `| 0x20`, which
+/// maps `A-Z` to `a-z` and leaves digits alone); a word with a multi-byte character is decoded
+/// and lowercased with Unicode's full mapping.
+fn for_each_word(text: &str, token: &mut String, mut f: impl FnMut(&[u8])) {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let class = |i: usize| BYTE_CLASS[bytes[i] as usize];
+    let mut i = 0;
+    while i < n {
+        while i < n && class(i) == SEP {
+            i += 1;
+        }
+        let start = i;
+        while i < n && class(i) == ALNUM {
+            i += 1;
+        }
+        if i == n || class(i) == SEP {
+            if i == start {
+                break; // only separators were left
             }
-            i += c.len_utf8();
+            let word = &bytes[start..i];
+            let mut lower = [0u8; 64];
+            if word.len() <= lower.len() {
+                for (d, &b) in lower.iter_mut().zip(word) {
+                    *d = b | 0x20;
+                }
+                f(&lower[..word.len()]);
+            } else {
+                token.clear();
+                token.extend(word.iter().map(|&b| (b | 0x20) as char));
+                f(token.as_bytes());
+            }
+            continue;
+        }
+        // A multi-byte character at `i`: finish the word (or skip a non-word character) slowly.
+        token.clear();
+        token.extend(bytes[start..i].iter().map(|&b| (b | 0x20) as char));
+        i = finish_word(text, i, token);
+        if !token.is_empty() {
+            f(token.as_bytes());
         }
     }
-    if !token.is_empty() {
-        f(token);
-        token.clear();
+}
+
+/// Continues the word in `token` from byte `i` (a char boundary) until a non-alphanumeric
+/// character, and returns where scanning resumes: at an ASCII separator, or past a multi-byte one.
+fn finish_word(text: &str, i: usize, token: &mut String) -> usize {
+    for (off, c) in text[i..].char_indices() {
+        if c.is_ascii_alphanumeric() {
+            token.push(c.to_ascii_lowercase());
+        } else if c.is_alphanumeric() {
+            token.extend(c.to_lowercase());
+        } else if c.is_ascii() {
+            return i + off;
+        } else {
+            return i + off + c.len_utf8();
+        }
     }
+    text.len()
 }
 
 /// The lowercased words of `text` (for display and tests; the shingler does not allocate these).
 pub fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut token = String::new();
-    for_each_word(text, &mut token, |w| out.push(w.to_string()));
+    for_each_word(text, &mut token, |w| out.push(String::from_utf8_lossy(w).into_owned()));
     out
+}
+
+/// Counts the distinct values of hash lists without sorting them; reuse one per thread.
+#[derive(Clone, Debug, Default)]
+pub struct DistinctCounter {
+    seen: std::collections::HashSet<u64, std::hash::BuildHasherDefault<IdentityHasher>>,
+}
+
+impl DistinctCounter {
+    /// The number of distinct values in `hashes` (already uniformly distributed 64-bit hashes).
+    pub fn count(&mut self, hashes: &[u64]) -> usize {
+        self.seen.clear();
+        self.seen.reserve(hashes.len());
+        self.seen.extend(hashes.iter().copied());
+        self.seen.len()
+    }
+}
+
+/// A `Hasher` that passes a `u64` through: shingle hashes are already uniformly random.
+#[derive(Clone, Copy, Debug, Default)]
+struct IdentityHasher(u64);
+
+impl std::hash::Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
 }
 
 /// A set of shingle hashes: sorted, without repeats. Used for exact Jaccard.
@@ -320,6 +415,42 @@ mod tests {
         assert_eq!(words("Kathmandu: North Korea’s leader"), ["kathmandu", "north", "korea", "s", "leader"]);
     }
 
+    /// The oracle: a plain char-by-char tokeniser.
+    fn reference_words(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cur = String::new();
+        for c in text.chars() {
+            if c.is_alphanumeric() {
+                cur.extend(c.to_lowercase());
+            } else if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+        }
+        if !cur.is_empty() {
+            out.push(cur);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_tokeniser_matches_reference(text in "(?s)[ -~\n\t\u{a0}-\u{17f}\u{2018}-\u{201d}\u{4e00}-\u{4e10}\u{1f600}]{0,80}") {
+            proptest::prop_assert_eq!(words(&text), reference_words(&text));
+        }
+        #[test]
+        fn fast_tokeniser_matches_reference_on_any_string(text in ".{0,60}") {
+            proptest::prop_assert_eq!(words(&text), reference_words(&text));
+        }
+    }
+
+    #[test]
+    fn mixed_words_and_separators() {
+        for t in ["Zürich’s “ÉTÉ” café—Ünïcode", "ab€cd", "€", "a€", "€a", "A\u{2014}B", "x\u{a0}y", "ÀB1 2c"]
+        {
+            assert_eq!(words(t), reference_words(t), "{t:?}");
+        }
+    }
+
     #[test]
     fn same_words_same_shingles() {
         let mut s = shingler(3);
@@ -363,6 +494,15 @@ mod tests {
         assert_eq!(s.shingle_set("ＢＢＣ ﬁle"), s.shingle_set("bbc file"));
         let mut plain = shingler(1);
         assert_ne!(plain.shingle_set("ＢＢＣ"), plain.shingle_set("bbc"));
+    }
+
+    #[test]
+    fn distinct_counter_counts() {
+        let mut c = DistinctCounter::default();
+        assert_eq!(c.count(&[5, 1, 5, 9, 1]), 3);
+        assert_eq!(c.count(&[]), 0);
+        let v: Vec<u64> = (0..1000).map(|i| fmix64(i % 700)).collect();
+        assert_eq!(c.count(&v), 700);
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Verification: candidate edges in, edges whose similarity reaches the threshold out.
 //!
-//! LSH candidates include pairs below the threshold (the S-curve is not a step). By default each
-//! candidate is kept only when its signature-estimated Jaccard reaches the threshold
-//! ([`Verify::Estimate`]); [`Verify::Exact`] recomputes the exact Jaccard of the two shingle sets
-//! instead, and [`Verify::None`] keeps every candidate.
+//! LSH candidates include pairs below the threshold (the S-curve is not a step). By default
+//! ([`Verify::Hybrid`]) each candidate is judged by its signature-estimated Jaccard, except that
+//! pairs whose estimate lies within three standard errors of the threshold (about ±0.13 at 128
+//! slots and threshold 0.4), where the estimate could fall either way, are decided by the exact
+//! Jaccard of their shingle sets. [`Verify::Estimate`] uses the estimate alone, [`Verify::Exact`]
+//! the exact Jaccard for every candidate, and [`Verify::None`] keeps every candidate.
 
 use crate::cluster::Edge;
 use crate::minhash::SignatureMatrix;
@@ -15,10 +17,12 @@ pub enum Verify {
     /// Keep every LSH candidate.
     None,
     /// Keep a candidate when its estimated Jaccard (signature agreement) reaches the threshold.
-    #[default]
     Estimate,
     /// Keep a candidate when the exact Jaccard of its shingle sets reaches the threshold.
     Exact,
+    /// The estimate for clear cases, the exact Jaccard for borderline ones (the default).
+    #[default]
+    Hybrid,
 }
 
 impl std::str::FromStr for Verify {
@@ -28,20 +32,50 @@ impl std::str::FromStr for Verify {
             "none" | "off" => Ok(Verify::None),
             "estimate" | "signature" | "on" => Ok(Verify::Estimate),
             "exact" => Ok(Verify::Exact),
-            _ => Err(crate::Error::config(format!("unknown verification {s:?} (expected none, estimate or exact)"))),
+            "hybrid" => Ok(Verify::Hybrid),
+            _ => Err(crate::Error::config(format!(
+                "unknown verification {s:?} (expected hybrid, estimate, exact or none)"
+            ))),
         }
     }
 }
 
 impl Verify {
-    /// A stable name: `none`, `estimate` or `exact`.
+    /// A stable name: `none`, `estimate`, `exact` or `hybrid`.
     pub fn as_str(self) -> &'static str {
         match self {
             Verify::None => "none",
             Verify::Estimate => "estimate",
             Verify::Exact => "exact",
+            Verify::Hybrid => "hybrid",
         }
     }
+}
+
+/// Three standard errors of the MinHash estimate at `threshold` with `num_perm` slots: the band
+/// around the threshold in which [`Verify::Hybrid`] asks for the exact Jaccard.
+pub fn borderline_margin(threshold: f64, num_perm: usize) -> f64 {
+    3.0 * (threshold * (1.0 - threshold) / num_perm.max(1) as f64).sqrt()
+}
+
+/// Splits `edges` by their estimated Jaccard: those at or above `threshold + margin` are kept,
+/// those below `threshold - margin` dropped, and the rest returned as borderline. Both lists keep
+/// the input order.
+pub fn split_by_estimate(
+    edges: &[Edge],
+    signatures: &SignatureMatrix,
+    threshold: f64,
+    margin: f64,
+) -> (Vec<Edge>, Vec<Edge>) {
+    let (mut kept, mut borderline) = (Vec::new(), Vec::new());
+    for &e in edges {
+        if passes_estimate(&e, signatures, threshold + margin) {
+            kept.push(e);
+        } else if passes_estimate(&e, signatures, threshold - margin) {
+            borderline.push(e);
+        }
+    }
+    (kept, borderline)
 }
 
 /// The edges whose estimated Jaccard reaches `threshold`, in their input order.
@@ -124,6 +158,18 @@ mod tests {
         let edges = vec![Edge::new(DocId(0), DocId(1)), Edge::new(DocId(0), DocId(2))];
         assert_eq!(verify_estimated(&edges, &m, 0.75), vec![edges[0]]);
         assert_eq!(verify_estimated(&edges, &m, 0.76), vec![]);
+    }
+
+    #[test]
+    fn split_keeps_clear_pairs_and_returns_borderline_ones() {
+        // Agreement 4/4, 3/4 and 0/4 with document 0.
+        let m =
+            SignatureMatrix::from_parts(4, vec![1, 2, 3, 4, 1, 2, 3, 9, 5, 6, 7, 8, 1, 2, 3, 4], vec![4; 4]).unwrap();
+        let e = |b| Edge::new(DocId(0), DocId(b));
+        let (kept, borderline) = split_by_estimate(&[e(1), e(2), e(3)], &m, 0.7, 0.1);
+        assert_eq!(kept, vec![e(3)]);
+        assert_eq!(borderline, vec![e(1)]);
+        assert!((borderline_margin(0.4, 128) - 0.1299).abs() < 1e-3);
     }
 
     #[test]

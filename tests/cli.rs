@@ -74,7 +74,7 @@ fn one_and_two_threads_give_identical_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let mut outs = Vec::new();
     for threads in ["1", "2", "2"] {
-        for verify in ["estimate", "exact"] {
+        for verify in ["hybrid", "estimate", "exact"] {
             let p = dir.path().join(format!("c{threads}-{verify}-{}.jsonl", outs.len()));
             ok(run(bin()
                 .args(["cluster", "-q", "--threads", threads, "--verify", verify, "-o"])

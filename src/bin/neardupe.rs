@@ -139,8 +139,9 @@ struct RunArgs {
     /// LSH rows per band (with --bands).
     #[arg(long, requires = "bands")]
     rows: Option<usize>,
-    /// Candidate verification: estimate (signature agreement), exact (shingle sets) or none.
-    #[arg(long, default_value = "estimate", value_parser = parse::<Verify>)]
+    /// Candidate verification: hybrid (the signature estimate, and exact Jaccard for pairs within
+    /// three standard errors of the threshold), estimate, exact (shingle sets) or none.
+    #[arg(long, default_value = "hybrid", value_parser = parse::<Verify>)]
     verify: Verify,
     /// Which cluster member is kept: first (input order) or longest.
     #[arg(long, default_value = "first", value_parser = parse::<Representative>)]
