@@ -182,7 +182,7 @@ impl Shingler {
         // different windows collide with probability about 2^-64.
         let top = (1..window).fold(1u64, |p, _| p.wrapping_mul(ROLL));
         let mut h = words[..window].iter().fold(0u64, |h, &w| h.wrapping_mul(ROLL).wrapping_add(w));
-        let seed = xxh3_64_with_seed(&(n as u64).to_le_bytes(), 0x7368_696e_676c_65);
+        let seed = xxh3_64_with_seed(&(n as u64).to_le_bytes(), 0x0073_6869_6e67_6c65);
         out.push(fmix64(h ^ seed));
         for j in window..words.len() {
             h = h.wrapping_sub(words[j - window].wrapping_mul(top)).wrapping_mul(ROLL).wrapping_add(words[j]);
