@@ -36,7 +36,7 @@ pub struct Config {
 
 impl Config {
     /// A builder with the measured defaults: word 5-grams, 128-slot one-permutation MinHash,
-    /// threshold [`DEFAULT_THRESHOLD`], banding optimised for the threshold, estimate verification.
+    /// threshold [`DEFAULT_THRESHOLD`], banding optimised for the threshold, hybrid verification.
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
     }
