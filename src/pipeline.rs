@@ -475,7 +475,7 @@ impl Deduper {
             skipped: Vec::new(),
         };
         let mut chunk_rows = vec![0u32; CHUNK.min(n.max(1)) * k];
-        let (mut done_docs, mut done_bytes) = (0u64, 0u64);
+        let mut done_bytes = 0u64;
         for start in (0..n).step_by(CHUNK) {
             let end = (start + CHUNK).min(n);
             let rows = &mut chunk_rows[..(end - start) * k];
@@ -493,12 +493,10 @@ impl Deduper {
                     Err(e) => return Err(e),
                 }
             }
-            done_docs = end as u64;
             if let Some(p) = progress {
-                p(done_docs, done_bytes);
+                p(end as u64, done_bytes);
             }
         }
-        let _ = done_docs;
         Ok(out)
     }
 
