@@ -17,6 +17,7 @@
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::error::{Error, Result};
+use crate::shingle::DistinctCounter;
 
 /// The value of a slot that no shingle reached (only in signatures of empty sets).
 pub const EMPTY_SLOT: u32 = u32::MAX;
@@ -261,8 +262,9 @@ impl MinHasher {
     /// Signs a batch of shingle lists into a new [`SignatureMatrix`].
     pub fn sign_batch<'a>(&self, batch: impl IntoIterator<Item = &'a [u64]>) -> SignatureMatrix {
         let mut m = SignatureMatrix::new(self.num_perm());
+        let mut counter = DistinctCounter::default();
         for shingles in batch {
-            let row = m.push_empty(distinct_len(shingles));
+            let row = m.push_empty(distinct_len(&mut counter, shingles));
             self.sign_into(shingles, row);
         }
         m
@@ -275,15 +277,14 @@ impl MinHasher {
         let k = self.num_perm();
         let mut values = vec![EMPTY_SLOT; k * batch.len()];
         values.par_chunks_mut(k).zip(batch.par_iter()).for_each(|(row, s)| self.sign_into(s, row));
-        let set_sizes = batch.par_iter().map(|s| distinct_len(s)).collect();
+        let set_sizes = batch.par_iter().map_init(DistinctCounter::default, |c, s| distinct_len(c, s)).collect();
         SignatureMatrix { num_perm: k, values, set_sizes }
     }
 }
 
-/// The number of distinct values in `hashes`.
-fn distinct_len(hashes: &[u64]) -> u32 {
-    let n = crate::shingle::DistinctCounter::default().count(hashes);
-    u32::try_from(n).unwrap_or(u32::MAX)
+/// The number of distinct values in `hashes`, saturated to `u32`.
+pub(crate) fn distinct_len(counter: &mut DistinctCounter, hashes: &[u64]) -> u32 {
+    u32::try_from(counter.count(hashes)).unwrap_or(u32::MAX)
 }
 
 /// One document's MinHash signature.

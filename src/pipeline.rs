@@ -516,7 +516,7 @@ impl Deduper {
             Ok(SignedDoc {
                 id: doc.id.into_owned(),
                 len: doc.text.len() as u64,
-                set_size: u32::try_from(distinct.count(buf)).unwrap_or(u32::MAX),
+                set_size: crate::minhash::distinct_len(distinct, buf),
             })
         };
         let init = || (self.shingler(), Vec::new(), DistinctCounter::default());

@@ -123,18 +123,27 @@ impl ShingleConfigBuilder {
 }
 
 /// Turns text into shingle hashes. Cheap to clone; reuse one per thread with its scratch space.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Shingler {
     config: ShingleConfig,
     words: Vec<u64>,
     token: String,
     joined: String,
+    /// Mixed into word-shingle hashes; depends on the n-gram size only.
+    seed: u64,
+}
+
+impl Default for Shingler {
+    fn default() -> Shingler {
+        Shingler::new(ShingleConfig::default())
+    }
 }
 
 impl Shingler {
     /// A shingler for `config`.
     pub fn new(config: ShingleConfig) -> Shingler {
-        Shingler { config, words: Vec::new(), token: String::new(), joined: String::new() }
+        let seed = xxh3_64_with_seed(&(config.size as u64).to_le_bytes(), 0x0073_6869_6e67_6c65);
+        Shingler { config, words: Vec::new(), token: String::new(), joined: String::new(), seed }
     }
 
     /// The configuration this shingler applies.
@@ -182,7 +191,7 @@ impl Shingler {
         // different windows collide with probability about 2^-64.
         let top = (1..window).fold(1u64, |p, _| p.wrapping_mul(ROLL));
         let mut h = words[..window].iter().fold(0u64, |h, &w| h.wrapping_mul(ROLL).wrapping_add(w));
-        let seed = xxh3_64_with_seed(&(n as u64).to_le_bytes(), 0x0073_6869_6e67_6c65);
+        let seed = self.seed;
         out.push(fmix64(h ^ seed));
         for j in window..words.len() {
             h = h.wrapping_sub(words[j - window].wrapping_mul(top)).wrapping_mul(ROLL).wrapping_add(words[j]);

@@ -98,8 +98,8 @@ fn passes_estimate(e: &Edge, signatures: &SignatureMatrix, threshold: f64) -> bo
     agree as f64 >= threshold * k as f64 - 1e-9
 }
 
-/// The edges whose exact Jaccard reaches `threshold`; `set_of(doc)` gives a document's shingle
-/// set (the index of that document among `docs`, see [`edge_documents`]).
+/// The edges whose exact Jaccard reaches `threshold`, from the shingle sets of their documents
+/// (see [`edge_documents`] and [`ExactSets`]).
 pub fn verify_exact(edges: &[Edge], sets: &ExactSets, threshold: f64) -> Vec<Edge> {
     edges.iter().copied().filter(|e| sets.jaccard(e) >= threshold - 1e-12).collect()
 }

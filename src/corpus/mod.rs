@@ -284,7 +284,6 @@ impl Corpus {
         let file = u32::try_from(self.files.len()).map_err(|_| Error::config("too many input files"))?;
         let data = bytes.as_slice();
         self.bytes += data.len() as u64;
-        let before = self.records.len();
         let mut spans = Vec::new();
         match kind {
             FileKind::Jsonl => jsonl_spans(data, file, &mut spans),
@@ -298,6 +297,7 @@ impl Corpus {
                 delimited_spans(data, delim, file, &mut spans)
             }
         }
+        let no_records = spans.is_empty();
         for span in spans {
             let len = span.end - span.start;
             if len > self.config.max_record_bytes {
@@ -316,11 +316,11 @@ impl Corpus {
             }
             self.records.push(span);
         }
-        if self.records.len() == before && !data.is_empty() && !has_skips_for(&self.skipped, path) {
+        if data.is_empty() {
+            self.reject(Error::new(ErrorKind::Empty, "file is empty").with_path(path))?;
+        } else if no_records {
             let e = Error::new(ErrorKind::Empty, "file holds no documents (only blank lines)").with_path(path);
             self.reject(e)?;
-        } else if data.is_empty() {
-            self.reject(Error::new(ErrorKind::Empty, "file is empty").with_path(path))?;
         }
         self.files.push(SourceFile { path: path.to_path_buf(), name, kind, bytes });
         Ok(())
@@ -445,10 +445,6 @@ impl Corpus {
 fn located(e: &Error, file: &SourceFile, span: RecordSpan) -> Error {
     let e = e.clone().with_path(&file.path);
     if file.kind == FileKind::Whole { e } else { e.with_line(span.line) }
-}
-
-fn has_skips_for(skipped: &[Error], path: &Path) -> bool {
-    skipped.iter().any(|e| e.location().path.as_deref() == Some(path))
 }
 
 /// Non-blank lines as spans (without `\n` or `\r\n`), numbered from 1.
