@@ -64,7 +64,9 @@ pub mod minhash;
 pub mod output;
 mod pipeline;
 pub mod shingle;
+pub mod sketch;
 pub mod synth;
+mod tokenize;
 pub mod verify;
 
 pub use cluster::{Clustering, Edge, Representative, UnionFind};
@@ -76,6 +78,7 @@ pub use pipeline::{
     Config, ConfigBuilder, DEFAULT_THRESHOLD, Deduper, DocumentSource, Output, Progress, StageSeconds, Stats,
 };
 pub use shingle::{ShingleConfig, ShingleSet, Shingler};
+pub use sketch::{Sketch, Sketcher};
 pub use verify::Verify;
 
 /// A document's position in a batch: `0, 1, 2, ...` in input order.

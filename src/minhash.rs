@@ -223,8 +223,10 @@ impl MinHasher {
             let h = fmix64(s ^ self.key);
             let bin = (((h >> 32) * k) >> 32) as usize;
             let v = (h as u32).min(EMPTY_SLOT - 1);
-            if v < out[bin] {
-                out[bin] = v;
+            // Branch-free: a new minimum is rare after the first few shingles of a bin, but
+            // unpredictable while the bins fill.
+            if let Some(slot) = out.get_mut(bin) {
+                *slot = (*slot).min(v);
             }
         }
         self.densify(out);
@@ -292,6 +294,10 @@ pub(crate) fn distinct_len(counter: &mut DistinctCounter, hashes: &[u64]) -> u32
 pub struct Signature(Box<[u32]>);
 
 impl Signature {
+    pub(crate) fn from_slots(slots: Vec<u32>) -> Signature {
+        Signature(slots.into_boxed_slice())
+    }
+
     /// The slot values.
     pub fn as_slice(&self) -> &[u32] {
         &self.0
@@ -344,6 +350,12 @@ impl SignatureMatrix {
             )));
         }
         Ok(SignatureMatrix { num_perm, values, set_sizes })
+    }
+
+    /// A matrix from parts that are known to fit together.
+    pub(crate) fn from_raw(num_perm: usize, values: Vec<u32>, set_sizes: Vec<u32>) -> SignatureMatrix {
+        debug_assert_eq!(values.len(), num_perm * set_sizes.len());
+        SignatureMatrix { num_perm, values, set_sizes }
     }
 
     /// Appends a row for a document with `set_size` distinct shingles and returns it for filling.

@@ -17,7 +17,8 @@ use crate::corpus::{Corpus, Document};
 use crate::error::{Error, Result};
 use crate::lsh::{self, LshParams};
 use crate::minhash::{Algorithm, MinHashConfig, MinHasher, SignatureMatrix};
-use crate::shingle::{DistinctCounter, ShingleConfig, ShingleSet, ShingleUnit, Shingler};
+use crate::shingle::{ShingleConfig, ShingleSet, ShingleUnit, Shingler};
+use crate::sketch::Sketcher;
 use crate::verify::{self, ExactSets, Verify};
 
 /// The default similarity threshold, chosen by measurement (see the README).
@@ -337,6 +338,11 @@ impl Deduper {
         Shingler::new(*self.config.shingle())
     }
 
+    /// A fresh sketcher (shingling and signing) for this configuration.
+    pub fn sketcher(&self) -> Sketcher {
+        Sketcher::with_hasher(self.shingler(), self.hasher.clone())
+    }
+
     /// The shingle set of one text.
     pub fn shingle_set(&self, text: &str) -> ShingleSet {
         self.shingler().shingle_set(text)
@@ -507,19 +513,12 @@ impl Deduper {
         rows: &mut [u32],
     ) -> Vec<Result<SignedDoc>> {
         let k = self.hasher.num_perm();
-        let work = |(shingler, buf, distinct): &mut (Shingler, Vec<u64>, DistinctCounter),
-                    (j, row): (usize, &mut [u32])| {
+        let work = |sketcher: &mut Sketcher, (j, row): (usize, &mut [u32])| {
             let doc = source.document(start + j)?;
-            buf.clear();
-            shingler.shingle_into(&doc.text, buf);
-            self.hasher.sign_into(buf, row);
-            Ok(SignedDoc {
-                id: doc.id.into_owned(),
-                len: doc.text.len() as u64,
-                set_size: crate::minhash::distinct_len(distinct, buf),
-            })
+            let set_size = sketcher.sketch_into(&doc.text, row);
+            Ok(SignedDoc { id: doc.id.into_owned(), len: doc.text.len() as u64, set_size })
         };
-        let init = || (self.shingler(), Vec::new(), DistinctCounter::default());
+        let init = || self.sketcher();
         #[cfg(feature = "parallel")]
         {
             use rayon::prelude::*;

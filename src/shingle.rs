@@ -11,15 +11,18 @@
 //! Word shingles are the `n`-grams of consecutive words; character shingles are the `n`-grams of
 //! characters of the words joined by single spaces. A document with fewer than `n` words (or
 //! characters) is one shingle; a document with no words has no shingles. Each shingle is hashed
-//! with xxh3 to a `u64`.
+//! to a `u64`: words by a word-at-a-time hash (see the tokeniser), word n-grams by a rolling
+//! polynomial over the word hashes, character n-grams by xxh3.
 
 use std::borrow::Cow;
 
 use unicode_normalization::UnicodeNormalization;
-use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::error::{Error, Result};
 use crate::minhash::fmix64;
+pub use crate::tokenize::words;
+use crate::tokenize::{for_each_word, for_each_word_hash};
 
 /// The multiplier of the rolling word-shingle hash (odd, with well-spread bits).
 const ROLL: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -178,14 +181,14 @@ impl Shingler {
         let n = self.config.size;
         self.words.clear();
         let words = &mut self.words;
-        for_each_word(text, &mut self.token, |w| words.push(xxh3_64(w)));
+        for_each_word_hash(text, &mut self.token, |h| words.push(h));
         let words = &self.words;
         if words.is_empty() {
             return;
         }
         let window = n.min(words.len());
         out.reserve(words.len() + 1 - window);
-        // A rolling polynomial over the words' xxh3 hashes: h = sum of w[j] * K^(window-1-j) mod 2^64,
+        // A rolling polynomial over the words' hashes: h = sum of w[j] * K^(window-1-j) mod 2^64,
         // updated in O(1) per shingle, then mixed with a seed that depends on n (so that n-grams
         // of different sizes never share hashes). The words' hashes are uniformly random, so two
         // different windows collide with probability about 2^-64.
@@ -193,10 +196,10 @@ impl Shingler {
         let mut h = words[..window].iter().fold(0u64, |h, &w| h.wrapping_mul(ROLL).wrapping_add(w));
         let seed = self.seed;
         out.push(fmix64(h ^ seed));
-        for j in window..words.len() {
-            h = h.wrapping_sub(words[j - window].wrapping_mul(top)).wrapping_mul(ROLL).wrapping_add(words[j]);
-            out.push(fmix64(h ^ seed));
-        }
+        out.extend(words[window..].iter().zip(words).map(|(&new, &old)| {
+            h = h.wrapping_sub(old.wrapping_mul(top)).wrapping_mul(ROLL).wrapping_add(new);
+            fmix64(h ^ seed)
+        }));
     }
 
     fn char_shingles(&mut self, text: &str, out: &mut Vec<u64>) {
@@ -222,130 +225,59 @@ impl Shingler {
     }
 }
 
-/// The class of each byte value for tokenising: ASCII separators, ASCII alphanumerics, and bytes
-/// of multi-byte UTF-8 characters (decoded on the slow path).
-const SEP: u8 = 0;
-const ALNUM: u8 = 1;
-const MULTI: u8 = 2;
-static BYTE_CLASS: [u8; 256] = {
-    let mut t = [SEP; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        t[b] = if c >= 0x80 {
-            MULTI
-        } else if c.is_ascii_alphanumeric() {
-            ALNUM
-        } else {
-            SEP
-        };
-        b += 1;
-    }
-    t
-};
-
-/// Calls `f` with each lowercased word of `text`: each maximal run of alphanumeric characters.
-///
-/// Runs of ASCII bytes take a fast path (a table lookup per byte; lowercasing is `| 0x20`, which
-/// maps `A-Z` to `a-z` and leaves digits alone); a word with a multi-byte character is decoded
-/// and lowercased with Unicode's full mapping.
-fn for_each_word(text: &str, token: &mut String, mut f: impl FnMut(&[u8])) {
-    let bytes = text.as_bytes();
-    let n = bytes.len();
-    let class = |i: usize| BYTE_CLASS[bytes[i] as usize];
-    let mut i = 0;
-    while i < n {
-        while i < n && class(i) == SEP {
-            i += 1;
-        }
-        let start = i;
-        while i < n && class(i) == ALNUM {
-            i += 1;
-        }
-        if i == n || class(i) == SEP {
-            if i == start {
-                break; // only separators were left
-            }
-            let word = &bytes[start..i];
-            let mut lower = [0u8; 64];
-            if word.len() <= lower.len() {
-                for (d, &b) in lower.iter_mut().zip(word) {
-                    *d = b | 0x20;
-                }
-                f(&lower[..word.len()]);
-            } else {
-                token.clear();
-                token.extend(word.iter().map(|&b| (b | 0x20) as char));
-                f(token.as_bytes());
-            }
-            continue;
-        }
-        // A multi-byte character at `i`: finish the word (or skip a non-word character) slowly.
-        token.clear();
-        token.extend(bytes[start..i].iter().map(|&b| (b | 0x20) as char));
-        i = finish_word(text, i, token);
-        if !token.is_empty() {
-            f(token.as_bytes());
-        }
-    }
-}
-
-/// Continues the word in `token` from byte `i` (a char boundary) until a non-alphanumeric
-/// character, and returns where scanning resumes: at an ASCII separator, or past a multi-byte one.
-fn finish_word(text: &str, i: usize, token: &mut String) -> usize {
-    for (off, c) in text[i..].char_indices() {
-        if c.is_ascii_alphanumeric() {
-            token.push(c.to_ascii_lowercase());
-        } else if c.is_alphanumeric() {
-            token.extend(c.to_lowercase());
-        } else if c.is_ascii() {
-            return i + off;
-        } else {
-            return i + off + c.len_utf8();
-        }
-    }
-    text.len()
-}
-
-/// The lowercased words of `text` (for display and tests; the shingler does not allocate these).
-pub fn words(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut token = String::new();
-    for_each_word(text, &mut token, |w| out.push(String::from_utf8_lossy(w).into_owned()));
-    out
-}
-
 /// Counts the distinct values of hash lists without sorting them; reuse one per thread.
+///
+/// Each value sets one bit of a bitmap with at least 32 bits per value, at the position given by
+/// Fibonacci hashing (the top bits of the value times an odd constant). Values whose bit is
+/// already set are *clashes*: only the values that fall on clashing bits (a few percent) are
+/// sorted and counted exactly; every other value has a bit of its own, so it is distinct.
 #[derive(Clone, Debug, Default)]
 pub struct DistinctCounter {
-    seen: std::collections::HashSet<u64, std::hash::BuildHasherDefault<IdentityHasher>>,
+    seen: Vec<u64>,
+    clash: Vec<u64>,
+    clashing: Vec<u64>,
 }
 
 impl DistinctCounter {
-    /// The number of distinct values in `hashes` (already uniformly distributed 64-bit hashes).
+    /// The number of distinct values in `hashes`.
     pub fn count(&mut self, hashes: &[u64]) -> usize {
-        self.seen.clear();
-        self.seen.reserve(hashes.len());
-        self.seen.extend(hashes.iter().copied());
-        self.seen.len()
-    }
-}
-
-/// A `Hasher` that passes a `u64` through: shingle hashes are already uniformly random.
-#[derive(Clone, Copy, Debug, Default)]
-struct IdentityHasher(u64);
-
-impl std::hash::Hasher for IdentityHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        let n = hashes.len();
+        if n < 2 {
+            return n;
         }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = v;
+        let bits = (32 * n).next_power_of_two().trailing_zeros().max(6);
+        let slot = |h: u64| {
+            let b = (h.wrapping_mul(ROLL) >> (64 - bits)) as usize;
+            (b >> 6, 1u64 << (b & 63))
+        };
+        for map in [&mut self.seen, &mut self.clash] {
+            map.clear();
+            map.resize(1 << (bits - 6), 0);
+        }
+        let mut clashes = false;
+        for &h in hashes {
+            let (w, m) = slot(h);
+            if self.seen[w] & m == 0 {
+                self.seen[w] |= m;
+            } else {
+                self.clash[w] |= m;
+                clashes = true;
+            }
+        }
+        if !clashes {
+            return n;
+        }
+        self.clashing.clear();
+        for &h in hashes {
+            let (w, m) = slot(h);
+            if self.clash[w] & m != 0 {
+                self.clashing.push(h);
+            }
+        }
+        let on_clashing_bits = self.clashing.len();
+        self.clashing.sort_unstable();
+        self.clashing.dedup();
+        n - on_clashing_bits + self.clashing.len()
     }
 }
 
@@ -417,50 +349,6 @@ mod tests {
     }
 
     #[test]
-    fn words_fold_case_punctuation_and_space() {
-        assert_eq!(words("Kim's  ARMOURED\ttrain!"), ["kim", "s", "armoured", "train"]);
-        assert_eq!(words("ÉCOLE Straße İ"), ["école", "straße", "i\u{307}"]);
-        assert_eq!(words("  ...  "), Vec::<String>::new());
-        assert_eq!(words("Kathmandu: North Korea’s leader"), ["kathmandu", "north", "korea", "s", "leader"]);
-    }
-
-    /// The oracle: a plain char-by-char tokeniser.
-    fn reference_words(text: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut cur = String::new();
-        for c in text.chars() {
-            if c.is_alphanumeric() {
-                cur.extend(c.to_lowercase());
-            } else if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-        }
-        if !cur.is_empty() {
-            out.push(cur);
-        }
-        out
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn fast_tokeniser_matches_reference(text in "(?s)[ -~\n\t\u{a0}-\u{17f}\u{2018}-\u{201d}\u{4e00}-\u{4e10}\u{1f600}]{0,80}") {
-            proptest::prop_assert_eq!(words(&text), reference_words(&text));
-        }
-        #[test]
-        fn fast_tokeniser_matches_reference_on_any_string(text in ".{0,60}") {
-            proptest::prop_assert_eq!(words(&text), reference_words(&text));
-        }
-    }
-
-    #[test]
-    fn mixed_words_and_separators() {
-        for t in ["Zürich’s “ÉTÉ” café—Ünïcode", "ab€cd", "€", "a€", "€a", "A\u{2014}B", "x\u{a0}y", "ÀB1 2c"]
-        {
-            assert_eq!(words(t), reference_words(t), "{t:?}");
-        }
-    }
-
-    #[test]
     fn same_words_same_shingles() {
         let mut s = shingler(3);
         let a: Vec<u64> = s.shingles("The armoured train, departed Pyongyang.").collect();
@@ -512,6 +400,19 @@ mod tests {
         assert_eq!(c.count(&[]), 0);
         let v: Vec<u64> = (0..1000).map(|i| fmix64(i % 700)).collect();
         assert_eq!(c.count(&v), 700);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn distinct_counter_matches_sort_dedup(v in proptest::collection::vec(0u64..40, 0..200), big in proptest::collection::vec(proptest::num::u64::ANY, 0..200)) {
+            let mut c = DistinctCounter::default();
+            for v in [v, big] {
+                let mut sorted = v.clone();
+                sorted.sort_unstable();
+                sorted.dedup();
+                proptest::prop_assert_eq!(c.count(&v), sorted.len());
+            }
+        }
     }
 
     #[test]
