@@ -12,7 +12,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::DocId;
-use crate::cluster::{Clustering, Edge, Representative};
+use crate::cluster::{Clustering, Edge, Representative, UnionFind};
 use crate::corpus::{Corpus, Document};
 use crate::error::{Error, Result};
 use crate::lsh::{self, LshParams};
@@ -211,6 +211,15 @@ pub trait DocumentSource: Sync {
     }
     /// Record `i` as a document, or why it is invalid.
     fn document(&self, i: usize) -> Result<Document<'_>>;
+    /// A hint that records `records` are about to be read. Does nothing by default.
+    fn prefetch(&self, records: std::ops::Range<usize>) {
+        let _ = records;
+    }
+    /// A hint that records `records` have been read and their bytes need not stay in memory
+    /// (they may still be read again). Does nothing by default.
+    fn release(&self, records: std::ops::Range<usize>) {
+        let _ = records;
+    }
 }
 
 impl DocumentSource for Corpus {
@@ -219,6 +228,12 @@ impl DocumentSource for Corpus {
     }
     fn document(&self, i: usize) -> Result<Document<'_>> {
         Corpus::document(self, i)
+    }
+    fn prefetch(&self, records: std::ops::Range<usize>) {
+        Corpus::prefetch(self, records)
+    }
+    fn release(&self, records: std::ops::Range<usize>) {
+        Corpus::release(self, records)
     }
 }
 
@@ -262,6 +277,12 @@ pub struct Stats {
     pub empty_documents: u64,
     /// Candidate edges from LSH, after removing repeats.
     pub candidates: u64,
+    /// Candidate pairs whose exact Jaccard was computed ([`Verify::Exact`], and the borderline
+    /// pairs of [`Verify::Hybrid`] that were not already linked through other edges).
+    pub exact_checks: u64,
+    /// Documents re-read and shingled for exact checks (a document is counted once per chunk of
+    /// checks it takes part in).
+    pub exact_documents: u64,
     /// Edges that passed verification.
     pub verified_edges: u64,
     /// Clusters, singletons included.
@@ -321,6 +342,10 @@ pub struct Deduper {
 /// the run early.
 const CHUNK: usize = 8192;
 
+/// Exact verification checks edges in chunks of this many, holding one chunk's shingle sets (and
+/// one chunk's documents in memory).
+const EXACT_CHUNK: usize = 4096;
+
 impl Deduper {
     /// A deduper for `config`.
     pub fn new(config: Config) -> Deduper {
@@ -372,7 +397,10 @@ impl Deduper {
         stats.seconds.band = t.elapsed().as_secs_f64();
 
         let t = Instant::now();
-        let edges = self.verify(&candidates, &signatures, |i| source.document(records[i]))?;
+        let document = |i: usize| source.document(records[i]);
+        let mut exact = ExactWork::default();
+        let edges =
+            self.verify_with(&candidates, &signatures, document, &|| source.release(0..source.len()), &mut exact)?;
         stats.seconds.verify = t.elapsed().as_secs_f64();
 
         let t = Instant::now();
@@ -385,6 +413,8 @@ impl Deduper {
         stats.empty_documents = signatures.set_sizes().iter().filter(|&&s| s == 0).count() as u64;
         stats.candidates = candidates.len() as u64;
         stats.verified_edges = edges.len() as u64;
+        stats.exact_checks = exact.pairs;
+        stats.exact_documents = exact.documents;
         stats.clusters = clustering.num_clusters() as u64;
         stats.duplicate_clusters = clustering.num_multi_clusters() as u64;
         stats.duplicates = clustering.num_duplicates() as u64;
@@ -417,6 +447,18 @@ impl Deduper {
         signatures: &SignatureMatrix,
         document: impl Fn(usize) -> Result<Document<'s>> + Sync,
     ) -> Result<Vec<Edge>> {
+        self.verify_with(candidates, signatures, document, &|| {}, &mut ExactWork::default())
+    }
+
+    /// [`verify`](Deduper::verify), calling `done_reading` after each chunk of exact checks.
+    fn verify_with<'s>(
+        &self,
+        candidates: &[Edge],
+        signatures: &SignatureMatrix,
+        document: impl Fn(usize) -> Result<Document<'s>> + Sync,
+        done_reading: &dyn Fn(),
+        work: &mut ExactWork,
+    ) -> Result<Vec<Edge>> {
         let t = self.config.threshold;
         match self.config.verify {
             Verify::None => Ok(candidates.to_vec()),
@@ -426,11 +468,17 @@ impl Deduper {
                 #[cfg(not(feature = "parallel"))]
                 return Ok(verify::verify_estimated(candidates, signatures, t));
             }
-            Verify::Exact => self.verify_exact(candidates, &document),
+            Verify::Exact => {
+                self.verify_exact(candidates, &document, &mut UnionFind::new(signatures.len()), done_reading, work)
+            }
             Verify::Hybrid => {
                 let margin = verify::borderline_margin(t, signatures.num_perm());
                 let (mut kept, borderline) = verify::split_by_estimate(candidates, signatures, t, margin);
-                kept.extend(self.verify_exact(&borderline, &document)?);
+                let mut linked = UnionFind::new(signatures.len());
+                for e in &kept {
+                    linked.union(e.a.0, e.b.0);
+                }
+                kept.extend(self.verify_exact(&borderline, &document, &mut linked, done_reading, work)?);
                 kept.sort_unstable();
                 Ok(kept)
             }
@@ -438,29 +486,55 @@ impl Deduper {
     }
 
     /// The edges whose exact Jaccard reaches the threshold, re-shingling only their documents.
+    ///
+    /// Edges are checked in chunks, in order, so that only one chunk's shingle sets are held at
+    /// a time. `linked` holds the edges accepted so far: an edge whose documents it already
+    /// connects is not checked (it could not change any cluster) and not returned, which saves
+    /// most of the work inside clusters of several copies.
     fn verify_exact<'s>(
         &self,
         edges: &[Edge],
         document: &(impl Fn(usize) -> Result<Document<'s>> + Sync),
+        linked: &mut UnionFind,
+        done_reading: &dyn Fn(),
+        work: &mut ExactWork,
     ) -> Result<Vec<Edge>> {
         let t = self.config.threshold;
-        let docs = verify::edge_documents(edges);
-        let set_of = |d: &DocId| -> Result<ShingleSet> {
-            let doc = document(d.index())?;
-            Ok(self.shingle_set(&doc.text))
-        };
-        #[cfg(feature = "parallel")]
-        let sets: Vec<ShingleSet> = {
-            use rayon::prelude::*;
-            docs.par_iter().map(set_of).collect::<Result<_>>()?
-        };
-        #[cfg(not(feature = "parallel"))]
-        let sets: Vec<ShingleSet> = docs.iter().map(set_of).collect::<Result<_>>()?;
-        let sets = ExactSets::new(docs, sets);
-        #[cfg(feature = "parallel")]
-        return Ok(verify::par_verify_exact(edges, &sets, t));
-        #[cfg(not(feature = "parallel"))]
-        return Ok(verify::verify_exact(edges, &sets, t));
+        let mut kept = Vec::new();
+        for chunk in edges.chunks(EXACT_CHUNK) {
+            let open = verify::unlinked(chunk, linked);
+            let docs = verify::edge_documents(&open);
+            work.pairs += open.len() as u64;
+            work.documents += docs.len() as u64;
+            let set_of = |shingler: &mut Shingler, d: &DocId| -> Result<ShingleSet> {
+                let doc = document(d.index())?;
+                Ok(shingler.shingle_set(&doc.text))
+            };
+            #[cfg(feature = "parallel")]
+            let (sets, passed) = {
+                use rayon::prelude::*;
+                let sets: Vec<ShingleSet> =
+                    docs.par_iter().map_init(|| self.shingler(), set_of).collect::<Result<_>>()?;
+                let sets = ExactSets::new(docs, sets);
+                let passed = verify::par_verify_exact(&open, &sets, t);
+                (sets, passed)
+            };
+            #[cfg(not(feature = "parallel"))]
+            let (sets, passed) = {
+                let mut shingler = self.shingler();
+                let sets: Vec<ShingleSet> = docs.iter().map(|d| set_of(&mut shingler, d)).collect::<Result<_>>()?;
+                let sets = ExactSets::new(docs, sets);
+                let passed = verify::verify_exact(&open, &sets, t);
+                (sets, passed)
+            };
+            drop(sets);
+            done_reading();
+            for e in &passed {
+                linked.union(e.a.0, e.b.0);
+            }
+            kept.extend(passed);
+        }
+        Ok(kept)
     }
 
     /// Stage: parse, shingle and sign every record of `source`, in chunks (in parallel within a
@@ -485,6 +559,7 @@ impl Deduper {
         for start in (0..n).step_by(CHUNK) {
             let end = (start + CHUNK).min(n);
             let rows = &mut chunk_rows[..(end - start) * k];
+            source.prefetch(start..end);
             let results = self.sign_chunk(source, start, rows);
             for (j, r) in results.into_iter().enumerate() {
                 match r {
@@ -499,6 +574,7 @@ impl Deduper {
                     Err(e) => return Err(e),
                 }
             }
+            source.release(start..end);
             if let Some(p) = progress {
                 p(end as u64, done_bytes);
             }
@@ -530,6 +606,13 @@ impl Deduper {
             rows.chunks_mut(k).enumerate().map(|x| work(&mut state, x)).collect()
         }
     }
+}
+
+/// Counts of the exact verification work done.
+#[derive(Default)]
+struct ExactWork {
+    pairs: u64,
+    documents: u64,
 }
 
 struct SignedDoc {

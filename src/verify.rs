@@ -7,7 +7,7 @@
 //! Jaccard of their shingle sets. [`Verify::Estimate`] uses the estimate alone, [`Verify::Exact`]
 //! the exact Jaccard for every candidate, and [`Verify::None`] keeps every candidate.
 
-use crate::cluster::Edge;
+use crate::cluster::{Edge, UnionFind};
 use crate::minhash::SignatureMatrix;
 use crate::shingle::ShingleSet;
 
@@ -109,6 +109,12 @@ pub fn verify_exact(edges: &[Edge], sets: &ExactSets, threshold: f64) -> Vec<Edg
 pub fn par_verify_exact(edges: &[Edge], sets: &ExactSets, threshold: f64) -> Vec<Edge> {
     use rayon::prelude::*;
     edges.par_iter().copied().filter(|e| sets.jaccard(e) >= threshold - 1e-12).collect()
+}
+
+/// The edges whose documents `linked` does not yet connect, in their input order: the only ones
+/// whose verification could still change a cluster.
+pub fn unlinked(edges: &[Edge], linked: &mut UnionFind) -> Vec<Edge> {
+    edges.iter().copied().filter(|e| linked.find(e.a.0) != linked.find(e.b.0)).collect()
 }
 
 /// The distinct documents that appear in `edges`, sorted.

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use memchr::memmem;
 
 use crate::error::{Error, ErrorKind, Result};
-use source::Bytes;
+use source::{Bytes, Hint};
 
 /// How input files are read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -286,7 +286,7 @@ impl Corpus {
         self.bytes += data.len() as u64;
         let mut spans = Vec::new();
         match kind {
-            FileKind::Jsonl => jsonl_spans(data, file, &mut spans),
+            FileKind::Jsonl => jsonl_spans(data, file, &mut spans, &|h, s, e| bytes.hint(h, s, e)),
             FileKind::Whole => {
                 if !data.is_empty() {
                     spans.push(RecordSpan { file, start: 0, end: data.len(), line: 1 })
@@ -294,7 +294,7 @@ impl Corpus {
             }
             FileKind::Delimited => {
                 let delim = self.config.delimiter.as_deref().unwrap_or("\n").as_bytes();
-                delimited_spans(data, delim, file, &mut spans)
+                delimited_spans(data, delim, file, &mut spans, &|h, s, e| bytes.hint(h, s, e))
             }
         }
         let no_records = spans.is_empty();
@@ -354,6 +354,37 @@ impl Corpus {
     /// Errors of records skipped while opening (only with `skip_invalid`).
     pub fn skipped(&self) -> &[Error] {
         &self.skipped
+    }
+
+    /// A hint that records `records` have been read and need not stay in memory: the pages of
+    /// memory-mapped files that hold them leave the process's resident set (they are read again
+    /// if the records are). Called by the pipeline after each chunk, so that a pass over a corpus
+    /// larger than memory keeps only a chunk's worth of it resident.
+    pub fn release(&self, records: std::ops::Range<usize>) {
+        self.hint(Hint::Release, records);
+    }
+
+    /// A hint that records `records` are about to be read: the pages of memory-mapped files
+    /// that hold them are mapped in one call rather than one page fault at a time.
+    pub fn prefetch(&self, records: std::ops::Range<usize>) {
+        self.hint(Hint::Prefetch, records);
+    }
+
+    fn hint(&self, hint: Hint, records: std::ops::Range<usize>) {
+        let mut current: Option<(u32, usize, usize)> = None;
+        for s in self.records.get(records).unwrap_or_default() {
+            current = match current {
+                Some((file, start, _)) if file == s.file => Some((file, start, s.end)),
+                Some((file, start, end)) => {
+                    self.files[file as usize].bytes.hint(hint, start, end);
+                    Some((s.file, s.start, s.end))
+                }
+                None => Some((s.file, s.start, s.end)),
+            };
+        }
+        if let Some((file, start, end)) = current {
+            self.files[file as usize].bytes.hint(hint, start, end);
+        }
     }
 
     /// The spans of all records, in input order.
@@ -448,7 +479,7 @@ fn located(e: &Error, file: &SourceFile, span: RecordSpan) -> Error {
 }
 
 /// Non-blank lines as spans (without `\n` or `\r\n`), numbered from 1.
-fn jsonl_spans(data: &[u8], file: u32, out: &mut Vec<RecordSpan>) {
+fn jsonl_spans(data: &[u8], file: u32, out: &mut Vec<RecordSpan>, hint: &dyn Fn(Hint, usize, usize)) {
     let mut start = 0;
     let mut line = 1u64;
     let mut push = |s: usize, mut e: usize, line: u64| {
@@ -459,19 +490,29 @@ fn jsonl_spans(data: &[u8], file: u32, out: &mut Vec<RecordSpan>) {
             out.push(RecordSpan { file, start: s, end: e, line });
         }
     };
-    for nl in memchr::memchr_iter(b'\n', data) {
-        push(start, nl, line);
-        start = nl + 1;
-        line += 1;
+    for w in (0..data.len()).step_by(SCAN_WINDOW) {
+        let end = (w + SCAN_WINDOW).min(data.len());
+        hint(Hint::Prefetch, w, end);
+        for nl in memchr::memchr_iter(b'\n', &data[w..end]) {
+            push(start, w + nl, line);
+            start = w + nl + 1;
+            line += 1;
+        }
+        hint(Hint::Release, w, end);
     }
     if start < data.len() {
         push(start, data.len(), line);
     }
 }
 
+/// Files are scanned for records in windows of this many bytes, each mapped at once before and
+/// released from the resident set after (see [`Hint`]).
+const SCAN_WINDOW: usize = 64 << 20;
+
 /// Records between occurrences of `delim`, skipping blank ones; numbered from 1 among the kept.
-fn delimited_spans(data: &[u8], delim: &[u8], file: u32, out: &mut Vec<RecordSpan>) {
+fn delimited_spans(data: &[u8], delim: &[u8], file: u32, out: &mut Vec<RecordSpan>, hint: &dyn Fn(Hint, usize, usize)) {
     let mut start = 0;
+    let mut released = 0;
     let mut n = 0u64;
     let mut push = |s: usize, e: usize| {
         if data[s..e].iter().any(|b| !b.is_ascii_whitespace()) {
@@ -485,8 +526,13 @@ fn delimited_spans(data: &[u8], delim: &[u8], file: u32, out: &mut Vec<RecordSpa
         }
         push(start, at);
         start = at + delim.len();
+        if at - released >= SCAN_WINDOW {
+            hint(Hint::Release, released, at);
+            released = at;
+        }
     }
     push(start, data.len());
+    hint(Hint::Release, released, data.len());
 }
 
 /// Bytes as a short human figure (`1.5 MiB`).
@@ -509,7 +555,7 @@ mod tests {
     fn jsonl_lines_skip_blanks_and_strip_cr() {
         let data = b"{\"a\":1}\r\n\n  \n{\"b\":2}";
         let mut v = Vec::new();
-        jsonl_spans(data, 0, &mut v);
+        jsonl_spans(data, 0, &mut v, &|_, _, _| {});
         assert_eq!(v.len(), 2);
         assert_eq!(&data[v[0].start..v[0].end], b"{\"a\":1}");
         assert_eq!((v[1].line, &data[v[1].start..v[1].end]), (4, &b"{\"b\":2}"[..]));
@@ -519,7 +565,7 @@ mod tests {
     fn delimited_records() {
         let data = b"one\n\ntwo\n\n\n\nthree\n\n";
         let mut v = Vec::new();
-        delimited_spans(data, b"\n\n", 0, &mut v);
+        delimited_spans(data, b"\n\n", 0, &mut v, &|_, _, _| {});
         let got: Vec<&[u8]> = v.iter().map(|s| &data[s.start..s.end]).collect();
         assert_eq!(got, vec![&b"one"[..], b"two", b"three"]);
         assert_eq!(v[2].line, 3);

@@ -26,6 +26,43 @@ impl Bytes {
             Bytes::Owned(v) => v,
         }
     }
+
+    /// Passes `hint` about bytes `start..end` on to the kernel, for a memory map; best effort
+    /// (a failure, such as an old kernel that lacks `MADV_POPULATE_READ`, is ignored).
+    pub(crate) fn hint(&self, hint: Hint, start: usize, end: usize) {
+        #[cfg(feature = "mmap")]
+        if let Bytes::Mapped(m) = self {
+            let end = end.min(m.len());
+            if start >= end {
+                return;
+            }
+            let _ = match hint {
+                Hint::Prefetch => m.advise_range(memmap2::Advice::PopulateRead, start, end - start),
+                // SAFETY: `MADV_DONTNEED` on a shared, read-only file mapping only unmaps the
+                // pages from this process: the next access faults them in again from the file,
+                // with the same bytes (the file is not modified during a run, the premise of
+                // mapping it at all; see `open`). No slice into the map is invalidated and no
+                // data is lost, since the map is never written.
+                #[allow(unsafe_code)]
+                Hint::Release => unsafe {
+                    m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start)
+                },
+            };
+        }
+        #[cfg(not(feature = "mmap"))]
+        let _ = (hint, start, end);
+    }
+}
+
+/// What a pass over a mapped file tells the kernel about a range of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Hint {
+    /// The range is about to be read: map all its pages at once (`MADV_POPULATE_READ`) instead
+    /// of one page fault at a time.
+    Prefetch,
+    /// The range has been read: drop its pages from the process's resident set
+    /// (`MADV_DONTNEED`); they stay in the page cache and are mapped again if touched.
+    Release,
 }
 
 /// Opens `path` and maps it (when `use_mmap` and the `mmap` feature are on) or reads it.
