@@ -262,6 +262,11 @@ pub struct StageSeconds {
     pub union: f64,
     /// Writing output (set by the caller that writes it).
     pub write: f64,
+    /// Of `sign`: thread-seconds spent parsing records into documents (JSON decoding, UTF-8
+    /// checks), summed over worker threads.
+    pub parse_cpu: f64,
+    /// Of `sign`: thread-seconds spent shingling and signing, summed over worker threads.
+    pub sketch_cpu: f64,
 }
 
 /// What a run did: counts, the banding it used, and stage times.
@@ -390,7 +395,9 @@ impl Deduper {
         let t = Instant::now();
         let signed = self.sign_source(source, skip_invalid, progress)?;
         stats.seconds.sign = t.elapsed().as_secs_f64();
-        let SignedSource { ids, records, lengths, signatures, skipped } = signed;
+        let SignedSource { parse_cpu, sketch_cpu, ids, records, lengths, signatures, skipped } = signed;
+        stats.seconds.parse_cpu = parse_cpu.as_secs_f64();
+        stats.seconds.sketch_cpu = sketch_cpu.as_secs_f64();
 
         let t = Instant::now();
         let candidates = self.candidates(&signatures);
@@ -548,6 +555,8 @@ impl Deduper {
         let n = source.len();
         let k = self.hasher.num_perm();
         let mut out = SignedSource {
+            parse_cpu: Default::default(),
+            sketch_cpu: Default::default(),
             ids: Vec::with_capacity(n),
             records: Vec::with_capacity(n),
             lengths: Vec::with_capacity(n),
@@ -565,6 +574,8 @@ impl Deduper {
                 match r {
                     Ok(d) => {
                         done_bytes += d.len;
+                        out.parse_cpu += d.parse;
+                        out.sketch_cpu += d.sketch;
                         out.ids.push(d.id);
                         out.records.push(start + j);
                         out.lengths.push(d.len);
@@ -590,9 +601,18 @@ impl Deduper {
     ) -> Vec<Result<SignedDoc>> {
         let k = self.hasher.num_perm();
         let work = |sketcher: &mut Sketcher, (j, row): (usize, &mut [u32])| {
+            let t0 = Instant::now();
             let doc = source.document(start + j)?;
+            let t1 = Instant::now();
             let set_size = sketcher.sketch_into(&doc.text, row);
-            Ok(SignedDoc { id: doc.id.into_owned(), len: doc.text.len() as u64, set_size })
+            let t2 = Instant::now();
+            Ok(SignedDoc {
+                id: doc.id.into_owned(),
+                len: doc.text.len() as u64,
+                set_size,
+                parse: t1 - t0,
+                sketch: t2 - t1,
+            })
         };
         let init = || self.sketcher();
         #[cfg(feature = "parallel")]
@@ -619,9 +639,13 @@ struct SignedDoc {
     id: String,
     len: u64,
     set_size: u32,
+    parse: std::time::Duration,
+    sketch: std::time::Duration,
 }
 
 struct SignedSource {
+    parse_cpu: std::time::Duration,
+    sketch_cpu: std::time::Duration,
     ids: Vec<String>,
     records: Vec<usize>,
     lengths: Vec<u64>,

@@ -34,7 +34,8 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 ALL_TOOLS = ["neardupe", "gaoya", "rensa", "datasketch"]
 PEERS = {"gaoya", "rensa", "datasketch"}
 SINGLE_THREADED = {"datasketch"}
-IO_STAGES = {"read", "write"}
+# Stage fields that are not part of the signatures-to-clusters wall time (I/O; thread-seconds).
+IO_STAGES = {"read", "write", "parse_cpu", "sketch_cpu"}
 
 
 def parse_args(argv=None):
@@ -53,9 +54,13 @@ def parse_args(argv=None):
     ap.add_argument("--threshold", type=float, default=0.8, help="Jaccard threshold (default 0.8)")
     ap.add_argument("--bands", type=int, default=16,
                     help="LSH bands for the peers, rows = num_perm/bands (default 16)")
-    ap.add_argument("--neardupe-args", default="", metavar="ARGS",
+    ap.add_argument("--neardupe-args", action="append", metavar="ARGS",
                     help="extra arguments for `neardupe cluster`, one shell-quoted string "
-                         "(write --neardupe-args=\"--verify exact\" if it starts with a dash)")
+                         "(write --neardupe-args=\"--verify exact\" if it starts with a dash); "
+                         "repeat it to run several neardupe variants, the first being the one the "
+                         "ratios compare with. Default: '--verify estimate' (the peers' own "
+                         "verification: equal settings), then '' (neardupe's default hybrid "
+                         "verification)")
     ap.add_argument("--threads", default="2",
                     help="thread counts, comma-separated, e.g. 2,1 (default 2)")
     ap.add_argument("--peers", default=",".join(ALL_TOOLS),
@@ -86,6 +91,8 @@ def parse_args(argv=None):
         ap.error("--bands must divide --num-perm (rensa requires it)")
     if a.repeat < 1:
         ap.error("--repeat must be at least 1")
+    if a.neardupe_args is None:
+        a.neardupe_args = ["--verify estimate", ""]
     return a
 
 
@@ -201,12 +208,19 @@ def corpus_size(path):
     return docs, nbytes / 1e6
 
 
-def run_neardupe(a, corpus, threads, out):
-    """One `neardupe cluster` run; returns a measurement dict."""
+def warm(path):
+    """Read `path` once so that every run starts with the corpus in the page cache."""
+    with open(path, "rb") as f:
+        while f.read(16 << 20):
+            pass
+
+
+def run_neardupe(a, corpus, threads, out, extra):
+    """One `neardupe cluster` run with extra arguments `extra`; returns a measurement dict."""
     stats_path = out + ".stats.json"
     cmd = [a.neardupe, "cluster", "--threads", str(threads), "--threshold", str(a.threshold),
            "--num-perm", str(a.num_perm), "--ngram", str(a.ngram), "-q",
-           "--stats-json", stats_path, "-o", out] + shlex.split(a.neardupe_args) + [corpus]
+           "--stats-json", stats_path, "-o", out] + shlex.split(extra) + [corpus]
     state, wall, rss = run_measured(cmd, a.timeout, out + ".stdout")
     m = {"status": state, "wall_s": wall, "rss_mb": rss}
     if state == "ok":
@@ -264,7 +278,10 @@ def plan(a):
                 continue
             if tool in SINGLE_THREADED and threads != single_group:
                 continue
-            runs.append((threads, tool))
+            if tool == "neardupe":
+                runs.extend((threads, tool, extra) for extra in a.neardupe_args)
+            else:
+                runs.append((threads, tool, None))
     return runs
 
 
@@ -284,12 +301,12 @@ def fmt(x, digits=2):
     return "-" if x is None else f"{x:.{digits}f}"
 
 
-def make_row(tool, threads, m, mb, score, base):
+def make_row(tool, label, threads, m, mb, score, base):
     """One result row; ratios compare with the neardupe run `base` (same thread group)."""
     ok = m["status"] == "ok"
     # neardupe is timed as a whole process; peers by their pipeline (sig -> clusters) time.
     secs = (m["wall_s"] if tool == "neardupe" else m.get("pipeline_s")) if ok else None
-    row = {"tool": tool, "version": m.get("version"), "status": m["status"],
+    row = {"tool": label, "version": m.get("version"), "status": m["status"],
            "threads": 1 if tool in SINGLE_THREADED else threads, "docs": m.get("docs"),
            "text_mb": round(mb, 2), "wall_s": round(m["wall_s"], 3) if ok else None,
            "pipeline_s": round(m["pipeline_s"], 3) if ok else None,
@@ -344,13 +361,16 @@ def main(argv=None):
         docs, mb = corpus_size(corpus)
         nd_version = check_output([a.neardupe, "--version"]).split()[-1]
         rows, base = [], {}
-        for threads, tool in plan(a):
+        for threads, tool, extra in plan(a):
             runs = []
+            label = tool if extra is None else f"neardupe {extra}".strip()
             for rep in range(a.repeat):
-                out = os.path.join(work, f"{tool}-t{threads}-r{rep}.jsonl")
-                log(f"run {tool} threads={1 if tool in SINGLE_THREADED else threads} repeat {rep + 1}/{a.repeat}")
+                slug = "".join(c if c.isalnum() else "_" for c in label)
+                out = os.path.join(work, f"{slug}-t{threads}-r{rep}.jsonl")
+                log(f"run {label} threads={1 if tool in SINGLE_THREADED else threads} repeat {rep + 1}/{a.repeat}")
+                warm(corpus)
                 if tool == "neardupe":
-                    m = run_neardupe(a, corpus, threads, out)
+                    m = run_neardupe(a, corpus, threads, out, extra)
                     m["version"] = nd_version
                 else:
                     m = run_peer(a, python, tool, corpus, threads, out)
@@ -362,16 +382,16 @@ def main(argv=None):
             if m["status"] == "ok":
                 score = json.loads(check_output([a.neardupe, "eval", "--truth", truth,
                                                  "--pred", out]))
-            if tool == "neardupe":
+            if tool == "neardupe" and threads not in base:
                 base[threads] = m
-            rows.append(make_row(tool, threads, m, mb, score, base.get(threads)))
+            rows.append(make_row(tool, label, threads, m, mb, score, base.get(threads)))
             log(f"  {m['status']} wall {m['wall_s']:.2f} s, peak RSS {m['rss_mb']:.0f} MB")
-        nd = next((r for r in rows if r["tool"] == "neardupe" and r.get("bands")), None)
+        nd = next((r for r in rows if r["tool"].startswith("neardupe") and r.get("bands")), None)
         nd_banding = f"{nd['bands']}x{nd['rows']}" if nd else "auto"
         settings = (f"num_perm {a.num_perm}, word {a.ngram}-grams, threshold {a.threshold}, "
                     f"peers' LSH {a.bands}x{a.num_perm // a.bands} bands x rows, "
                     f"neardupe's {nd_banding}"
-                    + (f" (extra args: {a.neardupe_args})" if a.neardupe_args else ""))
+                    + "; ratios against the first neardupe row")
         legend = (
             f"Corpus {a.corpus or 'neardupe synth --stories %d --seed %d' % (a.synth_stories, a.synth_seed)}"
             f"{' (first %d docs)' % a.limit if a.limit else ''}: {docs} docs, {mb:.1f} MB of text. "

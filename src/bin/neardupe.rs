@@ -387,9 +387,19 @@ impl Job {
             "neardupe: {} candidates, {} verified edges, {} clusters ({} with duplicates, largest {}), {} duplicates",
             s.candidates, s.verified_edges, s.clusters, s.duplicate_clusters, s.largest_cluster, s.duplicates
         );
+        let parse_share = t.parse_cpu / (t.parse_cpu + t.sketch_cpu).max(1e-9);
         eprintln!(
-            "neardupe: seconds: read {:.3}, shingle+sign {:.3}, band {:.3}, verify {:.3}, union {:.3}, write {:.3} (bands {} x rows {})",
-            t.read, t.sign, t.band, t.verify, t.union, t.write, s.bands, s.rows
+            "neardupe: seconds: read {:.3}, parse+shingle+sign {:.3} (parse {:.0}%), band {:.3}, verify {:.3} ({} exact checks), union {:.3}, write {:.3} (bands {} x rows {})",
+            t.read,
+            t.sign,
+            100.0 * parse_share,
+            t.band,
+            t.verify,
+            s.exact_checks,
+            t.union,
+            t.write,
+            s.bands,
+            s.rows
         );
     }
 }
