@@ -9,6 +9,9 @@
 //! [`BandRecord`] `(band, key, doc)` per band, the records are sorted (in parallel with the
 //! `parallel` feature), and each run of equal `(band, key)` — a bucket — yields one edge from each
 //! member to the bucket's first member: at most `m - 1` edges for `m` documents, never `m^2`.
+//! That record form is the batch-shaped one (a distributed engine shuffles records by band and
+//! key). In one process, [`band_edges`] gives the same edges from one hash table per band, without
+//! materialising and sorting `bands * docs` records.
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
@@ -202,6 +205,59 @@ pub fn par_candidate_edges(records: &mut [BandRecord]) -> Vec<Edge> {
     edges.par_sort_unstable();
     edges.dedup();
     edges
+}
+
+/// The candidate edges of `signatures` (document `i` is `DocId(i)`): exactly the edges of
+/// [`candidate_edges`] over [`band_records`], found band by band with a hash table from band key
+/// to the bucket's first document. Sorted, without repeats, each with `a < b`.
+pub fn band_edges(signatures: &SignatureMatrix, params: &LshParams) -> Vec<Edge> {
+    let mut table = BucketTable::default();
+    let mut edges: Vec<Edge> = (0..params.bands).flat_map(|band| table.edges(signatures, params, band)).collect();
+    edges.sort_unstable();
+    edges.dedup();
+    edges
+}
+
+/// Parallel [`band_edges`] (bands in parallel): the same edges.
+#[cfg(feature = "parallel")]
+pub fn par_band_edges(signatures: &SignatureMatrix, params: &LshParams) -> Vec<Edge> {
+    use rayon::prelude::*;
+    let mut edges: Vec<Edge> = (0..params.bands)
+        .into_par_iter()
+        .map_init(BucketTable::default, |table, band| table.edges(signatures, params, band))
+        .flatten_iter()
+        .collect();
+    edges.par_sort_unstable();
+    edges.dedup();
+    edges
+}
+
+/// One band's `(key, doc)` pairs, packed as `key << 32 | doc` so that sorting them groups each
+/// bucket into a run ordered by document. Reused from band to band.
+#[derive(Default)]
+struct BucketTable {
+    packed: Vec<u128>,
+}
+
+impl BucketTable {
+    /// The star edges of one band's buckets.
+    fn edges(&mut self, signatures: &SignatureMatrix, params: &LshParams, band: usize) -> Vec<Edge> {
+        let rows = params.rows;
+        self.packed.clear();
+        self.packed.extend(signatures.rows().enumerate().filter(|&(i, _)| signatures.set_size(i) != 0).map(
+            |(i, row)| {
+                let key = band_key(band, &row[band * rows..(band + 1) * rows]);
+                (u128::from(key) << 32) | i as u128
+            },
+        ));
+        self.packed.sort_unstable();
+        let mut edges = Vec::new();
+        for bucket in self.packed.chunk_by(|x, y| x >> 32 == y >> 32) {
+            let first = DocId(bucket[0] as u32);
+            edges.extend(bucket[1..].iter().map(|&p| Edge::new(first, DocId(p as u32))));
+        }
+        edges
+    }
 }
 
 /// The edges of already sorted records, bucket by bucket (unsorted, possibly repeated).

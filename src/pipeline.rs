@@ -431,18 +431,12 @@ impl Deduper {
         Ok(Output { ids, records, clustering, edges, signatures, skipped, stats })
     }
 
-    /// Stage: candidate edges of a signature matrix (band records sorted, buckets to star edges).
+    /// Stage: candidate edges of a signature matrix (one bucket table per band, star edges).
     pub fn candidates(&self, signatures: &SignatureMatrix) -> Vec<Edge> {
         #[cfg(feature = "parallel")]
-        {
-            let mut records = lsh::par_band_records(signatures, &self.config.lsh, 0);
-            lsh::par_candidate_edges(&mut records)
-        }
+        return lsh::par_band_edges(signatures, &self.config.lsh);
         #[cfg(not(feature = "parallel"))]
-        {
-            let mut records = lsh::band_records(signatures, &self.config.lsh, 0);
-            lsh::candidate_edges(&mut records)
-        }
+        return lsh::band_edges(signatures, &self.config.lsh);
     }
 
     /// Stage: the candidates that pass verification. `document(i)` gives document `i`'s text and

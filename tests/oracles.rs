@@ -119,7 +119,10 @@ fn lsh_candidates_match_brute_force_banding() {
     {
         let mut r2 = lsh::par_band_records(&m, &params, 0);
         assert_eq!(lsh::par_candidate_edges(&mut r2), edges);
+        assert_eq!(lsh::par_band_edges(&m, &params), edges);
     }
+    // The in-process form (one bucket table per band) gives the same star edges.
+    assert_eq!(lsh::band_edges(&m, &params), edges);
     // Brute force: pairs that agree on all rows of some band.
     let n = docs.len();
     let collide = |i: usize, j: usize| m.row(i).chunks(8).zip(m.row(j).chunks(8)).take(16).any(|(x, y)| x == y);
