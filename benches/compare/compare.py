@@ -60,7 +60,8 @@ def parse_args(argv=None):
                          "repeat it to run several neardupe variants, the first being the one the "
                          "ratios compare with. Default: '--verify estimate' (the peers' own "
                          "verification: equal settings), then '' (neardupe's default hybrid "
-                         "verification)")
+                         "verification) and '--threshold 0.4' (all of neardupe's defaults; a "
+                         "variant's own --threshold, --num-perm or --ngram replaces the common one)")
     ap.add_argument("--threads", default="2",
                     help="thread counts, comma-separated, e.g. 2,1 (default 2)")
     ap.add_argument("--peers", default=",".join(ALL_TOOLS),
@@ -92,7 +93,7 @@ def parse_args(argv=None):
     if a.repeat < 1:
         ap.error("--repeat must be at least 1")
     if a.neardupe_args is None:
-        a.neardupe_args = ["--verify estimate", ""]
+        a.neardupe_args = ["--verify estimate", "", "--threshold 0.4"]
     return a
 
 
@@ -218,9 +219,14 @@ def warm(path):
 def run_neardupe(a, corpus, threads, out, extra):
     """One `neardupe cluster` run with extra arguments `extra`; returns a measurement dict."""
     stats_path = out + ".stats.json"
-    cmd = [a.neardupe, "cluster", "--threads", str(threads), "--threshold", str(a.threshold),
-           "--num-perm", str(a.num_perm), "--ngram", str(a.ngram), "-q",
-           "--stats-json", stats_path, "-o", out] + shlex.split(extra) + [corpus]
+    extra = shlex.split(extra)
+    # The common settings, unless the variant sets them itself (e.g. neardupe's own threshold).
+    common = [("--threshold", a.threshold), ("--num-perm", a.num_perm), ("--ngram", a.ngram)]
+    cmd = [a.neardupe, "cluster", "--threads", str(threads), "-q", "--stats-json", stats_path, "-o", out]
+    for flag, value in common:
+        if flag not in extra:
+            cmd += [flag, str(value)]
+    cmd += extra + [corpus]
     state, wall, rss = run_measured(cmd, a.timeout, out + ".stdout")
     m = {"status": state, "wall_s": wall, "rss_mb": rss}
     if state == "ok":
