@@ -66,6 +66,8 @@ def parse_args(argv=None):
                     help="thread counts, comma-separated, e.g. 2,1 (default 2)")
     ap.add_argument("--peers", default=",".join(ALL_TOOLS),
                     help="tools to run, comma-separated (default: all of %s)" % ",".join(ALL_TOOLS))
+    ap.add_argument("--peer-repeat", type=int, metavar="R",
+                    help="runs per peer (default: --repeat); e.g. more neardupe runs than datasketch ones")
     ap.add_argument("--repeat", type=int, default=1,
                     help="runs per tool; median times and max RSS are reported (default 1)")
     ap.add_argument("--timeout", type=float, default=1800, help="seconds per run (default 1800)")
@@ -370,10 +372,11 @@ def main(argv=None):
         for threads, tool, extra in plan(a):
             runs = []
             label = tool if extra is None else f"neardupe {extra}".strip()
-            for rep in range(a.repeat):
+            repeats = a.repeat if tool == "neardupe" or a.peer_repeat is None else a.peer_repeat
+            for rep in range(repeats):
                 slug = "".join(c if c.isalnum() else "_" for c in label)
                 out = os.path.join(work, f"{slug}-t{threads}-r{rep}.jsonl")
-                log(f"run {label} threads={1 if tool in SINGLE_THREADED else threads} repeat {rep + 1}/{a.repeat}")
+                log(f"run {label} threads={1 if tool in SINGLE_THREADED else threads} repeat {rep + 1}/{repeats}")
                 warm(corpus)
                 if tool == "neardupe":
                     m = run_neardupe(a, corpus, threads, out, extra)
@@ -402,7 +405,8 @@ def main(argv=None):
             f"Corpus {a.corpus or 'neardupe synth --stories %d --seed %d' % (a.synth_stories, a.synth_seed)}"
             f"{' (first %d docs)' % a.limit if a.limit else ''}: {docs} docs, {mb:.1f} MB of text. "
             f"Settings: {settings}. Machine: {machine()}. Date: {datetime.date.today()}.\n"
-            f"Median of {a.repeat} run(s) per tool; peak RSS = max os.wait4 ru_maxrss of each run's process. "
+            f"Median of {a.repeat} run(s) per neardupe variant"
+            f"{'' if a.peer_repeat is None else ' and %d per peer' % a.peer_repeat}; peak RSS = max os.wait4 ru_maxrss of each run's process. "
             f"wall s = whole process (load, sign, cluster, write); pipeline s = signatures to clusters "
             f"(neardupe: its stages except read/write). MB/s and time peer/nd take neardupe's wall s "
             f"but the peers' pipeline s (this favours the peers). time peer/nd > 1: neardupe is faster; "
