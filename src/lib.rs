@@ -28,10 +28,13 @@
 //! 1. [`corpus`]: memory-mapped JSONL files, directories of text files and delimited text files,
 //!    cut into records and parsed into borrowed [`Document`]s.
 //! 2. [`shingle`]: Unicode lowercasing, punctuation and whitespace folding, optional NFKC, word or
-//!    character n-grams hashed with xxh3.
+//!    character n-grams hashed to `u64` (words by a word-at-a-time tokeniser that hashes ASCII
+//!    words in place).
 //! 3. [`minhash`]: signatures by one-permutation hashing with optimal densification (default) or the
-//!    classic k-permutation scheme, into a [`SignatureMatrix`].
-//! 4. [`lsh`]: band keys, sorted `(band, key, doc)` records, and star edges per bucket.
+//!    classic k-permutation scheme, into a [`SignatureMatrix`]. [`Sketcher`] fuses stages 2 and 3:
+//!    text in, signature and set size out, with reused buffers.
+//! 4. [`lsh`]: band keys and star edges per bucket, band by band in process, or as sorted
+//!    `(band, key, doc)` records for a distributed shuffle.
 //! 5. [`verify`]: candidates kept when their estimated (or exact) Jaccard reaches the threshold.
 //! 6. [`cluster`]: union-find and deterministic cluster ids and representatives.
 //!
