@@ -62,6 +62,7 @@ pub mod cluster;
 pub mod corpus;
 pub mod error;
 pub mod eval;
+pub mod explain;
 pub mod lsh;
 pub mod minhash;
 pub mod output;
@@ -75,6 +76,7 @@ pub mod verify;
 pub use cluster::{Clustering, Edge, Representative, UnionFind};
 pub use corpus::{Corpus, CorpusConfig, Document, InputFormat};
 pub use error::{Error, ErrorKind, Result};
+pub use explain::Explanation;
 pub use lsh::LshParams;
 pub use minhash::{Algorithm, MinHashConfig, MinHasher, Signature, SignatureMatrix};
 pub use pipeline::{

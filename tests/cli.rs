@@ -267,3 +267,24 @@ fn eval_reports_missing_ids() {
     assert_eq!(r["missing_in_pred"], 1);
     assert!(stderr(&o).contains("missing"));
 }
+
+#[test]
+fn explain_reports_a_pair_as_cluster_decides_it() {
+    // A story and its republished copy in the sample are linked; two different stories are not.
+    let o = ok(run(bin().args(["explain", "s0000-orig", "s0000-c1", "--json"]).arg(data("news-sample.jsonl"))));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    let e = &v["explanation"];
+    assert_eq!(e["linked"], true, "{v}");
+    assert_eq!(e["candidate"], true);
+    assert!(e["exact_jaccard"].as_f64().unwrap() > 0.4);
+    assert!(e["exact_containment"].as_f64().unwrap() >= e["exact_jaccard"].as_f64().unwrap());
+    assert!(!e["colliding_bands"].as_array().unwrap().is_empty());
+    let o = ok(run(bin().args(["explain", "s0025-c2", "s0135-c5"]).arg(data("news-sample.jsonl"))));
+    let text = stdout(&o);
+    assert!(text.contains("not a candidate") && text.contains("linked directly: no"), "{text}");
+    assert!(text.contains("data/news-sample.jsonl:1"), "{text}");
+    // An unknown id is a clear error.
+    let o = run(bin().args(["explain", "s0000-orig", "no-such-id"]).arg(data("news-sample.jsonl")));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no document with id no-such-id"), "{}", stderr(&o));
+}

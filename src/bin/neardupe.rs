@@ -44,6 +44,19 @@ enum Command {
         #[arg(long)]
         removed: Option<PathBuf>,
     },
+    /// Explain one pair: shingle counts, estimated and exact Jaccard and containment, the LSH bands
+    /// that collide, and whether the pair is linked under the given options.
+    Explain {
+        /// The first document's id (for text files: the path as listed by `cluster`).
+        id1: String,
+        /// The second document's id.
+        id2: String,
+        #[command(flatten)]
+        run: RunArgs,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Score predicted clusters against a truth file: pairwise precision, recall, F1 and ARI.
     Eval {
         /// Truth JSONL: `{"id": ..., "cluster": ...}` per line.
@@ -195,6 +208,7 @@ fn run(cli: Cli) -> Result<()> {
             }
             job.finish(&run, t)
         }
+        Command::Explain { id1, id2, run, json } => explain(&id1, &id2, &run, json),
         Command::Eval { truth, pred } => {
             let report = neardupe::eval::evaluate_files(&truth, &pred)?;
             let line = serde_json::to_string(&report).map_err(|e| Error::config(e.to_string()))?;
@@ -234,6 +248,76 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// `neardupe explain`: finds the two documents by id and prints what the pipeline makes of them.
+fn explain(id1: &str, id2: &str, args: &RunArgs, json: bool) -> Result<()> {
+    let (deduper, corpus_config, _pool) = Job::setup(args)?;
+    let corpus = Corpus::open(&args.inputs, corpus_config)?;
+    let mut found: [Option<(usize, String)>; 2] = [None, None];
+    for i in 0..corpus.len() {
+        let doc = match corpus.document(i) {
+            Ok(doc) => doc,
+            Err(_) if args.skip_invalid => continue,
+            Err(e) => return Err(e),
+        };
+        for (slot, id) in found.iter_mut().zip([id1, id2]) {
+            if slot.is_none() && doc.id == id {
+                *slot = Some((i, doc.text.clone().into_owned()));
+            }
+        }
+        if found.iter().all(Option::is_some) {
+            break;
+        }
+    }
+    let [Some((ra, a)), Some((rb, b))] = found else {
+        let missing: Vec<&str> =
+            [id1, id2].into_iter().zip(&found).filter(|(_, f)| f.is_none()).map(|(id, _)| id).collect();
+        return Err(Error::config(format!("no document with id {} in the inputs", missing.join(" or "))));
+    };
+    let e = deduper.explain(&a, &b);
+    if json {
+        let value = serde_json::json!({ "id1": id1, "id2": id2, "explanation": e });
+        println!("{value}");
+        return Ok(());
+    }
+    let where_ = |r: usize| {
+        let s = &corpus.spans()[r];
+        if corpus.is_whole_file(r) {
+            corpus.record_path(r).display().to_string()
+        } else {
+            format!("{}:{}", corpus.record_path(r).display(), s.line)
+        }
+    };
+    let shingle = deduper.config().shingle();
+    println!("{id1} ({}) and {id2} ({})", where_(ra), where_(rb));
+    let unit = if shingle.unit().as_str() == "chars" { "character" } else { "word" };
+    println!("  shingles: {} and {} distinct {unit} {}-grams", e.set_sizes[0], e.set_sizes[1], shingle.size());
+    println!(
+        "  Jaccard: estimated {:.3} ({} of {} slots agree), exact {:.3}",
+        e.estimated_jaccard, e.agreeing_slots, e.num_perm, e.exact_jaccard
+    );
+    println!("  containment: estimated {:.3}, exact {:.3}", e.estimated_containment, e.exact_containment);
+    let bands: Vec<String> = e.colliding_bands.iter().map(|b| b.to_string()).collect();
+    println!(
+        "  LSH {} bands x {} rows: {} of {} bands collide{} -> {}",
+        e.bands,
+        e.rows,
+        e.colliding_bands.len(),
+        e.bands,
+        if bands.is_empty() { String::new() } else { format!(" ({})", bands.join(", ")) },
+        if e.candidate { "candidate" } else { "not a candidate" }
+    );
+    let decided = if e.borderline { " (borderline: the exact Jaccard decides)" } else { "" };
+    println!(
+        "  verification {} at threshold {}: {}{}",
+        e.verify,
+        e.threshold,
+        if e.passes_verification { "passes" } else { "fails" },
+        decided
+    );
+    println!("  linked directly: {}", if e.linked { "yes" } else { "no" });
+    Ok(())
 }
 
 /// Writes to a file atomically, or to standard output for `-`.
@@ -278,8 +362,8 @@ struct Job {
 }
 
 impl Job {
-    fn run(args: &RunArgs) -> Result<Job> {
-        let started = Instant::now();
+    /// The deduper, corpus options and worker pool that `args` ask for.
+    fn setup(args: &RunArgs) -> Result<(Deduper, CorpusConfig, rayon::ThreadPool)> {
         let mut b = Config::builder()
             .threshold(args.threshold)
             .num_perm(args.num_perm)
@@ -315,7 +399,12 @@ impl Job {
             pool = pool.num_threads(n);
         }
         let pool = pool.build().map_err(|e| Error::config(format!("cannot start worker threads: {e}")))?;
+        Ok((deduper, corpus_config, pool))
+    }
 
+    fn run(args: &RunArgs) -> Result<Job> {
+        let started = Instant::now();
+        let (deduper, corpus_config, pool) = Job::setup(args)?;
         let t = Instant::now();
         let corpus = Corpus::open(&args.inputs, corpus_config)?;
         let read = t.elapsed().as_secs_f64();

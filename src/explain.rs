@@ -1,0 +1,165 @@
+//! Why two documents are, or are not, linked: the numbers behind one pair.
+//!
+//! [`Deduper::explain`] recomputes, for two texts, everything the pipeline decides a pair by: the
+//! shingle-set sizes, the estimated and exact Jaccard and containment, the LSH bands in which the
+//! two signatures collide, and what verification makes of the pair under the deduper's options.
+//!
+//! ```
+//! use neardupe::{Config, Deduper};
+//!
+//! let deduper = Deduper::new(Config::builder().build().unwrap());
+//! let a = "The armoured train left Pyongyang on Tuesday morning, heading for the Russian border city.";
+//! let b = "Kathmandu: The armoured train left Pyongyang on Tuesday morning, heading for the Russian border city.";
+//! let e = deduper.explain(a, b);
+//! assert!(e.exact_jaccard > 0.8 && e.candidate && e.linked);
+//! ```
+
+use serde::Serialize;
+
+use crate::minhash::estimate_jaccard;
+use crate::pipeline::Deduper;
+use crate::verify::{Verify, borderline_margin};
+
+/// The numbers behind one pair of documents (see [`Deduper::explain`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Explanation {
+    /// Distinct shingles of each document.
+    pub set_sizes: [u32; 2],
+    /// Signature slots on which the two agree, out of `num_perm`.
+    pub agreeing_slots: usize,
+    /// The number of signature slots.
+    pub num_perm: usize,
+    /// Estimated Jaccard: `agreeing_slots / num_perm`.
+    pub estimated_jaccard: f64,
+    /// Exact Jaccard of the two shingle sets.
+    pub exact_jaccard: f64,
+    /// Containment estimated from the Jaccard estimate and the set sizes:
+    /// `J (|A| + |B|) / ((1 + J) min(|A|, |B|))`, at most 1.
+    pub estimated_containment: f64,
+    /// Exact containment: `|A n B| / min(|A|, |B|)`.
+    pub exact_containment: f64,
+    /// LSH bands.
+    pub bands: usize,
+    /// LSH rows per band.
+    pub rows: usize,
+    /// The bands in which the two signatures collide.
+    pub colliding_bands: Vec<usize>,
+    /// Whether LSH makes the pair a candidate (some band collides, and neither set is empty).
+    pub candidate: bool,
+    /// The Jaccard threshold.
+    pub threshold: f64,
+    /// The verification mode.
+    pub verify: &'static str,
+    /// Under hybrid verification: whether the estimate is within the margin of the threshold, so
+    /// that the exact Jaccard decides.
+    pub borderline: bool,
+    /// Whether verification accepts the pair (regardless of LSH).
+    pub passes_verification: bool,
+    /// Whether the pipeline links the two directly: a candidate that passes verification. (Two
+    /// documents that are not linked directly may still share a cluster through others.)
+    pub linked: bool,
+}
+
+impl Deduper {
+    /// Explains what the pipeline makes of the pair of texts `a` and `b` under this deduper's
+    /// options.
+    pub fn explain(&self, a: &str, b: &str) -> Explanation {
+        let config = self.config();
+        let mut sketcher = self.sketcher();
+        let (sa, sb) = (sketcher.sketch(a), sketcher.sketch(b));
+        let (ra, rb) = (sa.signature.as_slice(), sb.signature.as_slice());
+        let num_perm = ra.len();
+        let agreeing_slots = ra.iter().zip(rb).filter(|(x, y)| x == y).count();
+        let estimated_jaccard = estimate_jaccard(ra, rb);
+        let (xa, xb) = (self.shingle_set(a), self.shingle_set(b));
+        let exact_jaccard = xa.jaccard(&xb);
+        let exact_containment = xa.containment(&xb);
+        let small = sa.set_size.min(sb.set_size);
+        let estimated_containment = if small == 0 {
+            0.0
+        } else {
+            let j = estimated_jaccard;
+            (j * f64::from(sa.set_size + sb.set_size) / ((1.0 + j) * f64::from(small))).min(1.0)
+        };
+        let lsh = config.lsh();
+        let colliding_bands: Vec<usize> = lsh
+            .band_keys(ra)
+            .zip(lsh.band_keys(rb))
+            .enumerate()
+            .filter(|(_, (x, y))| x == y)
+            .map(|(band, _)| band)
+            .collect();
+        let candidate = !colliding_bands.is_empty() && sa.set_size > 0 && sb.set_size > 0;
+        let t = config.threshold();
+        // In slot counts, as the pipeline compares: agree / k >= t.
+        let estimate_passes = |t: f64| agreeing_slots as f64 >= t * num_perm as f64 - 1e-9;
+        let margin = borderline_margin(t, num_perm);
+        let mut borderline = false;
+        let passes_verification = match config.verify() {
+            Verify::None => true,
+            Verify::Estimate => estimate_passes(t),
+            Verify::Exact => exact_jaccard >= t - 1e-12,
+            Verify::Hybrid => {
+                if estimate_passes(t + margin) {
+                    true
+                } else if estimate_passes(t - margin) {
+                    borderline = true;
+                    exact_jaccard >= t - 1e-12
+                } else {
+                    false
+                }
+            }
+        };
+        Explanation {
+            set_sizes: [sa.set_size, sb.set_size],
+            agreeing_slots,
+            num_perm,
+            estimated_jaccard,
+            exact_jaccard,
+            estimated_containment,
+            exact_containment,
+            bands: lsh.bands(),
+            rows: lsh.rows(),
+            colliding_bands,
+            candidate,
+            threshold: t,
+            verify: config.verify().as_str(),
+            borderline,
+            passes_verification,
+            linked: candidate && passes_verification,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Config, Deduper, Verify};
+
+    #[test]
+    fn explanation_agrees_with_the_pipeline() {
+        let texts = [
+            "one two three four five six seven eight nine ten eleven twelve thirteen fourteen",
+            "one two three four five six seven eight nine ten eleven twelve thirteen fifteen",
+            "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron",
+            "",
+        ];
+        for verify in [Verify::None, Verify::Estimate, Verify::Exact, Verify::Hybrid] {
+            let d = Deduper::new(Config::builder().threshold(0.5).verify(verify).build().unwrap());
+            let docs: Vec<(String, &str)> = texts.iter().enumerate().map(|(i, t)| (i.to_string(), *t)).collect();
+            let out = d.cluster(&docs).unwrap();
+            for i in 0..texts.len() {
+                for j in i + 1..texts.len() {
+                    let e = d.explain(texts[i], texts[j]);
+                    let linked = out.clustering.cluster(i) == out.clustering.cluster(j);
+                    assert_eq!(e.linked, linked, "{verify:?} {i} {j}: {e:?}");
+                    assert!(e.exact_containment >= e.exact_jaccard);
+                }
+            }
+        }
+        let e = Deduper::new(Config::builder().build().unwrap()).explain(texts[0], texts[1]);
+        assert_eq!(e.set_sizes, [10, 10]);
+        assert!((e.exact_jaccard - 9.0 / 11.0).abs() < 1e-12);
+        assert!((e.exact_containment - 0.9).abs() < 1e-12);
+        assert!((e.estimated_containment - e.exact_containment).abs() < 0.2);
+    }
+}
