@@ -29,15 +29,20 @@ impl Bytes {
 
     /// Passes `hint` about bytes `start..end` on to the kernel, for a memory map; best effort
     /// (a failure, such as an old kernel that lacks `MADV_POPULATE_READ`, is ignored).
+    /// Page advice exists on Unix only, and `MADV_POPULATE_READ` on Linux only; elsewhere a hint
+    /// does nothing.
     pub(crate) fn hint(&self, hint: Hint, start: usize, end: usize) {
-        #[cfg(feature = "mmap")]
+        #[cfg(all(feature = "mmap", unix))]
         if let Bytes::Mapped(m) = self {
             let end = end.min(m.len());
             if start >= end {
                 return;
             }
             let _ = match hint {
+                #[cfg(target_os = "linux")]
                 Hint::Prefetch => m.advise_range(memmap2::Advice::PopulateRead, start, end - start),
+                #[cfg(not(target_os = "linux"))]
+                Hint::Prefetch => Ok(()),
                 // SAFETY: `MADV_DONTNEED` on a shared, read-only file mapping only unmaps the
                 // pages from this process: the next access faults them in again from the file,
                 // with the same bytes (the file is not modified during a run, the premise of
@@ -49,7 +54,7 @@ impl Bytes {
                 },
             };
         }
-        #[cfg(not(feature = "mmap"))]
+        #[cfg(not(all(feature = "mmap", unix)))]
         let _ = (hint, start, end);
     }
 }
