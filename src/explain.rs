@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::minhash::estimate_jaccard;
 use crate::pipeline::Deduper;
-use crate::verify::{Verify, borderline_margin};
+use crate::verify::{Verify, agreeing_slots, borderline_margin, estimate_reaches, exact_reaches};
 
 /// The numbers behind one pair of documents (see [`Deduper::explain`]).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -69,7 +69,7 @@ impl Deduper {
         let (sa, sb) = (sketcher.sketch(a), sketcher.sketch(b));
         let (ra, rb) = (sa.signature.as_slice(), sb.signature.as_slice());
         let num_perm = ra.len();
-        let agreeing_slots = ra.iter().zip(rb).filter(|(x, y)| x == y).count();
+        let agreeing_slots = agreeing_slots(ra, rb);
         let estimated_jaccard = estimate_jaccard(ra, rb);
         let (xa, xb) = (self.shingle_set(a), self.shingle_set(b));
         let exact_jaccard = xa.jaccard(&xb);
@@ -91,20 +91,19 @@ impl Deduper {
             .collect();
         let candidate = !colliding_bands.is_empty() && sa.set_size > 0 && sb.set_size > 0;
         let t = config.threshold();
-        // In slot counts, as the pipeline compares: agree / k >= t.
-        let estimate_passes = |t: f64| agreeing_slots as f64 >= t * num_perm as f64 - 1e-9;
+        let estimate_passes = |t: f64| estimate_reaches(agreeing_slots, num_perm, t);
         let margin = borderline_margin(t, num_perm);
         let mut borderline = false;
         let passes_verification = match config.verify() {
             Verify::None => true,
             Verify::Estimate => estimate_passes(t),
-            Verify::Exact => exact_jaccard >= t - 1e-12,
+            Verify::Exact => exact_reaches(exact_jaccard, t),
             Verify::Hybrid => {
                 if estimate_passes(t + margin) {
                     true
                 } else if estimate_passes(t - margin) {
                     borderline = true;
-                    exact_jaccard >= t - 1e-12
+                    exact_reaches(exact_jaccard, t)
                 } else {
                     false
                 }

@@ -91,24 +91,37 @@ pub fn par_verify_estimated(edges: &[Edge], signatures: &SignatureMatrix, thresh
 }
 
 fn passes_estimate(e: &Edge, signatures: &SignatureMatrix, threshold: f64) -> bool {
-    // Compare in slot counts to avoid rounding at the threshold: agree / k >= t.
-    let k = signatures.num_perm();
     let (x, y) = (signatures.row(e.a.index()), signatures.row(e.b.index()));
-    let agree = x.iter().zip(y).filter(|(p, q)| p == q).count();
+    estimate_reaches(agreeing_slots(x, y), signatures.num_perm(), threshold)
+}
+
+/// The number of slots on which two signatures agree.
+pub(crate) fn agreeing_slots(x: &[u32], y: &[u32]) -> usize {
+    x.iter().zip(y).filter(|(p, q)| p == q).count()
+}
+
+/// Whether `agree` of `k` slots is an estimate at or above `threshold` (compared in slot counts,
+/// so that rounding does not move a pair across the threshold).
+pub(crate) fn estimate_reaches(agree: usize, k: usize, threshold: f64) -> bool {
     agree as f64 >= threshold * k as f64 - 1e-9
+}
+
+/// Whether an exact Jaccard reaches `threshold` (inclusive, up to rounding).
+pub(crate) fn exact_reaches(jaccard: f64, threshold: f64) -> bool {
+    jaccard >= threshold - 1e-12
 }
 
 /// The edges whose exact Jaccard reaches `threshold`, from the shingle sets of their documents
 /// (see [`edge_documents`] and [`ExactSets`]).
 pub fn verify_exact(edges: &[Edge], sets: &ExactSets, threshold: f64) -> Vec<Edge> {
-    edges.iter().copied().filter(|e| sets.jaccard(e) >= threshold - 1e-12).collect()
+    edges.iter().copied().filter(|e| exact_reaches(sets.jaccard(e), threshold)).collect()
 }
 
 /// Parallel [`verify_exact`].
 #[cfg(feature = "parallel")]
 pub fn par_verify_exact(edges: &[Edge], sets: &ExactSets, threshold: f64) -> Vec<Edge> {
     use rayon::prelude::*;
-    edges.par_iter().copied().filter(|e| sets.jaccard(e) >= threshold - 1e-12).collect()
+    edges.par_iter().copied().filter(|e| exact_reaches(sets.jaccard(e), threshold)).collect()
 }
 
 /// The edges whose documents `linked` does not yet connect, in their input order: the only ones
