@@ -78,6 +78,125 @@ impl UnionFind {
     }
 }
 
+/// How clusters may grow from verified edges.
+///
+/// Union-find alone is single linkage: A ~ B and B ~ C put A and C together even when A and C
+/// share nothing (a short text quoted by two different stories, a template shared by two
+/// reports). [`Guard::Representative`] also checks each merge against the clusters' cores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Guard {
+    /// Every verified edge links its documents' clusters (single linkage).
+    #[default]
+    None,
+    /// Two clusters merge only when their cores, the members with the most shingles, are
+    /// similar too (by the signature estimate, up to its error). Edges are taken best first.
+    Representative,
+}
+
+impl std::str::FromStr for Guard {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> crate::Result<Guard> {
+        match s {
+            "none" | "off" => Ok(Guard::None),
+            "representative" | "core" => Ok(Guard::Representative),
+            _ => Err(crate::Error::config(format!("unknown chaining guard {s:?} (expected none or representative)"))),
+        }
+    }
+}
+
+impl Guard {
+    /// A stable name: `none` or `representative`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Guard::None => "none",
+            Guard::Representative => "representative",
+        }
+    }
+}
+
+/// Union-find that refuses some merges: by a check on the two clusters' cores (see
+/// [`Guard::Representative`]) and by a time window on the clusters' date spans.
+///
+/// Each set keeps its core (the member with the highest `rank`, ties to the lower index) and
+/// the earliest and latest day of its members. Feed it edges best first.
+#[derive(Clone, Debug)]
+pub struct GuardedUnion {
+    uf: UnionFind,
+    core: Vec<u32>,
+    first_day: Vec<i32>,
+    last_day: Vec<i32>,
+    /// Edges refused because the merged cluster would span more than the window.
+    pub window_refusals: u64,
+    /// Edges refused because the cores were not similar.
+    pub guard_refusals: u64,
+}
+
+impl GuardedUnion {
+    /// `n` singletons; `days` (one per document) when a window applies.
+    pub fn new(n: usize, days: Option<&[i32]>) -> GuardedUnion {
+        let days: Vec<i32> = days.map_or_else(|| vec![0; n], <[i32]>::to_vec);
+        GuardedUnion {
+            uf: UnionFind::new(n),
+            core: (0..n as u32).collect(),
+            first_day: days.clone(),
+            last_day: days,
+            window_refusals: 0,
+            guard_refusals: 0,
+        }
+    }
+
+    /// The core of `x`'s cluster.
+    pub fn core(&mut self, x: u32) -> u32 {
+        let r = self.uf.find(x);
+        self.core[r as usize]
+    }
+
+    /// Links `x` and `y`'s clusters unless the merged cluster would span more than `window` days
+    /// or `cores_similar(core_x, core_y)` says no (asked only when the clusters differ and the
+    /// window allows). `rank` orders documents for the choice of core. Returns whether they are
+    /// now in one cluster.
+    pub fn link(
+        &mut self,
+        x: u32,
+        y: u32,
+        window: Option<u32>,
+        rank: impl Fn(u32) -> u64,
+        cores_similar: impl FnOnce(u32, u32) -> bool,
+    ) -> bool {
+        let (rx, ry) = (self.uf.find(x), self.uf.find(y));
+        if rx == ry {
+            return true;
+        }
+        let (rx, ry) = (rx as usize, ry as usize);
+        let first = self.first_day[rx].min(self.first_day[ry]);
+        let last = self.last_day[rx].max(self.last_day[ry]);
+        if let Some(w) = window {
+            if i64::from(last) - i64::from(first) > i64::from(w) {
+                self.window_refusals += 1;
+                return false;
+            }
+        }
+        let (cx, cy) = (self.core[rx], self.core[ry]);
+        if !cores_similar(cx, cy) {
+            self.guard_refusals += 1;
+            return false;
+        }
+        let better = |a: u32, b: u32| if (rank(a), std::cmp::Reverse(a)) >= (rank(b), std::cmp::Reverse(b)) { a } else { b };
+        let core = better(cx, cy);
+        self.uf.union(rx as u32, ry as u32);
+        let root = self.uf.find(rx as u32) as usize;
+        self.core[root] = core;
+        self.first_day[root] = first;
+        self.last_day[root] = last;
+        true
+    }
+
+    /// The union-find state, for [`Clustering::from_union_find`].
+    pub fn into_union_find(self) -> UnionFind {
+        self.uf
+    }
+}
+
 /// Which member of a cluster represents it (is kept by `dedup`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Representative {

@@ -18,12 +18,13 @@ use serde::Serialize;
 
 use crate::minhash::estimate_jaccard;
 use crate::pipeline::Deduper;
-use crate::verify::{Verify, agreeing_slots, borderline_margin, estimate_reaches, exact_reaches};
+use crate::verify::{BORDERLINE_SE, Decision, Similarity, Verify, agreeing_slots};
 
 /// The numbers behind one pair of documents (see [`Deduper::explain`]).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Explanation {
-    /// Distinct shingles of each document.
+    /// Distinct shingles of each document (after boilerplate is left out, when the deduper has a
+    /// boilerplate filter).
     pub set_sizes: [u32; 2],
     /// Signature slots on which the two agree, out of `num_perm`.
     pub agreeing_slots: usize,
@@ -46,17 +47,24 @@ pub struct Explanation {
     pub colliding_bands: Vec<usize>,
     /// Whether LSH makes the pair a candidate (some band collides, and neither set is empty).
     pub candidate: bool,
-    /// The Jaccard threshold.
+    /// The measure this pair is judged on: the configured one, or Jaccard when containment is
+    /// configured but the smaller document has fewer shingles than the containment guard.
+    pub measure: &'static str,
+    /// The threshold on the measure's scale.
     pub threshold: f64,
+    /// The Jaccard similarity at which this pair reaches the threshold (for containment it
+    /// depends on the set sizes).
+    pub jaccard_threshold: f64,
     /// The verification mode.
     pub verify: &'static str,
     /// Under hybrid verification: whether the estimate is within the margin of the threshold, so
-    /// that the exact Jaccard decides.
+    /// that the exact similarity decides.
     pub borderline: bool,
     /// Whether verification accepts the pair (regardless of LSH).
     pub passes_verification: bool,
     /// Whether the pipeline links the two directly: a candidate that passes verification. (Two
-    /// documents that are not linked directly may still share a cluster through others.)
+    /// documents that are not linked directly may still share a cluster through others; a
+    /// chaining guard or a time window may still keep a linked pair's clusters apart.)
     pub linked: bool,
 }
 
@@ -90,24 +98,27 @@ impl Deduper {
             .map(|(band, _)| band)
             .collect();
         let candidate = !colliding_bands.is_empty() && sa.set_size > 0 && sb.set_size > 0;
-        let t = config.threshold();
-        let estimate_passes = |t: f64| estimate_reaches(agreeing_slots, num_perm, t);
-        let margin = borderline_margin(t, num_perm);
+        let criterion = config.criterion();
+        let (na, nb) = (sa.set_size, sb.set_size);
+        let exact = criterion.exact_passes(criterion.exact(xa.intersection_len(&xb), xa.len(), xb.len()));
+        let decide = |margin| criterion.decide(agreeing_slots, num_perm, na, nb, margin);
         let mut borderline = false;
         let passes_verification = match config.verify() {
             Verify::None => true,
-            Verify::Estimate => estimate_passes(t),
-            Verify::Exact => exact_reaches(exact_jaccard, t),
-            Verify::Hybrid => {
-                if estimate_passes(t + margin) {
-                    true
-                } else if estimate_passes(t - margin) {
+            Verify::Estimate => decide(0.0) == Decision::Pass,
+            Verify::Exact => exact,
+            Verify::Hybrid => match decide(BORDERLINE_SE) {
+                Decision::Pass => true,
+                Decision::Fail => false,
+                Decision::Borderline => {
                     borderline = true;
-                    exact_reaches(exact_jaccard, t)
-                } else {
-                    false
+                    exact
                 }
-            }
+            },
+        };
+        let measure = match criterion.measure(na, nb) {
+            Similarity::Jaccard => "jaccard",
+            Similarity::Containment => "containment",
         };
         Explanation {
             set_sizes: [sa.set_size, sb.set_size],
@@ -121,7 +132,9 @@ impl Deduper {
             rows: lsh.rows(),
             colliding_bands,
             candidate,
-            threshold: t,
+            measure,
+            threshold: criterion.threshold(),
+            jaccard_threshold: criterion.jaccard_threshold(na, nb),
             verify: config.verify().as_str(),
             borderline,
             passes_verification,
@@ -132,7 +145,7 @@ impl Deduper {
 
 #[cfg(test)]
 mod tests {
-    use crate::{Config, Deduper, Verify};
+    use crate::{Config, Deduper, Similarity, Verify};
 
     #[test]
     fn explanation_agrees_with_the_pipeline() {
@@ -142,15 +155,21 @@ mod tests {
             "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron",
             "",
         ];
-        for verify in [Verify::None, Verify::Estimate, Verify::Exact, Verify::Hybrid] {
-            let d = Deduper::new(Config::builder().threshold(0.5).verify(verify).build().unwrap());
+        let modes = [Verify::None, Verify::Estimate, Verify::Exact, Verify::Hybrid];
+        let sims = [Similarity::Jaccard, Similarity::Containment];
+        for (verify, sim) in modes.into_iter().flat_map(|v| sims.map(|s| (v, s))) {
+            if (verify, sim) == (Verify::None, Similarity::Containment) {
+                continue;
+            }
+            let config = Config::builder().threshold(0.5).verify(verify).similarity(sim).min_shingles(5);
+            let d = Deduper::new(config.build().unwrap());
             let docs: Vec<(String, &str)> = texts.iter().enumerate().map(|(i, t)| (i.to_string(), *t)).collect();
             let out = d.cluster(&docs).unwrap();
             for i in 0..texts.len() {
                 for j in i + 1..texts.len() {
                     let e = d.explain(texts[i], texts[j]);
                     let linked = out.clustering.cluster(i) == out.clustering.cluster(j);
-                    assert_eq!(e.linked, linked, "{verify:?} {i} {j}: {e:?}");
+                    assert_eq!(e.linked, linked, "{verify:?} {sim:?} {i} {j}: {e:?}");
                     assert!(e.exact_containment >= e.exact_jaccard);
                 }
             }

@@ -58,8 +58,10 @@
 #![deny(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod boilerplate;
 pub mod cluster;
 pub mod corpus;
+pub mod date;
 pub mod error;
 pub mod eval;
 pub mod explain;
@@ -73,18 +75,19 @@ pub mod synth;
 mod tokenize;
 pub mod verify;
 
-pub use cluster::{Clustering, Edge, Representative, UnionFind};
+pub use cluster::{Clustering, Edge, Guard, Representative, UnionFind};
 pub use corpus::{Corpus, CorpusConfig, Document, InputFormat};
 pub use error::{Error, ErrorKind, Result};
 pub use explain::Explanation;
 pub use lsh::LshParams;
 pub use minhash::{Algorithm, MinHashConfig, MinHasher, Signature, SignatureMatrix};
 pub use pipeline::{
-    Config, ConfigBuilder, DEFAULT_THRESHOLD, Deduper, DocumentSource, Output, Progress, StageSeconds, Stats,
+    ClusterSummary, Config, ConfigBuilder, DEFAULT_MIN_SHINGLES, DEFAULT_MIN_SIZE_RATIO, DEFAULT_THRESHOLD, Deduper,
+    DocumentSource, GIANT_CLUSTER, LSH_RECALL, Output, Progress, StageSeconds, Stats,
 };
 pub use shingle::{ShingleConfig, ShingleSet, Shingler};
 pub use sketch::{Sketch, Sketcher};
-pub use verify::Verify;
+pub use verify::{Criterion, Similarity, Verify};
 
 /// A document's position in a batch: `0, 1, 2, ...` in input order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]

@@ -71,6 +71,25 @@ impl LshParams {
         best.map(|(_, p)| p).ok_or_else(|| Error::config("no banding fits"))
     }
 
+    /// The banding with the most rows per band (the fewest chance collisions) that still makes a
+    /// pair at Jaccard `target` collide in some band with probability at least `recall`: the
+    /// banding for verified candidates, where a missed pair is lost but a false candidate only
+    /// costs a check.
+    pub fn for_recall(target: f64, num_perm: usize, recall: f64) -> Result<LshParams> {
+        if !(target > 0.0 && target < 1.0) {
+            return Err(Error::config(format!("LSH target similarity must be in (0, 1), got {target}")));
+        }
+        if !(recall > 0.0 && recall < 1.0) {
+            return Err(Error::config(format!("LSH recall must be in (0, 1), got {recall}")));
+        }
+        if num_perm == 0 {
+            return Err(Error::config("num_perm must be at least 1"));
+        }
+        let banding = |rows: usize| LshParams { bands: (num_perm / rows).min(u16::MAX as usize), rows };
+        let best = (1..=num_perm).rev().map(banding).find(|p| p.probability(target) >= recall);
+        Ok(best.unwrap_or_else(|| banding(1)))
+    }
+
     /// The number of bands.
     pub fn bands(&self) -> usize {
         self.bands
@@ -240,7 +259,7 @@ struct BucketTable {
 }
 
 impl BucketTable {
-    /// The star edges of one band's buckets.
+    /// The candidate edges of one band's buckets.
     fn edges(&mut self, signatures: &SignatureMatrix, params: &LshParams, band: usize) -> Vec<Edge> {
         let rows = params.rows;
         self.packed.clear();
@@ -252,20 +271,46 @@ impl BucketTable {
         ));
         self.packed.sort_unstable();
         let mut edges = Vec::new();
+        let mut docs = Vec::new();
         for bucket in self.packed.chunk_by(|x, y| x >> 32 == y >> 32) {
-            let first = DocId(bucket[0] as u32);
-            edges.extend(bucket[1..].iter().map(|&p| Edge::new(first, DocId(p as u32))));
+            docs.clear();
+            docs.extend(bucket.iter().map(|&p| DocId(p as u32)));
+            push_bucket_edges(&docs, &mut edges);
         }
         edges
+    }
+}
+
+/// Buckets of up to this many documents give an edge for every pair of members; larger ones a
+/// star from the first member plus a chain through consecutive members.
+///
+/// Every pair of a small bucket is checked, so an unrelated member (one that shares a common
+/// phrase, say) cannot hide a true pair behind it. A large bucket is mostly such chance
+/// collisions (every member would be checked against every other), and its true pairs collide
+/// in other bands too: it gets `2m − 3` edges instead of `m(m − 1)/2`.
+pub const PAIRWISE_BUCKET: usize = 24;
+
+/// The candidate edges of one bucket of distinct documents, in bucket order.
+fn push_bucket_edges(docs: &[DocId], edges: &mut Vec<Edge>) {
+    if docs.len() <= PAIRWISE_BUCKET {
+        for (i, &a) in docs.iter().enumerate() {
+            edges.extend(docs[i + 1..].iter().map(|&b| Edge::new(a, b)));
+        }
+    } else {
+        edges.extend(docs[1..].iter().map(|&b| Edge::new(docs[0], b)));
+        edges.extend(docs[1..].windows(2).map(|w| Edge::new(w[0], w[1])));
     }
 }
 
 /// The edges of already sorted records, bucket by bucket (unsorted, possibly repeated).
 fn bucket_edges(records: &[BandRecord]) -> Vec<Edge> {
     let mut edges = Vec::new();
+    let mut docs = Vec::new();
     for bucket in records.chunk_by(|x, y| x.band == y.band && x.key == y.key) {
-        let first = bucket[0].doc;
-        edges.extend(bucket[1..].iter().filter(|r| r.doc != first).map(|r| Edge::new(first, r.doc)));
+        docs.clear();
+        docs.extend(bucket.iter().map(|r| r.doc));
+        docs.dedup();
+        push_bucket_edges(&docs, &mut edges);
     }
     edges
 }
@@ -298,12 +343,29 @@ mod tests {
     }
 
     #[test]
-    fn buckets_give_star_edges() {
+    fn recall_banding_has_the_most_rows_that_reach_the_recall() {
+        let p = LshParams::for_recall(0.8, 128, 0.99).unwrap();
+        assert!(p.probability(0.8) >= 0.99);
+        let more_rows = LshParams { bands: 128 / (p.rows() + 1), rows: p.rows() + 1 };
+        assert!(more_rows.probability(0.8) < 0.99, "{p:?}");
+        assert_eq!(LshParams::for_recall(0.05, 128, 0.999).unwrap().rows(), 1);
+        assert!(LshParams::for_recall(0.0, 128, 0.9).is_err());
+        assert!(LshParams::for_recall(0.5, 128, 1.0).is_err());
+    }
+
+    #[test]
+    fn small_buckets_give_every_pair_and_large_ones_a_star_and_a_chain() {
         let r = |band, key, doc| BandRecord { band, key, doc: DocId(doc) };
         let mut recs = vec![r(0, 5, 3), r(0, 5, 1), r(0, 5, 2), r(1, 5, 4), r(1, 9, 1), r(1, 9, 3)];
         let edges = candidate_edges(&mut recs);
         let got: Vec<(u32, u32)> = edges.iter().map(|e| (e.a.0, e.b.0)).collect();
-        assert_eq!(got, vec![(1, 2), (1, 3)]);
+        assert_eq!(got, vec![(1, 2), (1, 3), (2, 3)]);
+        let n = PAIRWISE_BUCKET as u32 + 2;
+        let mut big: Vec<BandRecord> = (0..n).map(|d| r(0, 7, d)).collect();
+        let big_edges = candidate_edges(&mut big);
+        assert_eq!(big_edges.len(), 2 * (n as usize - 1) - 1);
+        assert!(big_edges.contains(&Edge::new(DocId(0), DocId(n - 1))));
+        assert!(big_edges.contains(&Edge::new(DocId(n - 2), DocId(n - 1))));
         #[cfg(feature = "parallel")]
         {
             let mut recs2 = recs.clone();

@@ -7,37 +7,60 @@
 //! `parallel` feature, and measures each stage.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
 
 use crate::DocId;
-use crate::cluster::{Clustering, Edge, Representative, UnionFind};
+use crate::boilerplate::{self, BoilerplateConfig, BoilerplateCounter, ShingleFilter};
+use crate::cluster::{Clustering, Edge, Guard, GuardedUnion, Representative, UnionFind};
 use crate::corpus::{Corpus, Document};
 use crate::error::{Error, Result};
 use crate::lsh::{self, LshParams};
 use crate::minhash::{Algorithm, MinHashConfig, MinHasher, SignatureMatrix};
 use crate::shingle::{ShingleConfig, ShingleSet, ShingleUnit, Shingler};
 use crate::sketch::Sketcher;
-use crate::verify::{self, ExactSets, Verify};
+use crate::verify::{self, Criterion, Decision, ExactSets, Similarity, Verify};
 
-/// The default similarity threshold, chosen by measurement (see the README).
-pub const DEFAULT_THRESHOLD: f64 = 0.4;
+/// The default similarity threshold (on the default [`Similarity::Containment`] scale), chosen
+/// by measurement (see the README).
+pub const DEFAULT_THRESHOLD: f64 = 0.5;
+
+/// The default containment guard: pairs whose smaller document has fewer shingles are judged by
+/// Jaccard.
+pub const DEFAULT_MIN_SHINGLES: u32 = 20;
+
+/// The default smallest size ratio (smaller set / larger set) at which containment pairs are
+/// searched for: a reprint cut to a quarter of its original is still found.
+pub const DEFAULT_MIN_SIZE_RATIO: f64 = 0.25;
+
+/// The probability with which the default banding makes a pair at the target similarity
+/// collide in some band.
+pub const LSH_RECALL: f64 = 0.99;
 
 /// Everything that decides which documents are near-duplicates. Build with [`Config::builder`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     shingle: ShingleConfig,
     minhash: MinHashConfig,
+    similarity: Similarity,
     threshold: f64,
+    min_shingles: u32,
+    min_size_ratio: f64,
     lsh: LshParams,
     verify: Verify,
     representative: Representative,
+    boilerplate: Option<BoilerplateConfig>,
+    guard: Guard,
+    window: Option<u32>,
 }
 
 impl Config {
     /// A builder with the measured defaults: word 5-grams, 128-slot one-permutation MinHash,
-    /// threshold [`DEFAULT_THRESHOLD`], banding optimised for the threshold, hybrid verification.
+    /// boilerplate learnt from the corpus, containment at [`DEFAULT_THRESHOLD`] (Jaccard below
+    /// [`DEFAULT_MIN_SHINGLES`] shingles), banding that finds pairs down to a size ratio of
+    /// [`DEFAULT_MIN_SIZE_RATIO`] with probability [`LSH_RECALL`], hybrid verification.
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
     }
@@ -49,9 +72,36 @@ impl Config {
     pub fn minhash(&self) -> &MinHashConfig {
         &self.minhash
     }
-    /// The Jaccard threshold at which two documents are duplicates.
+    /// The similarity measure.
+    pub fn similarity(&self) -> Similarity {
+        self.similarity
+    }
+    /// The threshold, on the [`similarity`](Config::similarity)'s scale, at which two documents
+    /// are duplicates.
     pub fn threshold(&self) -> f64 {
         self.threshold
+    }
+    /// The decision rule: measure, threshold and containment guard.
+    pub fn criterion(&self) -> Criterion {
+        Criterion::new(self.similarity, self.threshold, self.min_shingles)
+    }
+    /// The Jaccard similarity the banding is built to catch: the threshold for Jaccard; for
+    /// containment, the Jaccard of a pair at the threshold whose smaller set is
+    /// `min_size_ratio` of the larger.
+    pub fn lsh_target(&self) -> f64 {
+        lsh_target(self.similarity, self.threshold, self.min_size_ratio)
+    }
+    /// How boilerplate is learnt, or `None` when it is kept.
+    pub fn boilerplate(&self) -> Option<&BoilerplateConfig> {
+        self.boilerplate.as_ref()
+    }
+    /// The chaining guard.
+    pub fn guard(&self) -> Guard {
+        self.guard
+    }
+    /// The time window in days, if any: documents further apart are never in one cluster.
+    pub fn window(&self) -> Option<u32> {
+        self.window
     }
     /// The banding.
     pub fn lsh(&self) -> &LshParams {
@@ -76,11 +126,17 @@ pub struct ConfigBuilder {
     algorithm: Algorithm,
     num_perm: usize,
     seed: u64,
+    similarity: Similarity,
     threshold: f64,
+    min_shingles: u32,
+    min_size_ratio: f64,
     bands_rows: Option<(usize, usize)>,
     lsh_weights: Option<(f64, f64)>,
     verify: Verify,
     representative: Representative,
+    boilerplate: Option<BoilerplateConfig>,
+    guard: Guard,
+    window: Option<u32>,
 }
 
 impl Default for ConfigBuilder {
@@ -94,11 +150,17 @@ impl Default for ConfigBuilder {
             algorithm: m.algorithm(),
             num_perm: m.num_perm(),
             seed: m.seed(),
+            similarity: Similarity::default(),
             threshold: DEFAULT_THRESHOLD,
+            min_shingles: DEFAULT_MIN_SHINGLES,
+            min_size_ratio: DEFAULT_MIN_SIZE_RATIO,
             bands_rows: None,
             lsh_weights: None,
             verify: Verify::default(),
             representative: Representative::default(),
+            boilerplate: Some(BoilerplateConfig::default()),
+            guard: Guard::default(),
+            window: None,
         }
     }
 }
@@ -136,9 +198,43 @@ impl ConfigBuilder {
         self.seed = s;
         self
     }
-    /// The Jaccard threshold, in `(0, 1)`.
+    /// The similarity measure (default [`Similarity::Containment`]).
+    pub fn similarity(mut self, s: Similarity) -> Self {
+        self.similarity = s;
+        self
+    }
+    /// The threshold on the similarity's scale, in `(0, 1)`.
     pub fn threshold(mut self, t: f64) -> Self {
         self.threshold = t;
+        self
+    }
+    /// The containment guard: pairs whose smaller document has fewer shingles are judged by
+    /// Jaccard (default [`DEFAULT_MIN_SHINGLES`]).
+    pub fn min_shingles(mut self, n: u32) -> Self {
+        self.min_shingles = n;
+        self
+    }
+    /// The smallest size ratio (smaller / larger set) for which containment pairs are searched
+    /// (default [`DEFAULT_MIN_SIZE_RATIO`]); lower finds shorter excerpts at more candidate cost.
+    pub fn min_size_ratio(mut self, r: f64) -> Self {
+        self.min_size_ratio = r;
+        self
+    }
+    /// Learn boilerplate shingles from the corpus and leave them out (`Some`, the default), or
+    /// keep every shingle (`None`).
+    pub fn boilerplate(mut self, b: Option<BoilerplateConfig>) -> Self {
+        self.boilerplate = b;
+        self
+    }
+    /// The chaining guard (default [`Guard::None`]).
+    pub fn guard(mut self, g: Guard) -> Self {
+        self.guard = g;
+        self
+    }
+    /// Never put documents more than `days` apart in one cluster (documents need dates: see
+    /// [`crate::CorpusConfig`]'s date field).
+    pub fn window_days(mut self, days: Option<u32>) -> Self {
+        self.window = days;
         self
     }
     /// Fixes the banding instead of deriving it from the threshold.
@@ -146,9 +242,10 @@ impl ConfigBuilder {
         self.bands_rows = Some((bands, rows));
         self
     }
-    /// The weights of false positives and false negatives when the banding is derived from the
-    /// threshold. The default is `(0.1, 0.9)` with verification, which removes false positives
-    /// anyway, so that few true pairs are missed, and `(0.5, 0.5)` with [`Verify::None`].
+    /// Derive the banding by weighing false positives against false negatives (the area under
+    /// the S-curve below the target against the area above it) instead of the default: with
+    /// verification, the banding with the most rows that still catches a pair at the target with
+    /// probability [`LSH_RECALL`]; with [`Verify::None`], equal weights.
     pub fn lsh_weights(mut self, false_positive: f64, false_negative: f64) -> Self {
         self.lsh_weights = Some((false_positive, false_negative));
         self
@@ -176,27 +273,52 @@ impl ConfigBuilder {
         if !(self.threshold > 0.0 && self.threshold < 1.0) {
             return Err(Error::config(format!("threshold must be in (0, 1), got {}", self.threshold)));
         }
-        let lsh = match self.bands_rows {
-            Some((b, r)) => LshParams::new(b, r, self.num_perm)?,
-            None => {
-                let (fp, fneg) = self.lsh_weights.unwrap_or(match self.verify {
-                    Verify::None => (0.5, 0.5),
-                    Verify::Estimate | Verify::Exact | Verify::Hybrid => (0.1, 0.9),
-                });
+        if !(self.min_size_ratio > 0.0 && self.min_size_ratio <= 1.0) {
+            return Err(Error::config(format!("minimum size ratio must be in (0, 1], got {}", self.min_size_ratio)));
+        }
+        if self.similarity == Similarity::Containment && self.verify == Verify::None {
+            return Err(Error::config(
+                "containment needs verification: its candidates include low-Jaccard pairs (use --verify hybrid, \
+                 estimate or exact, or --similarity jaccard)",
+            ));
+        }
+        let target = lsh_target(self.similarity, self.threshold, self.min_size_ratio);
+        let lsh = match (self.bands_rows, self.lsh_weights, self.verify) {
+            (Some((b, r)), _, _) => LshParams::new(b, r, self.num_perm)?,
+            (None, Some((fp, fneg)), _) => {
                 if !(fp >= 0.0 && fneg >= 0.0 && fp + fneg > 0.0) {
                     return Err(Error::config(format!("LSH weights must be non-negative, got ({fp}, {fneg})")));
                 }
-                LshParams::optimal(self.threshold, self.num_perm, fp, fneg)?
+                LshParams::optimal(target, self.num_perm, fp, fneg)?
             }
+            // Unverified candidates are the output: balance misses and false pairs.
+            (None, None, Verify::None) => LshParams::optimal(target, self.num_perm, 0.5, 0.5)?,
+            // Verified: a missed pair is lost for good, a false candidate costs one check.
+            (None, None, _) => LshParams::for_recall(target, self.num_perm, LSH_RECALL)?,
         };
         Ok(Config {
             shingle,
             minhash,
+            similarity: self.similarity,
             threshold: self.threshold,
+            min_shingles: self.min_shingles,
+            min_size_ratio: self.min_size_ratio,
             lsh,
             verify: self.verify,
             representative: self.representative,
+            boilerplate: self.boilerplate,
+            guard: self.guard,
+            window: self.window,
         })
+    }
+}
+
+/// The Jaccard similarity of a pair at `threshold` on `similarity`'s scale whose smaller set is
+/// `ratio` of the larger: `t·ρ / (1 + ρ − t·ρ)` for containment.
+fn lsh_target(similarity: Similarity, threshold: f64, ratio: f64) -> f64 {
+    match similarity {
+        Similarity::Jaccard => threshold,
+        Similarity::Containment => threshold * ratio / (1.0 + ratio - threshold * ratio),
     }
 }
 
@@ -243,7 +365,7 @@ impl<I: AsRef<str> + Sync, T: AsRef<str> + Sync> DocumentSource for [(I, T)] {
     }
     fn document(&self, i: usize) -> Result<Document<'_>> {
         let (id, text) = &self[i];
-        Ok(Document { id: Cow::Borrowed(id.as_ref()), text: Cow::Borrowed(text.as_ref()) })
+        Ok(Document { id: Cow::Borrowed(id.as_ref()), text: Cow::Borrowed(text.as_ref()), day: None })
     }
 }
 
@@ -252,6 +374,8 @@ impl<I: AsRef<str> + Sync, T: AsRef<str> + Sync> DocumentSource for [(I, T)] {
 pub struct StageSeconds {
     /// Opening and splitting the input (set by the caller that opened it).
     pub read: f64,
+    /// Learning boilerplate shingles (two passes over a sample of the documents).
+    pub boilerplate: f64,
     /// Parsing, shingling and signing (parsing is fused with signing: one pass over the text).
     pub sign: f64,
     /// Computing and sorting band records into candidate edges.
@@ -290,6 +414,19 @@ pub struct Stats {
     pub exact_documents: u64,
     /// Edges that passed verification.
     pub verified_edges: u64,
+    /// Boilerplate shingles learnt from the corpus and left out.
+    pub boilerplate_shingles: u64,
+    /// Documents counted to learn boilerplate.
+    pub boilerplate_sample: u64,
+    /// Verified edges that did not merge their clusters because the chaining guard refused.
+    pub guard_refusals: u64,
+    /// Verified edges that did not merge their clusters because the merged cluster would span
+    /// more than the time window.
+    pub window_refusals: u64,
+    /// Clusters flagged as suspicious (see [`ClusterSummary`]).
+    pub suspicious_clusters: u64,
+    /// The largest clusters (up to ten), largest first.
+    pub largest_clusters: Vec<ClusterSummary>,
     /// Clusters, singletons included.
     pub clusters: u64,
     /// Clusters of two or more documents.
@@ -310,9 +447,32 @@ impl Stats {
     /// Total seconds over all stages.
     pub fn total_seconds(&self) -> f64 {
         let s = &self.seconds;
-        s.read + s.sign + s.band + s.verify + s.union + s.write
+        s.read + s.boilerplate + s.sign + s.band + s.verify + s.union + s.write
     }
 }
+
+/// One cluster in [`Stats::largest_clusters`], with the flags that make it suspicious.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ClusterSummary {
+    /// The cluster id.
+    pub cluster: u32,
+    /// The representative's document id.
+    pub representative: String,
+    /// The number of documents.
+    pub size: u64,
+    /// The lowest estimated similarity (on the configured measure) of a member to the
+    /// representative.
+    pub min_similarity: f64,
+    /// Far larger than copies of one text usually are: at least [`GIANT_CLUSTER`] documents
+    /// and 0.1% of the corpus.
+    pub giant: bool,
+    /// Some member's estimated similarity to the representative is below half the threshold:
+    /// the cluster was chained together through intermediate documents.
+    pub loose: bool,
+}
+
+/// The size from which a cluster is flagged as giant (see [`ClusterSummary::giant`]).
+pub const GIANT_CLUSTER: u64 = 100;
 
 /// The result of clustering: for each valid record, its id and cluster.
 #[derive(Clone, Debug)]
@@ -327,6 +487,8 @@ pub struct Output {
     pub edges: Vec<Edge>,
     /// The signatures, parallel to `ids`.
     pub signatures: SignatureMatrix,
+    /// The boilerplate filter the signatures were made with, if any.
+    pub filter: Option<Arc<ShingleFilter>>,
     /// Records skipped as invalid, with why.
     pub skipped: Vec<Error>,
     /// Counts and times.
@@ -341,6 +503,7 @@ pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
 pub struct Deduper {
     config: Config,
     hasher: MinHasher,
+    filter: Option<Arc<ShingleFilter>>,
 }
 
 /// Documents are signed in chunks of this many, so that progress is reported and an error stops
@@ -355,7 +518,64 @@ impl Deduper {
     /// A deduper for `config`.
     pub fn new(config: Config) -> Deduper {
         let hasher = MinHasher::new(*config.minhash());
-        Deduper { config, hasher }
+        Deduper { config, hasher, filter: None }
+    }
+
+    /// This deduper with a given boilerplate filter (for instance one learnt from another
+    /// corpus, or saved with an index): [`run`](Deduper::run) then uses it instead of learning
+    /// one. `None` goes back to learning (when the configuration asks for it).
+    pub fn with_filter(mut self, filter: Option<Arc<ShingleFilter>>) -> Deduper {
+        self.filter = filter;
+        self
+    }
+
+    /// The boilerplate filter in use, if one was given.
+    pub fn filter(&self) -> Option<&Arc<ShingleFilter>> {
+        self.filter.as_ref()
+    }
+
+    /// Stage: learns the boilerplate shingles of `source` (see [`crate::boilerplate`]): two
+    /// passes over an evenly spaced sample of its records, invalid records left out. Returns the
+    /// filter and the number of documents counted.
+    pub fn learn_boilerplate<S: DocumentSource + ?Sized>(
+        &self,
+        source: &S,
+        config: &BoilerplateConfig,
+    ) -> Result<(ShingleFilter, usize)> {
+        let records: Vec<usize> = config.sample_records(source.len()).collect();
+        let counter = BoilerplateCounter::new();
+        let raw = || Shingler::new(*self.config.shingle());
+        let set_of = |shingler: &mut Shingler, i: &usize| -> Option<ShingleSet> {
+            source.document(*i).ok().map(|d| shingler.shingle_set(&d.text))
+        };
+        let count = |shingler: &mut Shingler, i: &usize| -> usize {
+            set_of(shingler, i).map(|set| counter.add(set.as_slice())).is_some() as usize
+        };
+        #[cfg(feature = "parallel")]
+        let counted: usize = {
+            use rayon::prelude::*;
+            records.par_iter().map_init(raw, count).sum()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let counted: usize = {
+            let mut shingler = raw();
+            records.iter().map(|i| count(&mut shingler, i)).sum()
+        };
+        let cut = config.cut(counted);
+        let candidates_of = |shingler: &mut Shingler, i: &usize| -> Vec<u64> {
+            set_of(shingler, i).map(|set| counter.candidates_of(set.as_slice(), cut)).unwrap_or_default()
+        };
+        #[cfg(feature = "parallel")]
+        let candidates: Vec<u64> = {
+            use rayon::prelude::*;
+            records.par_iter().map_init(raw, candidates_of).flatten_iter().collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let candidates: Vec<u64> = {
+            let mut shingler = raw();
+            records.iter().flat_map(|i| candidates_of(&mut shingler, i)).collect()
+        };
+        Ok((ShingleFilter::from_frequent(boilerplate::frequent_shingles(candidates, cut)), counted))
     }
 
     /// The configuration.
@@ -363,9 +583,9 @@ impl Deduper {
         &self.config
     }
 
-    /// A fresh shingler for this configuration.
+    /// A fresh shingler for this configuration (with the boilerplate filter, if one is set).
     pub fn shingler(&self) -> Shingler {
-        Shingler::new(*self.config.shingle())
+        Shingler::new(*self.config.shingle()).with_filter(self.filter.clone())
     }
 
     /// A fresh sketcher (shingling and signing) for this configuration.
@@ -391,11 +611,32 @@ impl Deduper {
         skip_invalid: bool,
         progress: Option<Progress<'_>>,
     ) -> Result<Output> {
+        match (&self.config.boilerplate, &self.filter) {
+            (Some(bp), None) => {
+                let t = Instant::now();
+                let (filter, counted) = self.learn_boilerplate(source, bp)?;
+                let secs = t.elapsed().as_secs_f64();
+                let with = self.clone().with_filter(Some(Arc::new(filter)));
+                let mut out = with.run_with_filter(source, skip_invalid, progress)?;
+                out.stats.seconds.boilerplate = secs;
+                out.stats.boilerplate_sample = counted as u64;
+                Ok(out)
+            }
+            _ => self.run_with_filter(source, skip_invalid, progress),
+        }
+    }
+
+    fn run_with_filter<S: DocumentSource + ?Sized>(
+        &self,
+        source: &S,
+        skip_invalid: bool,
+        progress: Option<Progress<'_>>,
+    ) -> Result<Output> {
         let mut stats = Stats::default();
         let t = Instant::now();
         let signed = self.sign_source(source, skip_invalid, progress)?;
         stats.seconds.sign = t.elapsed().as_secs_f64();
-        let SignedSource { parse_cpu, sketch_cpu, ids, records, lengths, signatures, skipped } = signed;
+        let SignedSource { parse_cpu, sketch_cpu, ids, records, lengths, days, signatures, skipped } = signed;
         stats.seconds.parse_cpu = parse_cpu.as_secs_f64();
         stats.seconds.sketch_cpu = sketch_cpu.as_secs_f64();
 
@@ -406,12 +647,15 @@ impl Deduper {
         let t = Instant::now();
         let document = |i: usize| source.document(records[i]);
         let mut exact = ExactWork::default();
-        let edges =
+        let mut edges =
             self.verify_with(&candidates, &signatures, document, &|| source.release(0..source.len()), &mut exact)?;
         stats.seconds.verify = t.elapsed().as_secs_f64();
 
         let t = Instant::now();
-        let clustering = Clustering::from_edges(ids.len(), &edges, self.config.representative, &lengths);
+        let days = (!days.is_empty()).then_some(days.as_slice());
+        let clustering = self.link(&mut edges, &signatures, days, &lengths, &mut stats);
+        stats.largest_clusters = summarise(&clustering, &ids, &signatures, &self.config.criterion());
+        stats.suspicious_clusters = suspicious(&clustering, &signatures, &self.config.criterion());
         stats.seconds.union = t.elapsed().as_secs_f64();
 
         stats.documents = ids.len() as u64;
@@ -428,7 +672,52 @@ impl Deduper {
         stats.largest_cluster = clustering.largest(1).first().map_or(0, |&(_, s)| s as u64);
         stats.bands = self.config.lsh.bands() as u64;
         stats.rows = self.config.lsh.rows() as u64;
-        Ok(Output { ids, records, clustering, edges, signatures, skipped, stats })
+        stats.boilerplate_shingles = self.filter.as_ref().map_or(0, |f| f.len() as u64);
+        Ok(Output { ids, records, clustering, edges, signatures, filter: self.filter.clone(), skipped, stats })
+    }
+
+    /// Stage: clusters from verified edges. Plain union-find, or, with a chaining guard or a time
+    /// window, a [`GuardedUnion`] fed the edges best first (highest estimated similarity); then
+    /// `edges` keeps only the edges inside the final clusters.
+    fn link(
+        &self,
+        edges: &mut Vec<Edge>,
+        signatures: &SignatureMatrix,
+        days: Option<&[i32]>,
+        lengths: &[u64],
+        stats: &mut Stats,
+    ) -> Clustering {
+        let policy = self.config.representative;
+        if self.config.guard == Guard::None && self.config.window.is_none() {
+            return Clustering::from_edges(signatures.len(), edges, policy, lengths);
+        }
+        let agree = |x: u32, y: u32| verify::agreeing_slots(signatures.row(x as usize), signatures.row(y as usize));
+        let mut order: Vec<(usize, Edge)> = edges.iter().map(|e| (agree(e.a.0, e.b.0), *e)).collect();
+        order.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+        let criterion = self.config.criterion();
+        let guard = self.config.guard;
+        let mut union = GuardedUnion::new(signatures.len(), days);
+        for (_, e) in order {
+            union.link(
+                e.a.0,
+                e.b.0,
+                self.config.window,
+                |d| u64::from(signatures.set_size(d as usize)),
+                |x, y| match guard {
+                    Guard::None => true,
+                    Guard::Representative => {
+                        let (sx, sy) = (signatures.set_size(x as usize), signatures.set_size(y as usize));
+                        let k = signatures.num_perm();
+                        criterion.decide(agree(x, y), k, sx, sy, verify::BORDERLINE_SE) != Decision::Fail
+                    }
+                },
+            );
+        }
+        stats.guard_refusals = union.guard_refusals;
+        stats.window_refusals = union.window_refusals;
+        let mut uf = union.into_union_find();
+        edges.retain(|e| uf.find(e.a.0) == uf.find(e.b.0));
+        Clustering::from_union_find(&mut uf, policy, lengths)
     }
 
     /// Stage: candidate edges of a signature matrix (one bucket table per band, star edges).
@@ -460,21 +749,20 @@ impl Deduper {
         done_reading: &dyn Fn(),
         work: &mut ExactWork,
     ) -> Result<Vec<Edge>> {
-        let t = self.config.threshold;
+        let criterion = self.config.criterion();
         match self.config.verify {
             Verify::None => Ok(candidates.to_vec()),
             Verify::Estimate => {
                 #[cfg(feature = "parallel")]
-                return Ok(verify::par_verify_estimated(candidates, signatures, t));
+                return Ok(verify::par_verify_estimated(candidates, signatures, &criterion));
                 #[cfg(not(feature = "parallel"))]
-                return Ok(verify::verify_estimated(candidates, signatures, t));
+                return Ok(verify::verify_estimated(candidates, signatures, &criterion));
             }
             Verify::Exact => {
                 self.verify_exact(candidates, &document, &mut UnionFind::new(signatures.len()), done_reading, work)
             }
             Verify::Hybrid => {
-                let margin = verify::borderline_margin(t, signatures.num_perm());
-                let (mut kept, borderline) = verify::split_by_estimate(candidates, signatures, t, margin);
+                let (mut kept, borderline) = verify::split_by_estimate(candidates, signatures, &criterion);
                 let mut linked = UnionFind::new(signatures.len());
                 for e in &kept {
                     linked.union(e.a.0, e.b.0);
@@ -500,7 +788,7 @@ impl Deduper {
         done_reading: &dyn Fn(),
         work: &mut ExactWork,
     ) -> Result<Vec<Edge>> {
-        let t = self.config.threshold;
+        let criterion = self.config.criterion();
         let mut kept = Vec::new();
         for chunk in edges.chunks(EXACT_CHUNK) {
             let open = verify::unlinked(chunk, linked);
@@ -517,7 +805,7 @@ impl Deduper {
                 let sets: Vec<ShingleSet> =
                     docs.par_iter().map_init(|| self.shingler(), set_of).collect::<Result<_>>()?;
                 let sets = ExactSets::new(docs, sets);
-                let passed = verify::par_verify_exact(&open, &sets, t);
+                let passed = verify::par_verify_exact(&open, &sets, &criterion);
                 (sets, passed)
             };
             #[cfg(not(feature = "parallel"))]
@@ -525,7 +813,7 @@ impl Deduper {
                 let mut shingler = self.shingler();
                 let sets: Vec<ShingleSet> = docs.iter().map(|d| set_of(&mut shingler, d)).collect::<Result<_>>()?;
                 let sets = ExactSets::new(docs, sets);
-                let passed = verify::verify_exact(&open, &sets, t);
+                let passed = verify::verify_exact(&open, &sets, &criterion);
                 (sets, passed)
             };
             drop(sets);
@@ -554,9 +842,11 @@ impl Deduper {
             ids: Vec::with_capacity(n),
             records: Vec::with_capacity(n),
             lengths: Vec::with_capacity(n),
+            days: Vec::new(),
             signatures: SignatureMatrix::new(k),
             skipped: Vec::new(),
         };
+        let windowed = self.config.window.is_some();
         let mut chunk_rows = vec![0u32; CHUNK.min(n.max(1)) * k];
         let mut done_bytes = 0u64;
         for start in (0..n).step_by(CHUNK) {
@@ -565,8 +855,18 @@ impl Deduper {
             source.prefetch(start..end);
             let results = self.sign_chunk(source, start, rows);
             for (j, r) in results.into_iter().enumerate() {
+                let r = r.and_then(|d| match (windowed, d.day) {
+                    (true, None) => Err(Error::new(
+                        crate::ErrorKind::MissingField,
+                        format!("document {:?} has no date: --window needs --date-field", d.id),
+                    )),
+                    _ => Ok(d),
+                });
                 match r {
                     Ok(d) => {
+                        if let (true, Some(day)) = (windowed, d.day) {
+                            out.days.push(day);
+                        }
                         done_bytes += d.len;
                         out.parse_cpu += d.parse;
                         out.sketch_cpu += d.sketch;
@@ -602,6 +902,7 @@ impl Deduper {
             let t2 = Instant::now();
             Ok(SignedDoc {
                 id: doc.id.into_owned(),
+                day: doc.day,
                 len: doc.text.len() as u64,
                 set_size,
                 parse: t1 - t0,
@@ -631,6 +932,7 @@ struct ExactWork {
 
 struct SignedDoc {
     id: String,
+    day: Option<i32>,
     len: u64,
     set_size: u32,
     parse: std::time::Duration,
@@ -643,6 +945,71 @@ struct SignedSource {
     ids: Vec<String>,
     records: Vec<usize>,
     lengths: Vec<u64>,
+    /// Days of the documents, when a window applies.
+    days: Vec<i32>,
     signatures: SignatureMatrix,
     skipped: Vec<Error>,
+}
+
+/// Each cluster's representative, by cluster id.
+fn representatives(clustering: &Clustering) -> Vec<u32> {
+    let mut rep = vec![0u32; clustering.num_clusters()];
+    for i in 0..clustering.len() {
+        if clustering.is_representative(i) {
+            rep[clustering.cluster(i) as usize] = i as u32;
+        }
+    }
+    rep
+}
+
+/// Each cluster's lowest estimated similarity of a member to its representative (1 for
+/// singletons).
+fn min_similarities(clustering: &Clustering, signatures: &SignatureMatrix, criterion: &Criterion) -> Vec<f64> {
+    let rep = representatives(clustering);
+    let mut min = vec![1.0f64; rep.len()];
+    let k = signatures.num_perm().max(1) as f64;
+    for i in 0..clustering.len() {
+        let c = clustering.cluster(i) as usize;
+        let r = rep[c] as usize;
+        if r != i {
+            let j = verify::agreeing_slots(signatures.row(i), signatures.row(r)) as f64 / k;
+            let s = criterion.from_jaccard(j, signatures.set_size(i), signatures.set_size(r));
+            min[c] = min[c].min(s);
+        }
+    }
+    min
+}
+
+fn is_giant(size: u64, documents: usize) -> bool {
+    size >= GIANT_CLUSTER && size * 1000 >= documents as u64
+}
+
+/// The ten largest clusters with their flags.
+fn summarise(clustering: &Clustering, ids: &[String], signatures: &SignatureMatrix, criterion: &Criterion) -> Vec<ClusterSummary> {
+    let rep = representatives(clustering);
+    let min = min_similarities(clustering, signatures, criterion);
+    clustering
+        .largest(10)
+        .into_iter()
+        .filter(|&(_, size)| size > 1)
+        .map(|(c, size)| ClusterSummary {
+            cluster: c,
+            representative: ids[rep[c as usize] as usize].clone(),
+            size: u64::from(size),
+            min_similarity: min[c as usize],
+            giant: is_giant(u64::from(size), clustering.len()),
+            loose: min[c as usize] < criterion.threshold() / 2.0,
+        })
+        .collect()
+}
+
+/// The number of giant or loose clusters.
+fn suspicious(clustering: &Clustering, signatures: &SignatureMatrix, criterion: &Criterion) -> u64 {
+    let min = min_similarities(clustering, signatures, criterion);
+    (0..clustering.num_clusters() as u32)
+        .filter(|&c| {
+            let size = u64::from(clustering.cluster_size(c));
+            size > 1 && (is_giant(size, clustering.len()) || min[c as usize] < criterion.threshold() / 2.0)
+        })
+        .count() as u64
 }

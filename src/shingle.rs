@@ -19,6 +19,9 @@ use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
+use std::sync::Arc;
+
+use crate::boilerplate::ShingleFilter;
 use crate::error::{Error, Result};
 use crate::minhash::fmix64;
 pub use crate::tokenize::words;
@@ -134,6 +137,8 @@ pub struct Shingler {
     joined: String,
     /// Mixed into word-shingle hashes; depends on the n-gram size only.
     seed: u64,
+    /// Boilerplate shingles left out of every document.
+    filter: Option<Arc<ShingleFilter>>,
 }
 
 impl Default for Shingler {
@@ -146,7 +151,19 @@ impl Shingler {
     /// A shingler for `config`.
     pub fn new(config: ShingleConfig) -> Shingler {
         let seed = xxh3_64_with_seed(&(config.size as u64).to_le_bytes(), 0x0073_6869_6e67_6c65);
-        Shingler { config, words: Vec::new(), token: String::new(), joined: String::new(), seed }
+        Shingler { config, words: Vec::new(), token: String::new(), joined: String::new(), seed, filter: None }
+    }
+
+    /// This shingler, leaving out the boilerplate shingles of `filter` (see
+    /// [`ShingleFilter::apply`]); an empty filter is no filter.
+    pub fn with_filter(mut self, filter: Option<Arc<ShingleFilter>>) -> Shingler {
+        self.filter = filter.filter(|f| !f.is_empty());
+        self
+    }
+
+    /// The boilerplate filter in use, if any.
+    pub fn filter(&self) -> Option<&Arc<ShingleFilter>> {
+        self.filter.as_ref()
     }
 
     /// The configuration this shingler applies.
@@ -154,12 +171,17 @@ impl Shingler {
         &self.config
     }
 
-    /// Appends the hash of every shingle of `text` to `out`, in text order (repeats included).
+    /// Appends the hash of every shingle of `text` to `out`, in text order (repeats included),
+    /// leaving out boilerplate when the shingler has a [filter](Shingler::with_filter).
     pub fn shingle_into(&mut self, text: &str, out: &mut Vec<u64>) {
+        let start = out.len();
         let text: Cow<'_, str> = if self.config.nfkc { Cow::Owned(text.nfkc().collect()) } else { Cow::Borrowed(text) };
         match self.config.unit {
             ShingleUnit::Words => self.word_shingles(&text, out),
             ShingleUnit::Chars => self.char_shingles(&text, out),
+        }
+        if let Some(f) = &self.filter {
+            f.apply_from(out, start);
         }
     }
 

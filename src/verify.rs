@@ -52,47 +52,188 @@ impl Verify {
     }
 }
 
-/// Three standard errors of the MinHash estimate at `threshold` with `num_perm` slots: the band
-/// around the threshold in which [`Verify::Hybrid`] asks for the exact Jaccard.
+/// Three standard errors of the MinHash estimate at Jaccard `threshold` with `num_perm` slots: the
+/// band around the threshold in which [`Verify::Hybrid`] asks for the exact similarity.
 pub fn borderline_margin(threshold: f64, num_perm: usize) -> f64 {
     3.0 * (threshold * (1.0 - threshold) / num_perm.max(1) as f64).sqrt()
 }
 
-/// Splits `edges` by their estimated Jaccard: those at or above `threshold + margin` are kept,
-/// those below `threshold - margin` dropped, and the rest returned as borderline. Both lists keep
-/// the input order.
-pub fn split_by_estimate(
-    edges: &[Edge],
-    signatures: &SignatureMatrix,
+/// The similarity measure two documents are compared on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Similarity {
+    /// Jaccard, |A ∩ B| / |A ∪ B|: the two texts are mostly the same text.
+    Jaccard,
+    /// Containment, |A ∩ B| / min(|A|, |B|): the shorter text is mostly inside the longer one
+    /// (a reprint cut to its first paragraphs, a copy after a long preface). Pairs whose smaller
+    /// set has fewer than [`Criterion::min_shingles`] shingles are judged by Jaccard instead, so
+    /// that a tiny document does not join everything it occurs in.
+    #[default]
+    Containment,
+}
+
+impl std::str::FromStr for Similarity {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> crate::Result<Similarity> {
+        match s {
+            "jaccard" => Ok(Similarity::Jaccard),
+            "containment" => Ok(Similarity::Containment),
+            _ => Err(crate::Error::config(format!("unknown similarity {s:?} (expected containment or jaccard)"))),
+        }
+    }
+}
+
+impl Similarity {
+    /// A stable name: `jaccard` or `containment`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Similarity::Jaccard => "jaccard",
+            Similarity::Containment => "containment",
+        }
+    }
+}
+
+/// The rule that decides whether two documents are near-duplicates: a [`Similarity`], its
+/// threshold, and the containment guard. Every decision is made on the Jaccard scale, where the
+/// MinHash estimate lives: containment `C >= t` of sets of sizes `a` and `b` (smaller `m`) is
+/// exactly Jaccard `J >= t·m / (a + b − t·m)`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Criterion {
+    similarity: Similarity,
     threshold: f64,
-    margin: f64,
-) -> (Vec<Edge>, Vec<Edge>) {
+    min_shingles: u32,
+}
+
+/// What the signature estimate says about a pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Decision {
+    /// Clearly at or above the threshold.
+    Pass,
+    /// Clearly below it.
+    Fail,
+    /// Within three standard errors of the threshold: the estimate cannot tell.
+    Borderline,
+}
+
+impl Criterion {
+    /// A criterion; `threshold` in `(0, 1)`. `min_shingles` is the containment guard (ignored
+    /// for Jaccard).
+    pub fn new(similarity: Similarity, threshold: f64, min_shingles: u32) -> Criterion {
+        Criterion { similarity, threshold, min_shingles }
+    }
+
+    /// The configured measure.
+    pub fn similarity(&self) -> Similarity {
+        self.similarity
+    }
+
+    /// The threshold.
+    pub fn threshold(&self) -> f64 {
+        self.threshold
+    }
+
+    /// The fewest shingles the smaller document must have for containment to apply.
+    pub fn min_shingles(&self) -> u32 {
+        self.min_shingles
+    }
+
+    /// The measure a pair of sets of sizes `a` and `b` is judged on: containment only when it is
+    /// configured and the smaller set has at least [`min_shingles`](Self::min_shingles).
+    pub fn measure(&self, a: u32, b: u32) -> Similarity {
+        match self.similarity {
+            Similarity::Containment if a.min(b) >= self.min_shingles.max(1) => Similarity::Containment,
+            _ => Similarity::Jaccard,
+        }
+    }
+
+    /// The Jaccard similarity at which a pair of sets of sizes `a` and `b` reaches the threshold.
+    pub fn jaccard_threshold(&self, a: u32, b: u32) -> f64 {
+        match self.measure(a, b) {
+            Similarity::Jaccard => self.threshold,
+            Similarity::Containment => {
+                let small = f64::from(a.min(b)) * self.threshold;
+                small / (f64::from(a) + f64::from(b) - small)
+            }
+        }
+    }
+
+    /// The pair's similarity on its [measure](Self::measure), estimated from a Jaccard estimate.
+    pub fn from_jaccard(&self, jaccard: f64, a: u32, b: u32) -> f64 {
+        match self.measure(a, b) {
+            Similarity::Jaccard => jaccard,
+            Similarity::Containment => {
+                let inter = jaccard * (f64::from(a) + f64::from(b)) / (1.0 + jaccard);
+                (inter / f64::from(a.min(b))).min(1.0)
+            }
+        }
+    }
+
+    /// The pair's exact similarity on its measure, from its intersection size.
+    pub fn exact(&self, intersection: usize, a: usize, b: usize) -> f64 {
+        let (a32, b32) = (u32::try_from(a).unwrap_or(u32::MAX), u32::try_from(b).unwrap_or(u32::MAX));
+        let denominator = match self.measure(a32, b32) {
+            Similarity::Jaccard => a + b - intersection,
+            Similarity::Containment => a.min(b),
+        };
+        if denominator == 0 { 0.0 } else { intersection as f64 / denominator as f64 }
+    }
+
+    /// Whether an exact similarity reaches the threshold (inclusive, up to rounding).
+    pub fn exact_passes(&self, similarity: f64) -> bool {
+        exact_reaches(similarity, self.threshold)
+    }
+
+    /// What `agree` agreeing slots out of `k` say about a pair of sets of sizes `a` and `b`:
+    /// compared on the Jaccard scale, in slot counts, with `margin` standard-error bands
+    /// (`margin = 0` gives only [`Decision::Pass`] or [`Decision::Fail`]).
+    pub fn decide(&self, agree: usize, k: usize, a: u32, b: u32, margin: f64) -> Decision {
+        let t = self.jaccard_threshold(a, b);
+        let m = margin * (t * (1.0 - t) / k.max(1) as f64).sqrt();
+        if estimate_reaches(agree, k, t + m) {
+            Decision::Pass
+        } else if m > 0.0 && estimate_reaches(agree, k, t - m) {
+            Decision::Borderline
+        } else {
+            Decision::Fail
+        }
+    }
+
+    /// [`decide`](Self::decide) for an edge of a signature matrix.
+    pub fn decide_edge(&self, e: &Edge, signatures: &SignatureMatrix, margin: f64) -> Decision {
+        let (i, j) = (e.a.index(), e.b.index());
+        let agree = agreeing_slots(signatures.row(i), signatures.row(j));
+        self.decide(agree, signatures.num_perm(), signatures.set_size(i), signatures.set_size(j), margin)
+    }
+}
+
+/// The number of standard errors around the threshold that [`Verify::Hybrid`] treats as
+/// borderline.
+pub const BORDERLINE_SE: f64 = 3.0;
+
+/// Splits `edges` by their estimated similarity: those clearly at or above the threshold are
+/// kept, those clearly below dropped, and the rest (within [`BORDERLINE_SE`] standard errors)
+/// returned as borderline. Both lists keep the input order.
+pub fn split_by_estimate(edges: &[Edge], signatures: &SignatureMatrix, criterion: &Criterion) -> (Vec<Edge>, Vec<Edge>) {
     let (mut kept, mut borderline) = (Vec::new(), Vec::new());
     for &e in edges {
-        if passes_estimate(&e, signatures, threshold + margin) {
-            kept.push(e);
-        } else if passes_estimate(&e, signatures, threshold - margin) {
-            borderline.push(e);
+        match criterion.decide_edge(&e, signatures, BORDERLINE_SE) {
+            Decision::Pass => kept.push(e),
+            Decision::Borderline => borderline.push(e),
+            Decision::Fail => {}
         }
     }
     (kept, borderline)
 }
 
-/// The edges whose estimated Jaccard reaches `threshold`, in their input order.
-pub fn verify_estimated(edges: &[Edge], signatures: &SignatureMatrix, threshold: f64) -> Vec<Edge> {
-    edges.iter().copied().filter(|e| passes_estimate(e, signatures, threshold)).collect()
+/// The edges whose estimated similarity reaches the threshold, in their input order.
+pub fn verify_estimated(edges: &[Edge], signatures: &SignatureMatrix, criterion: &Criterion) -> Vec<Edge> {
+    edges.iter().copied().filter(|e| criterion.decide_edge(e, signatures, 0.0) == Decision::Pass).collect()
 }
 
 /// Parallel [`verify_estimated`]: the same edges in the same order.
 #[cfg(feature = "parallel")]
-pub fn par_verify_estimated(edges: &[Edge], signatures: &SignatureMatrix, threshold: f64) -> Vec<Edge> {
+pub fn par_verify_estimated(edges: &[Edge], signatures: &SignatureMatrix, criterion: &Criterion) -> Vec<Edge> {
     use rayon::prelude::*;
-    edges.par_iter().copied().filter(|e| passes_estimate(e, signatures, threshold)).collect()
-}
-
-fn passes_estimate(e: &Edge, signatures: &SignatureMatrix, threshold: f64) -> bool {
-    let (x, y) = (signatures.row(e.a.index()), signatures.row(e.b.index()));
-    estimate_reaches(agreeing_slots(x, y), signatures.num_perm(), threshold)
+    edges.par_iter().copied().filter(|e| criterion.decide_edge(e, signatures, 0.0) == Decision::Pass).collect()
 }
 
 /// The number of slots on which two signatures agree.
@@ -106,22 +247,22 @@ pub(crate) fn estimate_reaches(agree: usize, k: usize, threshold: f64) -> bool {
     agree as f64 >= threshold * k as f64 - 1e-9
 }
 
-/// Whether an exact Jaccard reaches `threshold` (inclusive, up to rounding).
-pub(crate) fn exact_reaches(jaccard: f64, threshold: f64) -> bool {
-    jaccard >= threshold - 1e-12
+/// Whether an exact similarity reaches `threshold` (inclusive, up to rounding).
+pub(crate) fn exact_reaches(similarity: f64, threshold: f64) -> bool {
+    similarity >= threshold - 1e-12
 }
 
-/// The edges whose exact Jaccard reaches `threshold`, from the shingle sets of their documents
-/// (see [`edge_documents`] and [`ExactSets`]).
-pub fn verify_exact(edges: &[Edge], sets: &ExactSets, threshold: f64) -> Vec<Edge> {
-    edges.iter().copied().filter(|e| exact_reaches(sets.jaccard(e), threshold)).collect()
+/// The edges whose exact similarity reaches the threshold, from the shingle sets of their
+/// documents (see [`edge_documents`] and [`ExactSets`]).
+pub fn verify_exact(edges: &[Edge], sets: &ExactSets, criterion: &Criterion) -> Vec<Edge> {
+    edges.iter().copied().filter(|e| criterion.exact_passes(sets.similarity(e, criterion))).collect()
 }
 
 /// Parallel [`verify_exact`].
 #[cfg(feature = "parallel")]
-pub fn par_verify_exact(edges: &[Edge], sets: &ExactSets, threshold: f64) -> Vec<Edge> {
+pub fn par_verify_exact(edges: &[Edge], sets: &ExactSets, criterion: &Criterion) -> Vec<Edge> {
     use rayon::prelude::*;
-    edges.par_iter().copied().filter(|e| exact_reaches(sets.jaccard(e), threshold)).collect()
+    edges.par_iter().copied().filter(|e| criterion.exact_passes(sets.similarity(e, criterion))).collect()
 }
 
 /// The edges whose documents `linked` does not yet connect, in their input order: the only ones
@@ -164,6 +305,15 @@ impl ExactSets {
             _ => 0.0,
         }
     }
+
+    /// The exact similarity of an edge's two documents on `criterion`'s measure (0 if either
+    /// set is missing).
+    pub fn similarity(&self, e: &Edge, criterion: &Criterion) -> f64 {
+        match (self.get(e.a), self.get(e.b)) {
+            (Some(x), Some(y)) => criterion.exact(x.intersection_len(y), x.len(), y.len()),
+            _ => 0.0,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -171,23 +321,30 @@ mod tests {
     use super::*;
     use crate::DocId;
 
+    fn jaccard(t: f64) -> Criterion {
+        Criterion::new(Similarity::Jaccard, t, 0)
+    }
+
     #[test]
     fn estimate_threshold_is_inclusive() {
         let m = SignatureMatrix::from_parts(4, vec![1, 2, 3, 4, 1, 2, 3, 9, 5, 6, 7, 8], vec![4, 4, 4]).unwrap();
         let edges = vec![Edge::new(DocId(0), DocId(1)), Edge::new(DocId(0), DocId(2))];
-        assert_eq!(verify_estimated(&edges, &m, 0.75), vec![edges[0]]);
-        assert_eq!(verify_estimated(&edges, &m, 0.76), vec![]);
+        assert_eq!(verify_estimated(&edges, &m, &jaccard(0.75)), vec![edges[0]]);
+        assert_eq!(verify_estimated(&edges, &m, &jaccard(0.76)), vec![]);
     }
 
     #[test]
     fn split_keeps_clear_pairs_and_returns_borderline_ones() {
-        // Agreement 4/4, 3/4 and 0/4 with document 0.
-        let m =
-            SignatureMatrix::from_parts(4, vec![1, 2, 3, 4, 1, 2, 3, 9, 5, 6, 7, 8, 1, 2, 3, 4], vec![4; 4]).unwrap();
+        // 100 slots; document 1 agrees with document 0 on 100, document 2 on 60, document 3 on 10.
+        // At t = 0.5 three standard errors are 0.15: pass from 65 slots, borderline from 35.
+        let base: Vec<u32> = (0..100).collect();
+        let agreeing = |n: u32| -> Vec<u32> { (0..100).map(|i| if i < n { i } else { 1000 + i }).collect() };
+        let values = [base, agreeing(100), agreeing(60), agreeing(10)].concat();
+        let m = SignatureMatrix::from_parts(100, values, vec![50; 4]).unwrap();
         let e = |b| Edge::new(DocId(0), DocId(b));
-        let (kept, borderline) = split_by_estimate(&[e(1), e(2), e(3)], &m, 0.7, 0.1);
-        assert_eq!(kept, vec![e(3)]);
-        assert_eq!(borderline, vec![e(1)]);
+        let (kept, borderline) = split_by_estimate(&[e(1), e(2), e(3)], &m, &jaccard(0.5));
+        assert_eq!(kept, vec![e(1)]);
+        assert_eq!(borderline, vec![e(2)]);
         assert!((borderline_margin(0.4, 128) - 0.1299).abs() < 1e-3);
     }
 
@@ -197,8 +354,46 @@ mod tests {
         let sets = ExactSets::new(vec![DocId(0), DocId(2)], vec![s(vec![1, 2, 3]), s(vec![1, 2, 4])]);
         let e = Edge::new(DocId(0), DocId(2));
         assert!((sets.jaccard(&e) - 0.5).abs() < 1e-12);
-        assert_eq!(verify_exact(&[e], &sets, 0.5), vec![e]);
-        assert_eq!(verify_exact(&[e], &sets, 0.6), vec![]);
+        assert_eq!(verify_exact(&[e], &sets, &jaccard(0.5)), vec![e]);
+        assert_eq!(verify_exact(&[e], &sets, &jaccard(0.6)), vec![]);
+        let containment = Criterion::new(Similarity::Containment, 0.6, 1);
+        assert!((sets.similarity(&e, &containment) - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(verify_exact(&[e], &sets, &containment), vec![e]);
         assert_eq!(edge_documents(&[e, Edge::new(DocId(2), DocId(0))]), vec![DocId(0), DocId(2)]);
+    }
+
+    #[test]
+    fn containment_on_the_jaccard_scale() {
+        let c = Criterion::new(Similarity::Containment, 0.8, 10);
+        // A 100-shingle reprint inside a 400-shingle original: C = 0.8 is J = 80 / 420.
+        assert!((c.jaccard_threshold(100, 400) - 80.0 / 420.0).abs() < 1e-12);
+        assert!((c.from_jaccard(80.0 / 420.0, 100, 400) - 0.8).abs() < 1e-12);
+        assert!((c.exact(80, 100, 400) - 0.8).abs() < 1e-12);
+        // Below the guard, the pair is judged by Jaccard.
+        assert_eq!(c.measure(9, 400), Similarity::Jaccard);
+        assert_eq!(c.jaccard_threshold(9, 400), 0.8);
+        assert!((c.exact(9, 9, 400) - 9.0 / 400.0).abs() < 1e-12);
+        assert_eq!(c.decide(25, 128, 100, 400, 0.0), Decision::Pass); // 25/128 = 0.195 >= 0.190
+        assert_eq!(c.decide(24, 128, 100, 400, 0.0), Decision::Fail);
+        assert_eq!("jaccard".parse::<Similarity>().unwrap(), Similarity::Jaccard);
+        assert!("cosine".parse::<Similarity>().is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn containment_from_exact_jaccard_is_exact_containment(
+            a in proptest::collection::btree_set(0u64..300, 1..120),
+            b in proptest::collection::btree_set(0u64..300, 1..120),
+        ) {
+            let (a, b) = (ShingleSet::from_hashes(a.into_iter().collect()), ShingleSet::from_hashes(b.into_iter().collect()));
+            let c = Criterion::new(Similarity::Containment, 0.5, 1);
+            let (na, nb) = (a.len() as u32, b.len() as u32);
+            let via_jaccard = c.from_jaccard(a.jaccard(&b), na, nb);
+            proptest::prop_assert!((via_jaccard - a.containment(&b)).abs() < 1e-9);
+            let exact = c.exact(a.intersection_len(&b), a.len(), b.len());
+            proptest::prop_assert!((exact - a.containment(&b)).abs() < 1e-12);
+            // The Jaccard-scale threshold agrees with the containment threshold.
+            proptest::prop_assert_eq!(a.jaccard(&b) >= c.jaccard_threshold(na, nb) - 1e-9, exact >= 0.5 - 1e-9);
+        }
     }
 }

@@ -121,7 +121,7 @@ fn lsh_candidates_match_brute_force_banding() {
         assert_eq!(lsh::par_candidate_edges(&mut r2), edges);
         assert_eq!(lsh::par_band_edges(&m, &params), edges);
     }
-    // The in-process form (one bucket table per band) gives the same star edges.
+    // The in-process form (one bucket table per band) gives the same edges.
     assert_eq!(lsh::band_edges(&m, &params), edges);
     // Brute force: pairs that agree on all rows of some band.
     let n = docs.len();
@@ -138,14 +138,16 @@ fn lsh_candidates_match_brute_force_banding() {
     for e in &edges {
         assert!(collide(e.a.index(), e.b.index()), "edge {e:?} shares no band");
     }
-    // ...and every colliding pair is connected through the candidate edges (star edges per bucket).
+    // ...and every colliding pair is an edge (these buckets are all small enough to give every
+    // pair), so every colliding pair is also connected.
+    let set: std::collections::HashSet<(usize, usize)> = edges.iter().map(|e| (e.a.index(), e.b.index())).collect();
     let c = Clustering::from_edges(n, &edges, Representative::First, &[]);
     for &(i, j) in &brute {
+        assert!(set.contains(&(i, j)), "colliding pair ({i}, {j}) is not a candidate");
         assert_eq!(c.cluster(i), c.cluster(j), "colliding pair ({i}, {j}) not connected");
     }
-    // At most m - 1 edges per bucket: never more edges than records.
-    assert!(edges.len() <= records.len());
-    assert!(!brute.is_empty());
+    assert_eq!(edges.len(), brute.len());
+    assert!(!brute.is_empty() && records.len() > edges.len());
 }
 
 #[test]

@@ -41,7 +41,7 @@ type Parsed = Vec<Result<(String, String), ErrorKind>>;
 fn parse_all(corpus: &Corpus) -> Parsed {
     (0..corpus.len())
         .map(|i| {
-            corpus.document(i).map(|Document { id, text }| (id.into_owned(), text.into_owned())).map_err(|e| {
+            corpus.document(i).map(|Document { id, text, .. }| (id.into_owned(), text.into_owned())).map_err(|e| {
                 // Formatting the error must not panic either.
                 let _ = e.to_string();
                 e.kind()

@@ -7,8 +7,10 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 use neardupe::output::{self, ClusterFormat};
+use neardupe::boilerplate::BoilerplateConfig;
 use neardupe::{
-    Algorithm, Config, Corpus, CorpusConfig, Deduper, Error, InputFormat, Output, Representative, Result, Verify,
+    Algorithm, Config, Corpus, CorpusConfig, Deduper, Error, Guard, InputFormat, Output, Representative, Result,
+    Similarity, Verify,
 };
 
 /// Find and cluster near-duplicate texts (syndicated news, web pages, LLM training data).
@@ -125,9 +127,50 @@ struct RunArgs {
     /// Read input files instead of memory-mapping them.
     #[arg(long)]
     no_mmap: bool,
-    /// Jaccard similarity at which two documents are near-duplicates.
+    /// Similarity at which two documents are near-duplicates, on the --similarity scale.
     #[arg(long, default_value_t = neardupe::DEFAULT_THRESHOLD)]
     threshold: f64,
+    /// Similarity measure: containment (|A∩B| / min(|A|,|B|): also finds reprints cut to their
+    /// first paragraphs and copies after a long preface) or jaccard (|A∩B| / |A∪B|: the two texts
+    /// are mostly the same text).
+    #[arg(long, default_value = "containment", value_parser = parse::<Similarity>)]
+    similarity: Similarity,
+    /// Containment guard: pairs whose smaller document has fewer shingles are judged by Jaccard,
+    /// so that a very short text does not join every document it occurs in.
+    #[arg(long, default_value_t = neardupe::DEFAULT_MIN_SHINGLES)]
+    min_shingles: u32,
+    /// Containment: the smallest size ratio (smaller / larger document) searched for; lower finds
+    /// shorter excerpts at a higher candidate cost.
+    #[arg(long, default_value_t = neardupe::DEFAULT_MIN_SIZE_RATIO)]
+    min_size_ratio: f64,
+    /// Boilerplate: learn shingles that occur in very many documents (footers, "Read more",
+    /// copyright lines) from the corpus and leave them out (on), or keep every shingle (off).
+    #[arg(long, default_value = "on", value_parser = ["on", "off"])]
+    boilerplate: String,
+    /// Boilerplate: the document frequency (fraction of documents) from which a shingle is
+    /// boilerplate.
+    #[arg(long, default_value_t = BoilerplateConfig::default().max_df())]
+    boilerplate_df: f64,
+    /// Boilerplate: the fewest documents a boilerplate shingle occurs in.
+    #[arg(long, default_value_t = BoilerplateConfig::default().min_docs())]
+    boilerplate_min_docs: u32,
+    /// Boilerplate: the most documents (evenly spaced) counted to learn it.
+    #[arg(long, default_value_t = BoilerplateConfig::default().sample())]
+    boilerplate_sample: usize,
+    /// Chaining guard: none (every verified pair links its clusters) or representative (two
+    /// clusters merge only if their cores, the members with the most shingles, are similar).
+    #[arg(long, default_value = "none", value_parser = parse::<Guard>)]
+    guard: Guard,
+    /// JSONL field with each document's date (ISO 8601, RFC 2822, Unix seconds, `26-Feb-1987`;
+    /// see --date-format). Needed by --window.
+    #[arg(long)]
+    date_field: Option<String>,
+    /// A strftime-style format for --date-field values (e.g. `%d/%m/%Y`).
+    #[arg(long, requires = "date_field")]
+    date_format: Option<String>,
+    /// Never put documents more than this many days apart in one cluster (needs --date-field).
+    #[arg(long, requires = "date_field")]
+    window: Option<u32>,
     /// Number of MinHash slots (permutations).
     #[arg(long, default_value_t = neardupe::minhash::DEFAULT_NUM_PERM)]
     num_perm: usize,
@@ -252,8 +295,16 @@ fn run(cli: Cli) -> Result<()> {
 
 /// `neardupe explain`: finds the two documents by id and prints what the pipeline makes of them.
 fn explain(id1: &str, id2: &str, args: &RunArgs, json: bool) -> Result<()> {
-    let (deduper, corpus_config, _pool) = Job::setup(args)?;
+    let (deduper, corpus_config, pool) = Job::setup(args)?;
     let corpus = Corpus::open(&args.inputs, corpus_config)?;
+    // The same boilerplate as `cluster` learns from these inputs.
+    let deduper = match deduper.config().boilerplate() {
+        Some(bp) => {
+            let (filter, _) = pool.install(|| deduper.learn_boilerplate(&corpus, bp))?;
+            deduper.clone().with_filter(Some(std::sync::Arc::new(filter)))
+        }
+        None => deduper,
+    };
     let mut found: [Option<(usize, String)>; 2] = [None, None];
     for i in 0..corpus.len() {
         let doc = match corpus.document(i) {
@@ -298,6 +349,10 @@ fn explain(id1: &str, id2: &str, args: &RunArgs, json: bool) -> Result<()> {
         e.estimated_jaccard, e.agreeing_slots, e.num_perm, e.exact_jaccard
     );
     println!("  containment: estimated {:.3}, exact {:.3}", e.estimated_containment, e.exact_containment);
+    println!(
+        "  judged on {} at threshold {} (Jaccard {:.3} for these sizes)",
+        e.measure, e.threshold, e.jaccard_threshold
+    );
     let bands: Vec<String> = e.colliding_bands.iter().map(|b| b.to_string()).collect();
     println!(
         "  LSH {} bands x {} rows: {} of {} bands collide{} -> {}",
@@ -308,7 +363,7 @@ fn explain(id1: &str, id2: &str, args: &RunArgs, json: bool) -> Result<()> {
         if bands.is_empty() { String::new() } else { format!(" ({})", bands.join(", ")) },
         if e.candidate { "candidate" } else { "not a candidate" }
     );
-    let decided = if e.borderline { " (borderline: the exact Jaccard decides)" } else { "" };
+    let decided = if e.borderline { " (borderline: the exact similarity decides)" } else { "" };
     println!(
         "  verification {} at threshold {}: {}{}",
         e.verify,
@@ -371,7 +426,22 @@ impl Job {
             .algorithm(args.algorithm)
             .nfkc(args.nfkc)
             .verify(args.verify)
-            .representative(args.representative);
+            .representative(args.representative)
+            .similarity(args.similarity)
+            .min_shingles(args.min_shingles)
+            .min_size_ratio(args.min_size_ratio)
+            .guard(args.guard)
+            .window_days(args.window);
+        if args.boilerplate == "on" {
+            let bp = BoilerplateConfig::builder()
+                .max_df(args.boilerplate_df)
+                .min_docs(args.boilerplate_min_docs)
+                .sample(args.boilerplate_sample)
+                .build()?;
+            b = b.boilerplate(Some(bp));
+        } else {
+            b = b.boilerplate(None);
+        }
         b = match args.char_ngrams {
             Some(n) => b.char_ngrams(n),
             None => b.word_ngrams(args.ngram),
@@ -390,6 +460,8 @@ impl Job {
             .skip_invalid(args.skip_invalid)
             .lossy_utf8(args.lossy_utf8)
             .mmap(!args.no_mmap)
+            .date_field(args.date_field.clone())
+            .date_format(args.date_format.clone())
             .build()?;
         let mut pool = rayon::ThreadPoolBuilder::new();
         if let Some(n) = args.threads {
@@ -448,9 +520,9 @@ impl Job {
                 "wall_seconds": wall,
                 "mb_per_s": self.corpus.total_bytes() as f64 / 1e6 / wall.max(1e-9),
                 "threshold": args.threshold,
+                "similarity": args.similarity.as_str(),
                 "num_perm": args.num_perm,
                 "shingle": if let Some(n) = args.char_ngrams { format!("chars:{n}") } else { format!("words:{}", args.ngram) },
-                "largest_clusters": self.out.clustering.largest(10).iter().map(|&(c, n)| [c, n]).collect::<Vec<_>>(),
                 "skipped_examples": skipped.iter().take(10).map(|e| e.to_string()).collect::<Vec<_>>(),
             });
             let text = serde_json::to_string_pretty(&json).map_err(|e| Error::config(e.to_string()))?;
@@ -476,10 +548,37 @@ impl Job {
             "neardupe: {} candidates, {} verified edges, {} clusters ({} with duplicates, largest {}), {} duplicates",
             s.candidates, s.verified_edges, s.clusters, s.duplicate_clusters, s.largest_cluster, s.duplicates
         );
+        if s.boilerplate_sample > 0 {
+            eprintln!(
+                "neardupe: boilerplate: {} shingles left out (learnt from {} documents)",
+                s.boilerplate_shingles, s.boilerplate_sample
+            );
+        }
+        if s.guard_refusals + s.window_refusals > 0 {
+            eprintln!(
+                "neardupe: merges refused: {} by the chaining guard, {} by the time window",
+                s.guard_refusals, s.window_refusals
+            );
+        }
+        for c in s.largest_clusters.iter().filter(|c| c.giant || c.loose) {
+            eprintln!(
+                "neardupe: warning: suspicious cluster {} ({} documents, representative {:?}, lowest member similarity {:.2}{}{}): check pairs with `neardupe explain`, or try --guard representative",
+                c.cluster,
+                c.size,
+                c.representative,
+                c.min_similarity,
+                if c.giant { ", giant" } else { "" },
+                if c.loose { ", loose" } else { "" },
+            );
+        }
+        if s.suspicious_clusters > 0 {
+            eprintln!("neardupe: {} suspicious clusters (giant or loose; see --stats-json)", s.suspicious_clusters);
+        }
         let parse_share = t.parse_cpu / (t.parse_cpu + t.sketch_cpu).max(1e-9);
         eprintln!(
-            "neardupe: seconds: read {:.3}, parse+shingle+sign {:.3} (parse {:.0}%), band {:.3}, verify {:.3} ({} exact checks), union {:.3}, write {:.3} (bands {} x rows {})",
+            "neardupe: seconds: read {:.3}, boilerplate {:.3}, parse+shingle+sign {:.3} (parse {:.0}%), band {:.3}, verify {:.3} ({} exact checks), union {:.3}, write {:.3} (bands {} x rows {})",
             t.read,
+            t.boilerplate,
             t.sign,
             100.0 * parse_share,
             t.band,

@@ -11,17 +11,23 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visi
 
 use crate::error::{Error, ErrorKind, Result};
 
-/// The two fields wanted from a JSONL object.
+/// The fields wanted from a JSONL object.
 #[derive(Debug)]
 pub(crate) struct Fields<'a> {
     pub(crate) text: Option<Cow<'a, str>>,
     pub(crate) id: Option<Cow<'a, str>>,
+    pub(crate) date: Option<Cow<'a, str>>,
 }
 
 /// Parses one line (already checked to be UTF-8). `Err` carries a message without location.
-pub(crate) fn parse_line<'a>(line: &'a str, text_field: &str, id_field: &str) -> Result<Fields<'a>> {
+pub(crate) fn parse_line<'a>(
+    line: &'a str,
+    text_field: &str,
+    id_field: &str,
+    date_field: Option<&str>,
+) -> Result<Fields<'a>> {
     let mut de = serde_json::Deserializer::from_str(line);
-    let fields = LineSeed { text_field, id_field }.deserialize(&mut de).map_err(json_error)?;
+    let fields = LineSeed { text_field, id_field, date_field }.deserialize(&mut de).map_err(json_error)?;
     de.end().map_err(json_error)?;
     Ok(fields)
 }
@@ -39,6 +45,7 @@ fn json_error(e: serde_json::Error) -> Error {
 struct LineSeed<'f> {
     text_field: &'f str,
     id_field: &'f str,
+    date_field: Option<&'f str>,
 }
 
 impl<'de> DeserializeSeed<'de> for LineSeed<'_> {
@@ -56,12 +63,15 @@ impl<'de> Visitor<'de> for LineSeed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Fields<'de>, A::Error> {
-        let mut out = Fields { text: None, id: None };
+        let mut out = Fields { text: None, id: None, date: None };
         while let Some(key) = map.next_key::<CowStr<'de>>()? {
             if key.0 == self.text_field && out.text.is_none() {
                 out.text = Some(map.next_value_seed(TextSeed(self.text_field))?.0);
             } else if key.0 == self.id_field && out.id.is_none() {
                 out.id = map.next_value::<IdValue<'de>>()?.0;
+            } else if Some(key.0.as_ref()) == self.date_field && out.date.is_none() {
+                // A date is a string or a number (Unix seconds), like an id.
+                out.date = map.next_value::<IdValue<'de>>()?.0;
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -151,34 +161,35 @@ mod tests {
 
     #[test]
     fn borrows_plain_strings_and_decodes_escapes() {
-        let f = parse_line(r#"{"id": "a1", "other": [1, {"x": 2}], "text": "plain"}"#, "text", "id").unwrap();
+        let f = parse_line(r#"{"id": "a1", "other": [1, {"x": 2}], "text": "plain"}"#, "text", "id", None).unwrap();
         assert!(matches!(f.text, Some(Cow::Borrowed("plain"))));
         assert_eq!(f.id.as_deref(), Some("a1"));
-        let f = parse_line(r#"{"text": "line\nbreak \u00e9", "id": 42}"#, "text", "id").unwrap();
+        let f = parse_line(r#"{"text": "line\nbreak \u00e9", "id": 42, "date": 5}"#, "text", "id", Some("date")).unwrap();
         assert_eq!(f.text.as_deref(), Some("line\nbreak é"));
         assert!(matches!(f.text, Some(Cow::Owned(_))));
         assert_eq!(f.id.as_deref(), Some("42"));
+        assert_eq!(f.date.as_deref(), Some("5"));
     }
 
     #[test]
     fn custom_fields_and_missing_values() {
-        let f = parse_line(r#"{"body": "b", "text": "t", "key": null}"#, "body", "key").unwrap();
+        let f = parse_line(r#"{"body": "b", "text": "t", "key": null}"#, "body", "key", None).unwrap();
         assert_eq!(f.text.as_deref(), Some("b"));
         assert_eq!(f.id, None);
-        let f = parse_line(r#"{"title": "x"}"#, "text", "id").unwrap();
+        let f = parse_line(r#"{"title": "x"}"#, "text", "id", None).unwrap();
         assert!(f.text.is_none());
     }
 
     #[test]
     fn errors_name_the_problem() {
-        let e = parse_line(r#"{"text": "x""#, "text", "id").unwrap_err();
+        let e = parse_line(r#"{"text": "x""#, "text", "id", None).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Json);
         assert!(e.to_string().contains("column"), "{e}");
-        let e = parse_line(r#"["text"]"#, "text", "id").unwrap_err();
+        let e = parse_line(r#"["text"]"#, "text", "id", None).unwrap_err();
         assert!(e.to_string().contains("JSON object"), "{e}");
-        let e = parse_line(r#"{"text": 5}"#, "text", "id").unwrap_err();
+        let e = parse_line(r#"{"text": 5}"#, "text", "id", None).unwrap_err();
         assert!(e.to_string().contains("expected a string in field \"text\""), "{e}");
-        let e = parse_line(r#"{"text": "a"} x"#, "text", "id").unwrap_err();
+        let e = parse_line(r#"{"text": "a"} x"#, "text", "id", None).unwrap_err();
         assert!(e.to_string().contains("trailing"), "{e}");
     }
 }

@@ -66,6 +66,8 @@ pub struct CorpusConfig {
     skip_invalid: bool,
     lossy_utf8: bool,
     mmap: bool,
+    date_field: Option<String>,
+    date_format: Option<String>,
 }
 
 impl Default for CorpusConfig {
@@ -80,6 +82,8 @@ impl Default for CorpusConfig {
             skip_invalid: false,
             lossy_utf8: false,
             mmap: cfg!(feature = "mmap"),
+            date_field: None,
+            date_format: None,
         }
     }
 }
@@ -93,6 +97,11 @@ impl CorpusConfig {
     /// Whether invalid records are skipped (and counted) instead of stopping the run.
     pub fn skip_invalid(&self) -> bool {
         self.skip_invalid
+    }
+
+    /// The JSONL field with each document's date, if dates are read.
+    pub fn date_field(&self) -> Option<&str> {
+        self.date_field.as_deref()
     }
 }
 
@@ -151,9 +160,25 @@ impl CorpusConfigBuilder {
         self.config.mmap = yes && cfg!(feature = "mmap");
         self
     }
+    /// Reads each JSONL record's date from this field into [`Document::day`] (see
+    /// [`crate::date`] for the forms understood); a record without a readable date is invalid.
+    /// Text-file records have no dates, so a corpus with them is refused.
+    pub fn date_field(mut self, name: Option<String>) -> Self {
+        self.config.date_field = name;
+        self
+    }
+    /// A `strftime`-style format for the date field (e.g. `%d/%m/%Y`), tried instead of the
+    /// standard forms.
+    pub fn date_format(mut self, format: Option<String>) -> Self {
+        self.config.date_format = format;
+        self
+    }
     /// Checks the values.
     pub fn build(self) -> Result<CorpusConfig> {
         let c = &self.config;
+        if c.date_field.as_deref() == Some("") {
+            return Err(Error::config("the date field name is empty"));
+        }
         if c.text_field.is_empty() {
             return Err(Error::config("the text field name is empty"));
         }
@@ -206,6 +231,9 @@ pub struct Document<'a> {
     pub id: Cow<'a, str>,
     /// The document's text.
     pub text: Cow<'a, str>,
+    /// The document's date as days since 1970-01-01, when the corpus reads a
+    /// [date field](CorpusConfigBuilder::date_field).
+    pub day: Option<i32>,
 }
 
 /// An opened set of input files, cut into records.
@@ -424,7 +452,11 @@ impl Corpus {
             Err(_) if self.config.lossy_utf8 => {
                 let owned = String::from_utf8_lossy(raw).into_owned();
                 let doc = self.parse(file, span, &owned)?;
-                return Ok(Document { id: Cow::Owned(doc.id.into_owned()), text: Cow::Owned(doc.text.into_owned()) });
+                return Ok(Document {
+                    id: Cow::Owned(doc.id.into_owned()),
+                    text: Cow::Owned(doc.text.into_owned()),
+                    day: doc.day,
+                });
             }
             Err(u) => {
                 let at = (span.start + u.valid_up_to()) as u64;
@@ -440,13 +472,24 @@ impl Corpus {
 
     /// Turns a record's text into a document (JSONL: extracts the fields).
     fn parse<'t>(&'t self, file: &'t SourceFile, span: RecordSpan, text: &'t str) -> Result<Document<'t>> {
+        let no_dates = || {
+            let e = Error::new(
+                ErrorKind::MissingField,
+                "text files have no dates: --date-field and --window need JSONL input",
+            );
+            located(&e, file, span)
+        };
         match file.kind {
-            FileKind::Whole => Ok(Document { id: Cow::Borrowed(&file.name), text: Cow::Borrowed(text) }),
-            FileKind::Delimited => {
-                Ok(Document { id: Cow::Owned(format!("{}#{}", file.name, span.line)), text: Cow::Borrowed(text) })
-            }
+            FileKind::Whole | FileKind::Delimited if self.config.date_field.is_some() => Err(no_dates()),
+            FileKind::Whole => Ok(Document { id: Cow::Borrowed(&file.name), text: Cow::Borrowed(text), day: None }),
+            FileKind::Delimited => Ok(Document {
+                id: Cow::Owned(format!("{}#{}", file.name, span.line)),
+                text: Cow::Borrowed(text),
+                day: None,
+            }),
             FileKind::Jsonl => {
-                let f = jsonl::parse_line(text, &self.config.text_field, &self.config.id_field)
+                let date_field = self.config.date_field.as_deref();
+                let f = jsonl::parse_line(text, &self.config.text_field, &self.config.id_field, date_field)
                     .map_err(|e| located(&e, file, span).with_offset(span.start as u64))?;
                 let text = f.text.ok_or_else(|| {
                     let e = Error::new(
@@ -461,7 +504,20 @@ impl Corpus {
                     None if file.name.is_empty() => Cow::Owned(span.line.to_string()),
                     None => Cow::Owned(format!("{}:{}", file.name, span.line)),
                 };
-                Ok(Document { id, text })
+                let day = match date_field {
+                    None => None,
+                    Some(field) => {
+                        let bad = |msg: String| {
+                            located(&Error::new(ErrorKind::MissingField, msg), file, span).with_offset(span.start as u64)
+                        };
+                        let value = f.date.ok_or_else(|| bad(format!("record has no {field:?} field (see --date-field)")))?;
+                        let day = crate::date::parse_day(&value, self.config.date_format.as_deref());
+                        Some(day.ok_or_else(|| {
+                            bad(format!("field {field:?} is not a date: {value:?} (see --date-format)"))
+                        })?)
+                    }
+                };
+                Ok(Document { id, text, day })
             }
         }
     }
