@@ -86,10 +86,11 @@ impl UnionFind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Guard {
     /// Every verified edge links its documents' clusters (single linkage).
-    #[default]
     None,
     /// Two clusters merge only when their cores, the members with the most shingles, are
     /// similar too (by the signature estimate, up to its error). Edges are taken best first.
+    /// The default.
+    #[default]
     Representative,
 }
 
@@ -181,7 +182,8 @@ impl GuardedUnion {
             self.guard_refusals += 1;
             return false;
         }
-        let better = |a: u32, b: u32| if (rank(a), std::cmp::Reverse(a)) >= (rank(b), std::cmp::Reverse(b)) { a } else { b };
+        let better =
+            |a: u32, b: u32| if (rank(a), std::cmp::Reverse(a)) >= (rank(b), std::cmp::Reverse(b)) { a } else { b };
         let core = better(cx, cy);
         self.uf.union(rx as u32, ry as u32);
         let root = self.uf.find(rx as u32) as usize;

@@ -83,7 +83,7 @@ pub use lsh::LshParams;
 pub use minhash::{Algorithm, MinHashConfig, MinHasher, Signature, SignatureMatrix};
 pub use pipeline::{
     ClusterSummary, Config, ConfigBuilder, DEFAULT_MIN_SHINGLES, DEFAULT_MIN_SIZE_RATIO, DEFAULT_THRESHOLD, Deduper,
-    DocumentSource, GIANT_CLUSTER, LSH_RECALL, Output, Progress, StageSeconds, Stats,
+    DocumentSource, GIANT_CLUSTER, LSH_MIN_ROWS, LSH_RECALL, Output, Progress, StageSeconds, Stats,
 };
 pub use shingle::{ShingleConfig, ShingleSet, Shingler};
 pub use sketch::{Sketch, Sketcher};

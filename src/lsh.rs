@@ -72,10 +72,15 @@ impl LshParams {
     }
 
     /// The banding with the most rows per band (the fewest chance collisions) that still makes a
-    /// pair at Jaccard `target` collide in some band with probability at least `recall`: the
-    /// banding for verified candidates, where a missed pair is lost but a false candidate only
-    /// costs a check.
-    pub fn for_recall(target: f64, num_perm: usize, recall: f64) -> Result<LshParams> {
+    /// pair at Jaccard `target` collide in some band with probability at least `recall`, and at
+    /// least `min_rows` rows (when no banding reaches the recall: `min_rows` rows, as many bands
+    /// as fit). The banding for verified candidates, where a missed pair is lost but a false
+    /// candidate only costs a check.
+    ///
+    /// One-row bands make every shared sampled shingle a candidate pair: on a corpus with many
+    /// phrases shared by hundreds of documents that is tens of millions of candidates (66 M
+    /// against 0.9 M with two rows on the 1 GiB benchmark corpus), so the pipeline asks for two.
+    pub fn for_recall(target: f64, num_perm: usize, recall: f64, min_rows: usize) -> Result<LshParams> {
         if !(target > 0.0 && target < 1.0) {
             return Err(Error::config(format!("LSH target similarity must be in (0, 1), got {target}")));
         }
@@ -85,9 +90,10 @@ impl LshParams {
         if num_perm == 0 {
             return Err(Error::config("num_perm must be at least 1"));
         }
+        let min_rows = min_rows.clamp(1, num_perm);
         let banding = |rows: usize| LshParams { bands: (num_perm / rows).min(u16::MAX as usize), rows };
-        let best = (1..=num_perm).rev().map(banding).find(|p| p.probability(target) >= recall);
-        Ok(best.unwrap_or_else(|| banding(1)))
+        let best = (min_rows..=num_perm).rev().map(banding).find(|p| p.probability(target) >= recall);
+        Ok(best.unwrap_or_else(|| banding(min_rows)))
     }
 
     /// The number of bands.
@@ -344,13 +350,14 @@ mod tests {
 
     #[test]
     fn recall_banding_has_the_most_rows_that_reach_the_recall() {
-        let p = LshParams::for_recall(0.8, 128, 0.99).unwrap();
+        let p = LshParams::for_recall(0.8, 128, 0.99, 1).unwrap();
         assert!(p.probability(0.8) >= 0.99);
         let more_rows = LshParams { bands: 128 / (p.rows() + 1), rows: p.rows() + 1 };
         assert!(more_rows.probability(0.8) < 0.99, "{p:?}");
-        assert_eq!(LshParams::for_recall(0.05, 128, 0.999).unwrap().rows(), 1);
-        assert!(LshParams::for_recall(0.0, 128, 0.9).is_err());
-        assert!(LshParams::for_recall(0.5, 128, 1.0).is_err());
+        assert_eq!(LshParams::for_recall(0.05, 128, 0.999, 1).unwrap().rows(), 1);
+        assert_eq!(LshParams::for_recall(0.05, 128, 0.999, 2).unwrap(), LshParams { bands: 64, rows: 2 });
+        assert!(LshParams::for_recall(0.0, 128, 0.9, 1).is_err());
+        assert!(LshParams::for_recall(0.5, 128, 1.0, 1).is_err());
     }
 
     #[test]

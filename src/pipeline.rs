@@ -25,7 +25,7 @@ use crate::verify::{self, Criterion, Decision, ExactSets, Similarity, Verify};
 
 /// The default similarity threshold (on the default [`Similarity::Containment`] scale), chosen
 /// by measurement (see the README).
-pub const DEFAULT_THRESHOLD: f64 = 0.5;
+pub const DEFAULT_THRESHOLD: f64 = 0.6;
 
 /// The default containment guard: pairs whose smaller document has fewer shingles are judged by
 /// Jaccard.
@@ -36,8 +36,12 @@ pub const DEFAULT_MIN_SHINGLES: u32 = 20;
 pub const DEFAULT_MIN_SIZE_RATIO: f64 = 0.25;
 
 /// The probability with which the default banding makes a pair at the target similarity
-/// collide in some band.
+/// collide in some band (when [`LSH_MIN_ROWS`] allow it).
 pub const LSH_RECALL: f64 = 0.99;
+
+/// The fewest rows per band of the default banding (see [`LshParams::for_recall`]): with 128
+/// slots, containment's low targets get 64 bands of 2 rows.
+pub const LSH_MIN_ROWS: usize = 2;
 
 /// Everything that decides which documents are near-duplicates. Build with [`Config::builder`].
 #[derive(Clone, Debug, PartialEq)]
@@ -59,8 +63,9 @@ pub struct Config {
 impl Config {
     /// A builder with the measured defaults: word 5-grams, 128-slot one-permutation MinHash,
     /// boilerplate learnt from the corpus, containment at [`DEFAULT_THRESHOLD`] (Jaccard below
-    /// [`DEFAULT_MIN_SHINGLES`] shingles), banding that finds pairs down to a size ratio of
-    /// [`DEFAULT_MIN_SIZE_RATIO`] with probability [`LSH_RECALL`], hybrid verification.
+    /// [`DEFAULT_MIN_SHINGLES`] shingles), banding aimed at pairs down to a size ratio of
+    /// [`DEFAULT_MIN_SIZE_RATIO`] (probability [`LSH_RECALL`], at least [`LSH_MIN_ROWS`] rows),
+    /// hybrid verification, the [`Guard::Representative`] chaining guard.
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
     }
@@ -226,7 +231,7 @@ impl ConfigBuilder {
         self.boilerplate = b;
         self
     }
-    /// The chaining guard (default [`Guard::None`]).
+    /// The chaining guard (default [`Guard::Representative`]).
     pub fn guard(mut self, g: Guard) -> Self {
         self.guard = g;
         self
@@ -294,7 +299,7 @@ impl ConfigBuilder {
             // Unverified candidates are the output: balance misses and false pairs.
             (None, None, Verify::None) => LshParams::optimal(target, self.num_perm, 0.5, 0.5)?,
             // Verified: a missed pair is lost for good, a false candidate costs one check.
-            (None, None, _) => LshParams::for_recall(target, self.num_perm, LSH_RECALL)?,
+            (None, None, _) => LshParams::for_recall(target, self.num_perm, LSH_RECALL, LSH_MIN_ROWS)?,
         };
         Ok(Config {
             shingle,
@@ -544,38 +549,43 @@ impl Deduper {
     ) -> Result<(ShingleFilter, usize)> {
         let records: Vec<usize> = config.sample_records(source.len()).collect();
         let counter = BoilerplateCounter::new();
-        let raw = || Shingler::new(*self.config.shingle());
-        let set_of = |shingler: &mut Shingler, i: &usize| -> Option<ShingleSet> {
-            source.document(*i).ok().map(|d| shingler.shingle_set(&d.text))
-        };
-        let count = |shingler: &mut Shingler, i: &usize| -> usize {
-            set_of(shingler, i).map(|set| counter.add(set.as_slice())).is_some() as usize
-        };
-        #[cfg(feature = "parallel")]
-        let counted: usize = {
-            use rayon::prelude::*;
-            records.par_iter().map_init(raw, count).sum()
-        };
-        #[cfg(not(feature = "parallel"))]
-        let counted: usize = {
-            let mut shingler = raw();
-            records.iter().map(|i| count(&mut shingler, i)).sum()
-        };
+        let counted = self.over_sample(source, &records, |set| counter.add(set.as_slice())).len();
         let cut = config.cut(counted);
-        let candidates_of = |shingler: &mut Shingler, i: &usize| -> Vec<u64> {
-            set_of(shingler, i).map(|set| counter.candidates_of(set.as_slice(), cut)).unwrap_or_default()
-        };
-        #[cfg(feature = "parallel")]
-        let candidates: Vec<u64> = {
-            use rayon::prelude::*;
-            records.par_iter().map_init(raw, candidates_of).flatten_iter().collect()
-        };
-        #[cfg(not(feature = "parallel"))]
-        let candidates: Vec<u64> = {
-            let mut shingler = raw();
-            records.iter().flat_map(|i| candidates_of(&mut shingler, i)).collect()
-        };
+        let candidates: Vec<u64> =
+            self.over_sample(source, &records, |set| counter.candidates_of(set.as_slice(), cut)).concat();
         Ok((ShingleFilter::from_frequent(boilerplate::frequent_shingles(candidates, cut)), counted))
+    }
+
+    /// `f` of the unfiltered shingle set of each valid record of `records` (sorted), in chunks
+    /// whose pages are released after use so that a sample spread over a mapped file does not
+    /// keep all of it resident.
+    fn over_sample<S: DocumentSource + ?Sized, T: Send>(
+        &self,
+        source: &S,
+        records: &[usize],
+        f: impl Fn(&ShingleSet) -> T + Sync,
+    ) -> Vec<T> {
+        let raw = || Shingler::new(*self.config.shingle());
+        let one = |shingler: &mut Shingler, i: &usize| -> Option<T> {
+            source.document(*i).ok().map(|d| f(&shingler.shingle_set(&d.text)))
+        };
+        let mut out = Vec::with_capacity(records.len());
+        for chunk in records.chunks(1024) {
+            #[cfg(feature = "parallel")]
+            {
+                use rayon::prelude::*;
+                out.par_extend(chunk.par_iter().map_init(raw, one).flatten());
+            }
+            #[cfg(not(feature = "parallel"))]
+            {
+                let mut shingler = raw();
+                out.extend(chunk.iter().filter_map(|i| one(&mut shingler, i)));
+            }
+            if let (Some(&first), Some(&last)) = (chunk.first(), chunk.last()) {
+                source.release(first..last + 1);
+            }
+        }
+        out
     }
 
     /// The configuration.
@@ -985,7 +995,12 @@ fn is_giant(size: u64, documents: usize) -> bool {
 }
 
 /// The ten largest clusters with their flags.
-fn summarise(clustering: &Clustering, ids: &[String], signatures: &SignatureMatrix, criterion: &Criterion) -> Vec<ClusterSummary> {
+fn summarise(
+    clustering: &Clustering,
+    ids: &[String],
+    signatures: &SignatureMatrix,
+    criterion: &Criterion,
+) -> Vec<ClusterSummary> {
     let rep = representatives(clustering);
     let min = min_similarities(clustering, signatures, criterion);
     clustering

@@ -212,7 +212,11 @@ pub const BORDERLINE_SE: f64 = 3.0;
 /// Splits `edges` by their estimated similarity: those clearly at or above the threshold are
 /// kept, those clearly below dropped, and the rest (within [`BORDERLINE_SE`] standard errors)
 /// returned as borderline. Both lists keep the input order.
-pub fn split_by_estimate(edges: &[Edge], signatures: &SignatureMatrix, criterion: &Criterion) -> (Vec<Edge>, Vec<Edge>) {
+pub fn split_by_estimate(
+    edges: &[Edge],
+    signatures: &SignatureMatrix,
+    criterion: &Criterion,
+) -> (Vec<Edge>, Vec<Edge>) {
     let (mut kept, mut borderline) = (Vec::new(), Vec::new());
     for &e in edges {
         match criterion.decide_edge(&e, signatures, BORDERLINE_SE) {

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
-use neardupe::output::{self, ClusterFormat};
 use neardupe::boilerplate::BoilerplateConfig;
+use neardupe::output::{self, ClusterFormat};
 use neardupe::{
     Algorithm, Config, Corpus, CorpusConfig, Deduper, Error, Guard, InputFormat, Output, Representative, Result,
     Similarity, Verify,
@@ -159,7 +159,7 @@ struct RunArgs {
     boilerplate_sample: usize,
     /// Chaining guard: none (every verified pair links its clusters) or representative (two
     /// clusters merge only if their cores, the members with the most shingles, are similar).
-    #[arg(long, default_value = "none", value_parser = parse::<Guard>)]
+    #[arg(long, default_value = "representative", value_parser = parse::<Guard>)]
     guard: Guard,
     /// JSONL field with each document's date (ISO 8601, RFC 2822, Unix seconds, `26-Feb-1987`;
     /// see --date-format). Needed by --window.
@@ -562,7 +562,7 @@ impl Job {
         }
         for c in s.largest_clusters.iter().filter(|c| c.giant || c.loose) {
             eprintln!(
-                "neardupe: warning: suspicious cluster {} ({} documents, representative {:?}, lowest member similarity {:.2}{}{}): check pairs with `neardupe explain`, or try --guard representative",
+                "neardupe: warning: suspicious cluster {} ({} documents, representative {:?}, lowest member similarity {:.2}{}{}): check its pairs with `neardupe explain`",
                 c.cluster,
                 c.size,
                 c.representative,

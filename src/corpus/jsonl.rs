@@ -164,7 +164,8 @@ mod tests {
         let f = parse_line(r#"{"id": "a1", "other": [1, {"x": 2}], "text": "plain"}"#, "text", "id", None).unwrap();
         assert!(matches!(f.text, Some(Cow::Borrowed("plain"))));
         assert_eq!(f.id.as_deref(), Some("a1"));
-        let f = parse_line(r#"{"text": "line\nbreak \u00e9", "id": 42, "date": 5}"#, "text", "id", Some("date")).unwrap();
+        let f =
+            parse_line(r#"{"text": "line\nbreak \u00e9", "id": 42, "date": 5}"#, "text", "id", Some("date")).unwrap();
         assert_eq!(f.text.as_deref(), Some("line\nbreak é"));
         assert!(matches!(f.text, Some(Cow::Owned(_))));
         assert_eq!(f.id.as_deref(), Some("42"));

@@ -508,9 +508,11 @@ impl Corpus {
                     None => None,
                     Some(field) => {
                         let bad = |msg: String| {
-                            located(&Error::new(ErrorKind::MissingField, msg), file, span).with_offset(span.start as u64)
+                            located(&Error::new(ErrorKind::MissingField, msg), file, span)
+                                .with_offset(span.start as u64)
                         };
-                        let value = f.date.ok_or_else(|| bad(format!("record has no {field:?} field (see --date-field)")))?;
+                        let value =
+                            f.date.ok_or_else(|| bad(format!("record has no {field:?} field (see --date-field)")))?;
                         let day = crate::date::parse_day(&value, self.config.date_format.as_deref());
                         Some(day.ok_or_else(|| {
                             bad(format!("field {field:?} is not a date: {value:?} (see --date-format)"))
