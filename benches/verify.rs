@@ -16,7 +16,7 @@ mod common;
 fn verify(c: &mut Criterion) {
     let docs = common::corpus(1000);
     let config = Config::builder().build().unwrap();
-    let threshold = config.threshold();
+    let criterion = config.criterion();
     let deduper = Deduper::new(config);
     let sigs = deduper.cluster(&docs).unwrap().signatures;
     let n = sigs.len() as u32;
@@ -34,11 +34,11 @@ fn verify(c: &mut Criterion) {
     let mut group = c.benchmark_group("verify");
     group.throughput(Throughput::Elements(edges.len() as u64));
     group.bench_with_input(BenchmarkId::new("estimated", edges.len()), &edges, |b, edges| {
-        b.iter(|| verify::verify_estimated(black_box(edges), &sigs, threshold).len())
+        b.iter(|| verify::verify_estimated(black_box(edges), &sigs, &criterion).len())
     });
     #[cfg(feature = "parallel")]
     group.bench_with_input(BenchmarkId::new("par_estimated", edges.len()), &edges, |b, edges| {
-        b.iter(|| verify::par_verify_estimated(black_box(edges), &sigs, threshold).len())
+        b.iter(|| verify::par_verify_estimated(black_box(edges), &sigs, &criterion).len())
     });
 
     // Exact: the shingle sets are built once outside the loop; only the set comparisons are timed.
@@ -48,7 +48,7 @@ fn verify(c: &mut Criterion) {
     // An iteration takes about 250 ms: 10 flat samples need more than the default 2 s.
     group.sampling_mode(SamplingMode::Flat).measurement_time(Duration::from_secs(4));
     group.bench_with_input(BenchmarkId::new("exact", edges.len()), &edges, |b, edges| {
-        b.iter(|| verify::verify_exact(black_box(edges), &sets, threshold).len())
+        b.iter(|| verify::verify_exact(black_box(edges), &sets, &criterion).len())
     });
     group.finish();
 }

@@ -51,12 +51,12 @@ pub struct BoilerplateConfig {
 
 impl Default for BoilerplateConfig {
     fn default() -> BoilerplateConfig {
-        BoilerplateConfig { max_df: 0.01, min_docs: 50, sample: 20_000 }
+        BoilerplateConfig { max_df: 0.01, min_docs: 20, sample: 20_000 }
     }
 }
 
 impl BoilerplateConfig {
-    /// A builder with the defaults: shingles in at least 1% of the documents and at least 50 of
+    /// A builder with the defaults: shingles in at least 1% of the documents and at least 20 of
     /// them are boilerplate, counted on up to 20,000 documents.
     pub fn builder() -> BoilerplateConfigBuilder {
         BoilerplateConfigBuilder { config: BoilerplateConfig::default() }
@@ -97,7 +97,7 @@ impl BoilerplateConfigBuilder {
         self.config.max_df = fraction;
         self
     }
-    /// The fewest documents a boilerplate shingle is in (default 50).
+    /// The fewest documents a boilerplate shingle is in (default 20).
     pub fn min_docs(mut self, n: u32) -> Self {
         self.config.min_docs = n;
         self

@@ -288,3 +288,36 @@ fn explain_reports_a_pair_as_cluster_decides_it() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no document with id no-such-id"), "{}", stderr(&o));
 }
+
+#[test]
+fn the_time_window_keeps_distant_copies_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("dated.jsonl");
+    let line =
+        |id: &str, date: &str, text: &str| serde_json::json!({"id": id, "published": date, "text": text}).to_string();
+    let lines = [
+        line("orig", "2024-04-01", STORY),
+        line("copy-2d", "2024-04-03T08:00:00Z", &format!("Kathmandu: {STORY} (News Source: BBC)")),
+        line("copy-1y", "Tue, 01 Apr 2025 10:00:00 +0000", &format!("Seoul: {STORY}")),
+        line("other", "1711929600", OTHER),
+    ];
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let clusters = |extra: &[&str]| -> Vec<u64> {
+        let out = ok(run(bin().args(["cluster", "-q", "--date-field", "published"]).args(extra).arg(&input)));
+        stdout(&out)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["cluster"].as_u64().unwrap())
+            .collect()
+    };
+    let all = clusters(&[]);
+    assert!(all[0] == all[1] && all[1] == all[2] && all[3] != all[0], "{all:?}");
+    let week = clusters(&["--window", "7"]);
+    assert!(week[0] == week[1] && week[2] != week[0] && week[3] != week[0], "{week:?}");
+    // A record without a readable date is an error naming the field and the line.
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(&bad, format!("{}\n{}\n", lines[0], line("x", "soon", OTHER))).unwrap();
+    let e = fails(&["--date-field", "published", "--window", "7", bad.to_str().unwrap()]);
+    assert!(e.contains("\"published\" is not a date") && e.contains("line 2"), "{e}");
+    let o = run(bin().args(["cluster", "-q", "--window", "7"]).arg(&bad));
+    assert!(!o.status.success() && stderr(&o).contains("--date-field"), "{}", stderr(&o));
+}
