@@ -26,17 +26,22 @@
 //! or inside the map and shuffle steps of a distributed engine:
 //!
 //! 1. [`corpus`]: memory-mapped JSONL files, directories of text files and delimited text files,
-//!    cut into records and parsed into borrowed [`Document`]s.
+//!    cut into records and parsed into borrowed [`Document`]s (with a [`date`] when a date field is
+//!    read).
 //! 2. [`shingle`]: Unicode lowercasing, punctuation and whitespace folding, optional NFKC, word or
 //!    character n-grams hashed to `u64` (words by a word-at-a-time tokeniser that hashes ASCII
 //!    words in place).
+//!    [`boilerplate`] learns the shingles that occur in very many documents (footers, promotions)
+//!    from a sample of the corpus; the shingler leaves them out.
 //! 3. [`minhash`]: signatures by one-permutation hashing with optimal densification (default) or the
 //!    classic k-permutation scheme, into a [`SignatureMatrix`]. [`Sketcher`] fuses stages 2 and 3:
 //!    text in, signature and set size out, with reused buffers.
-//! 4. [`lsh`]: band keys and star edges per bucket, band by band in process, or as sorted
+//! 4. [`lsh`]: band keys and candidate edges per bucket, band by band in process, or as sorted
 //!    `(band, key, doc)` records for a distributed shuffle.
-//! 5. [`verify`]: candidates kept when their estimated (or exact) Jaccard reaches the threshold.
-//! 6. [`cluster`]: union-find and deterministic cluster ids and representatives.
+//! 5. [`verify`]: candidates kept when their estimated (or exact) similarity reaches the threshold:
+//!    containment by default (a reprint cut to its first paragraphs is a copy), or Jaccard.
+//! 6. [`cluster`]: union-find, optionally guarded against chaining and bounded by a time window,
+//!    and deterministic cluster ids and representatives.
 //!
 //! [`Deduper`] strings them together; [`eval`] scores clusters against a truth file and [`synth`]
 //! generates labelled syndicated-news corpora.
