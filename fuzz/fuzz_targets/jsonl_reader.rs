@@ -4,7 +4,8 @@
 //!
 //! Also checks that memory-mapped and read-into-memory corpora agree record by record, that
 //! `skip_invalid(true)` never fails to open an existing file, that `lossy_utf8` never reports
-//! invalid UTF-8, and that the pipeline runs over whatever the reader accepts.
+//! invalid UTF-8, and that the pipeline runs over whatever the reader accepts, also with a date
+//! field and a time window.
 
 #![no_main]
 
@@ -34,6 +35,12 @@ impl Drop for Remove {
 fn deduper() -> &'static Deduper {
     static D: OnceLock<Deduper> = OnceLock::new();
     D.get_or_init(|| Deduper::new(Config::builder().build().unwrap()))
+}
+
+/// A deduper with a one-day window (dates read from the `date` field).
+fn windowed() -> &'static Deduper {
+    static D: OnceLock<Deduper> = OnceLock::new();
+    D.get_or_init(|| Deduper::new(Config::builder().window_days(Some(1)).build().unwrap()))
 }
 
 type Parsed = Vec<Result<(String, String), ErrorKind>>;
@@ -111,4 +118,14 @@ fuzz_target!(|data: &[u8]| {
         Opts { skip_invalid: true, mmap: true, lossy_utf8: false, max_record_bytes: Some(limit), run_pipeline: true };
     open(&path, o);
     open(&path, Opts { skip_invalid: false, mmap: false, ..o });
+
+    // With a date field: every value is parsed as a date or refused, and the windowed pipeline
+    // runs over the records that have dates.
+    let config = CorpusConfig::builder().skip_invalid(true).date_field(Some("date".into())).build().unwrap();
+    if let Ok(corpus) = Corpus::open(&[&path], config) {
+        let parsed = parse_all(&corpus);
+        let ok = parsed.iter().filter(|r| r.is_ok()).count();
+        let out = windowed().run(&corpus, true, None).unwrap();
+        assert_eq!(out.ids.len(), ok);
+    }
 });
