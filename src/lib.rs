@@ -44,7 +44,9 @@
 //!    and deterministic cluster ids and representatives.
 //!
 //! [`Deduper`] strings them together; [`eval`] scores clusters against a truth file and [`synth`]
-//! generates labelled syndicated-news corpora.
+//! generates labelled syndicated-news corpora. [`oracle`] finds every pair whose exact Jaccard or
+//! containment reaches a threshold by brute force (an inverted index, no sketches): ground truth
+//! for measuring the pipeline on unlabelled corpora.
 //!
 //! # Features
 //!
@@ -72,6 +74,7 @@ pub mod eval;
 pub mod explain;
 pub mod lsh;
 pub mod minhash;
+pub mod oracle;
 pub mod output;
 mod pipeline;
 pub mod shingle;

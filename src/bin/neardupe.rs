@@ -59,6 +59,27 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Exact ground truth by brute force: every pair whose exact Jaccard (or containment) of the
+    /// same shingles as `cluster` (after the same learnt boilerplate filter; `--boilerplate off`
+    /// for every shingle) reaches a threshold, and their connected components as a truth file for
+    /// `eval`. Holds every document's shingle set in memory.
+    Oracle {
+        #[command(flatten)]
+        run: RunArgs,
+        /// Pairs whose exact Jaccard is at least this are linked.
+        #[arg(long, required_unless_present = "containment")]
+        jaccard: Option<f64>,
+        /// Pairs whose exact containment (|A ∩ B| / min(|A|, |B|)) is at least this are linked too.
+        #[arg(long)]
+        containment: Option<f64>,
+        /// Truth output: `{"id": ..., "cluster": ...}` per document, the connected components.
+        #[arg(long)]
+        truth_out: PathBuf,
+        /// Pairs output: `{"a": id, "b": id, "jaccard": ..., "containment": ..., "intersection": ...}`
+        /// per linked pair.
+        #[arg(long)]
+        pairs_out: Option<PathBuf>,
+    },
     /// Score predicted clusters against a truth file: pairwise precision, recall, F1 and ARI.
     Eval {
         /// Truth JSONL: `{"id": ..., "cluster": ...}` per line.
@@ -252,6 +273,9 @@ fn run(cli: Cli) -> Result<()> {
             job.finish(&run, t)
         }
         Command::Explain { id1, id2, run, json } => explain(&id1, &id2, &run, json),
+        Command::Oracle { run, jaccard, containment, truth_out, pairs_out } => {
+            oracle(&run, jaccard, containment, &truth_out, pairs_out.as_deref())
+        }
         Command::Eval { truth, pred } => {
             let report = neardupe::eval::evaluate_files(&truth, &pred)?;
             let line = serde_json::to_string(&report).map_err(|e| Error::config(e.to_string()))?;
@@ -372,6 +396,122 @@ fn explain(id1: &str, id2: &str, args: &RunArgs, json: bool) -> Result<()> {
         decided
     );
     println!("  linked directly: {}", if e.linked { "yes" } else { "no" });
+    Ok(())
+}
+
+/// `neardupe oracle`: shingles every document as `cluster` does, finds every pair that reaches a
+/// threshold exactly, and writes their components (and the pairs).
+fn oracle(
+    args: &RunArgs,
+    jaccard: Option<f64>,
+    containment: Option<f64>,
+    truth_out: &Path,
+    pairs_out: Option<&Path>,
+) -> Result<()> {
+    use neardupe::ShingleSet;
+    use rayon::prelude::*;
+
+    for (flag, t) in [("--jaccard", jaccard), ("--containment", containment)] {
+        if t.is_some_and(|t| !(0.0..=1.0).contains(&t)) {
+            return Err(Error::config(format!("{flag} must be between 0 and 1")));
+        }
+    }
+    let started = Instant::now();
+    let (deduper, corpus_config, pool) = Job::setup(args)?;
+    let corpus = Corpus::open(&args.inputs, corpus_config)?;
+    // The same boilerplate as `cluster` learns from these inputs (`--boilerplate off`: every shingle).
+    let deduper = match deduper.config().boilerplate() {
+        Some(bp) => {
+            let (filter, _) = pool.install(|| deduper.learn_boilerplate(&corpus, bp))?;
+            deduper.clone().with_filter(Some(std::sync::Arc::new(filter)))
+        }
+        None => deduper,
+    };
+    let shingled: Vec<Result<(String, ShingleSet)>> = pool.install(|| {
+        (0..corpus.len())
+            .into_par_iter()
+            .map_init(
+                || deduper.shingler(),
+                |shingler, i| {
+                    let doc = corpus.document(i)?;
+                    Ok((doc.id.into_owned(), shingler.shingle_set(&doc.text)))
+                },
+            )
+            .collect()
+    });
+    let mut skipped: Vec<Error> = corpus.skipped().to_vec();
+    let (mut ids, mut sets) = (Vec::with_capacity(shingled.len()), Vec::with_capacity(shingled.len()));
+    for r in shingled {
+        match r {
+            Ok((id, set)) => {
+                ids.push(id);
+                sets.push(set);
+            }
+            Err(e) if args.skip_invalid => skipped.push(e),
+            Err(e) => return Err(e),
+        }
+    }
+    if u32::try_from(sets.len()).is_err() {
+        return Err(Error::config("the oracle takes fewer than 2^32 documents"));
+    }
+    let shingle_seconds = started.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let (min_j, min_c) = (jaccard.unwrap_or(f64::INFINITY), containment.unwrap_or(f64::INFINITY));
+    let pairs = pool.install(|| neardupe::oracle::par_exact_pairs(&sets, min_j, min_c));
+    drop(sets);
+    let comp = neardupe::oracle::components(ids.len(), &pairs);
+    let pair_seconds = t.elapsed().as_secs_f64();
+
+    write_to(truth_out, |w| {
+        for (id, c) in ids.iter().zip(&comp) {
+            w.write_all(b"{\"id\":")?;
+            serde_json::to_writer(&mut *w, id)?;
+            writeln!(w, ",\"cluster\":{c}}}")?;
+        }
+        w.flush()
+    })?;
+    if let Some(path) = pairs_out {
+        write_to(path, |w| {
+            for p in &pairs {
+                w.write_all(b"{\"a\":")?;
+                serde_json::to_writer(&mut *w, &ids[p.a as usize])?;
+                w.write_all(b",\"b\":")?;
+                serde_json::to_writer(&mut *w, &ids[p.b as usize])?;
+                writeln!(
+                    w,
+                    ",\"jaccard\":{},\"containment\":{},\"intersection\":{}}}",
+                    p.jaccard, p.containment, p.intersection
+                )?;
+            }
+            w.flush()
+        })?;
+    }
+    if !args.quiet {
+        for e in skipped.iter().take(10) {
+            eprintln!("neardupe: skipped: {e}");
+        }
+        let mut sizes = vec![0u32; ids.len()];
+        for &c in &comp {
+            sizes[c as usize] += 1;
+        }
+        let multi = sizes.iter().filter(|&&s| s > 1).count();
+        let criteria: Vec<String> = [("J", jaccard), ("containment", containment)]
+            .iter()
+            .filter_map(|(name, t)| t.map(|t| format!("{name} >= {t}")))
+            .collect();
+        eprintln!(
+            "neardupe: oracle: {} documents ({} skipped), {} pairs at {}, {} components with more than one document, {:.2} s (shingle {:.2} s, pairs {:.2} s)",
+            ids.len(),
+            skipped.len(),
+            pairs.len(),
+            criteria.join(" or "),
+            multi,
+            started.elapsed().as_secs_f64(),
+            shingle_seconds,
+            pair_seconds
+        );
+    }
     Ok(())
 }
 
