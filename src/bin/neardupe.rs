@@ -351,8 +351,13 @@ fn explain(id1: &str, id2: &str, args: &RunArgs, json: bool) -> Result<()> {
         return Err(Error::config(format!("no document with id {} in the inputs", missing.join(" or "))));
     };
     let e = deduper.explain(&a, &b);
+    // Whether a whole run puts them together (through other documents, or kept apart by the
+    // chaining guard or the window).
+    let out = pool.install(|| deduper.run(&corpus, args.skip_invalid, None))?;
+    let cluster_of = |r: usize| out.records.binary_search(&r).ok().map(|i| out.clustering.cluster(i));
+    let same_cluster = matches!((cluster_of(ra), cluster_of(rb)), (Some(x), Some(y)) if x == y);
     if json {
-        let value = serde_json::json!({ "id1": id1, "id2": id2, "explanation": e });
+        let value = serde_json::json!({ "id1": id1, "id2": id2, "explanation": e, "same_cluster": same_cluster });
         println!("{value}");
         return Ok(());
     }
@@ -396,6 +401,12 @@ fn explain(id1: &str, id2: &str, args: &RunArgs, json: bool) -> Result<()> {
         decided
     );
     println!("  linked directly: {}", if e.linked { "yes" } else { "no" });
+    let why = match (e.linked, same_cluster) {
+        (true, false) => " (the chaining guard or the time window kept their clusters apart)",
+        (false, true) => " (through other documents)",
+        _ => "",
+    };
+    println!("  same cluster in a run: {}{why}", if same_cluster { "yes" } else { "no" });
     Ok(())
 }
 
