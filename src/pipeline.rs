@@ -29,7 +29,7 @@ pub const DEFAULT_THRESHOLD: f64 = 0.6;
 
 /// The default containment guard: pairs whose smaller document has fewer shingles are judged by
 /// Jaccard.
-pub const DEFAULT_MIN_SHINGLES: u32 = 20;
+pub const DEFAULT_MIN_SHINGLES: u32 = 10;
 
 /// The default smallest size ratio (smaller set / larger set) at which containment pairs are
 /// searched for: a reprint cut to a quarter of its original is still found.

@@ -12,6 +12,8 @@ Prints one Markdown table per grid.
 
     cargo build --release
     python3 benches/scripts/measure_defaults.py [--shared ../shared] [--synth-stories 3000]
+    python3 benches/scripts/measure_defaults.py --synth-stories 2000 --synth-small 300 \
+        --variant '' --variant '--threshold 0.5' --variant '--guard none' --variant '--boilerplate off'
 """
 import argparse
 import json
@@ -98,6 +100,12 @@ def main():
     ap.add_argument("--num-perms", default="64,128,256")
     ap.add_argument("--labelled", action="append", default=[], metavar="NAME=CORPUS,TRUTH",
                     help="another labelled corpus, e.g. one from ../shared/peers/gen_corpus.py")
+    ap.add_argument("--variant", action="append", default=[], metavar="OPTIONS",
+                    help="a row of `cluster` options for the options table (repeatable; '' is the defaults); "
+                         "with variants, the n-gram and num_perm grids are skipped unless --grids")
+    ap.add_argument("--grids", action="store_true", help="also run the n-gram x threshold and num_perm grids")
+    ap.add_argument("--synth-small", type=int, default=0,
+                    help="also score a small synthetic corpus of this many stories (all tiers, seed 17)")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="neardupe-defaults-")
     out = os.path.join(tmp, "pred.jsonl")
@@ -106,10 +114,11 @@ def main():
     if os.path.exists(os.path.join(ROOT, "data", "news-sample.jsonl")):
         labelled.append(("data/news-sample", os.path.join(ROOT, "data", "news-sample.jsonl"),
                          os.path.join(ROOT, "data", "news-sample.truth.jsonl")))
-    if a.synth_stories:
-        c, t = os.path.join(tmp, "synth.jsonl"), os.path.join(tmp, "synth.truth.jsonl")
-        run(["synth", "--stories", str(a.synth_stories), "--seed", "7", "--tiers", "all", "-o", c, "--truth", t])
-        labelled.append((f"synth {a.synth_stories} stories, all tiers", c, t))
+    for stories, seed in [(a.synth_stories, 7), (a.synth_small, 17)]:
+        if stories:
+            c, t = os.path.join(tmp, f"synth{stories}.jsonl"), os.path.join(tmp, f"synth{stories}.truth.jsonl")
+            run(["synth", "--stories", str(stories), "--seed", str(seed), "--tiers", "all", "-o", c, "--truth", t])
+            labelled.append((f"synth {stories} stories, all tiers", c, t))
 
     for spec in a.labelled:
         name, paths = spec.split("=", 1)
@@ -155,6 +164,14 @@ def main():
         return cells
 
     header = [n for n, _, _ in labelled] + [n for n, *_ in real]
+    if a.variant:
+        print("\n### options (everything else at the defaults)\n")
+        print("| options | " + " | ".join(header) + " |")
+        print("|---|" + "---|" * len(header))
+        for v in a.variant:
+            print(f"| `{v or 'defaults'}` | " + " | ".join(row(v.split())) + " |", flush=True)
+        if not a.grids:
+            return
     print(f"\n### word n-gram size x threshold (num_perm 128)\n")
     print("| ngram | threshold | " + " | ".join(header) + " |")
     print("|---|---|" + "---|" * len(header))
