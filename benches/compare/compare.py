@@ -31,6 +31,11 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+# neardupe at the peers' settings (plain Jaccard over every shingle, single linkage), first with
+# their estimate-only verification, then its own hybrid verification; then all of its defaults
+# (containment 0.6 with boilerplate learnt and the chaining guard).
+EQUAL = "--similarity jaccard --boilerplate off --guard none"
+DEFAULT_VARIANTS = [EQUAL + " --verify estimate", EQUAL, "--threshold 0.6"]
 ALL_TOOLS = ["neardupe", "gaoya", "rensa", "datasketch"]
 PEERS = {"gaoya", "rensa", "datasketch"}
 SINGLE_THREADED = {"datasketch"}
@@ -58,10 +63,10 @@ def parse_args(argv=None):
                     help="extra arguments for `neardupe cluster`, one shell-quoted string "
                          "(write --neardupe-args=\"--verify exact\" if it starts with a dash); "
                          "repeat it to run several neardupe variants, the first being the one the "
-                         "ratios compare with. Default: '--verify estimate' (the peers' own "
-                         "verification: equal settings), then '' (neardupe's default hybrid "
-                         "verification) and '--threshold 0.4' (all of neardupe's defaults; a "
-                         "variant's own --threshold, --num-perm or --ngram replaces the common one)")
+                         "ratios compare with. Default: '%s' (the peers' measure and verification: "
+                         "equal settings), then '%s' (neardupe's hybrid verification) and '%s' (all "
+                         "of neardupe's defaults; a variant's own --threshold, --num-perm or --ngram "
+                         "replaces the common one)" % tuple(DEFAULT_VARIANTS))
     ap.add_argument("--threads", default="2",
                     help="thread counts, comma-separated, e.g. 2,1 (default 2)")
     ap.add_argument("--peers", default=",".join(ALL_TOOLS),
@@ -95,7 +100,7 @@ def parse_args(argv=None):
     if a.repeat < 1:
         ap.error("--repeat must be at least 1")
     if a.neardupe_args is None:
-        a.neardupe_args = ["--verify estimate", "", "--threshold 0.4"]
+        a.neardupe_args = list(DEFAULT_VARIANTS)
     return a
 
 

@@ -34,7 +34,7 @@ Usage:
     python3 benches/eval/syndication.py --quick                              # smoke test, < 1 min
     python3 benches/eval/syndication.py --stories 5000 --seed 2 --out report.md --workdir /tmp/synd \\
         --neardupe-args="--verify exact" --neardupe-args="--threshold 0.3" --full-grid
-    python3 benches/eval/syndication.py --corpora heavy-truncation,all --jaccard-base-args="--similarity jaccard"
+    python3 benches/eval/syndication.py --corpora heavy-truncation,all --jaccard-base-args="--similarity jaccard --boilerplate off"
 
 Standard library only; datasketch runs in the comparison virtualenv (benches/compare/, created
 on first use like compare.py does: --venv or $NEARDUPE_COMPARE_VENV). Progress goes to stderr,
@@ -104,8 +104,9 @@ def parse_args(argv=None):
                          "(no extra arguments) always run first")
     ap.add_argument("--jaccard-grid", metavar="T,T,...",
                     help="thresholds of the Jaccard-only neardupe grid (default: --grid; 'none' to skip)")
-    ap.add_argument("--jaccard-base-args", default="", metavar="ARGS",
-                    help="arguments every Jaccard-grid run gets before --threshold T (default none)")
+    ap.add_argument("--jaccard-base-args", default="--similarity jaccard", metavar="ARGS",
+                    help="arguments every Jaccard-grid run gets before --threshold T "
+                         "(default --similarity jaccard)")
     ap.add_argument("--grid", help="datasketch thresholds (default %s; %s with --quick)" % (DEFAULT_GRID, QUICK_GRID))
     ap.add_argument("--ds-bands", default="auto", metavar="LIST",
                     help="datasketch LSH bands per threshold, comma-separated: 'auto' (datasketch's "
