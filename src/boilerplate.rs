@@ -51,12 +51,12 @@ pub struct BoilerplateConfig {
 
 impl Default for BoilerplateConfig {
     fn default() -> BoilerplateConfig {
-        BoilerplateConfig { max_df: 0.01, min_docs: 20, sample: 20_000 }
+        BoilerplateConfig { max_df: 0.02, min_docs: 20, sample: 20_000 }
     }
 }
 
 impl BoilerplateConfig {
-    /// A builder with the defaults: shingles in at least 1% of the documents and at least 20 of
+    /// A builder with the defaults: shingles in at least 2% of the documents and at least 20 of
     /// them are boilerplate, counted on up to 20,000 documents.
     pub fn builder() -> BoilerplateConfigBuilder {
         BoilerplateConfigBuilder { config: BoilerplateConfig::default() }
@@ -92,7 +92,7 @@ pub struct BoilerplateConfigBuilder {
 }
 
 impl BoilerplateConfigBuilder {
-    /// The document frequency, in `(0, 1]`, from which a shingle is boilerplate (default 0.01).
+    /// The document frequency, in `(0, 1]`, from which a shingle is boilerplate (default 0.02).
     pub fn max_df(mut self, fraction: f64) -> Self {
         self.config.max_df = fraction;
         self

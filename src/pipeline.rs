@@ -539,6 +539,19 @@ impl Deduper {
         self.filter.as_ref()
     }
 
+    /// This deduper with the boilerplate of `source` learnt, as [`run`](Deduper::run) does first:
+    /// for callers that shingle or sign documents of that source themselves (explaining a pair,
+    /// an exact oracle). Unchanged when the configuration keeps boilerplate or a filter is set.
+    pub fn with_boilerplate_of<S: DocumentSource + ?Sized>(&self, source: &S) -> Result<Deduper> {
+        match (&self.config.boilerplate, &self.filter) {
+            (Some(bp), None) => {
+                let (filter, _) = self.learn_boilerplate(source, bp)?;
+                Ok(self.clone().with_filter(Some(Arc::new(filter))))
+            }
+            _ => Ok(self.clone()),
+        }
+    }
+
     /// Stage: learns the boilerplate shingles of `source` (see [`crate::boilerplate`]): two
     /// passes over an evenly spaced sample of its records, invalid records left out. Returns the
     /// filter and the number of documents counted.

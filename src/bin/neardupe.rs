@@ -322,13 +322,7 @@ fn explain(id1: &str, id2: &str, args: &RunArgs, json: bool) -> Result<()> {
     let (deduper, corpus_config, pool) = Job::setup(args)?;
     let corpus = Corpus::open(&args.inputs, corpus_config)?;
     // The same boilerplate as `cluster` learns from these inputs.
-    let deduper = match deduper.config().boilerplate() {
-        Some(bp) => {
-            let (filter, _) = pool.install(|| deduper.learn_boilerplate(&corpus, bp))?;
-            deduper.clone().with_filter(Some(std::sync::Arc::new(filter)))
-        }
-        None => deduper,
-    };
+    let deduper = pool.install(|| deduper.with_boilerplate_of(&corpus))?;
     let mut found: [Option<(usize, String)>; 2] = [None, None];
     for i in 0..corpus.len() {
         let doc = match corpus.document(i) {
@@ -431,13 +425,7 @@ fn oracle(
     let (deduper, corpus_config, pool) = Job::setup(args)?;
     let corpus = Corpus::open(&args.inputs, corpus_config)?;
     // The same boilerplate as `cluster` learns from these inputs (`--boilerplate off`: every shingle).
-    let deduper = match deduper.config().boilerplate() {
-        Some(bp) => {
-            let (filter, _) = pool.install(|| deduper.learn_boilerplate(&corpus, bp))?;
-            deduper.clone().with_filter(Some(std::sync::Arc::new(filter)))
-        }
-        None => deduper,
-    };
+    let deduper = pool.install(|| deduper.with_boilerplate_of(&corpus))?;
     let shingled: Vec<Result<(String, ShingleSet)>> = pool.install(|| {
         (0..corpus.len())
             .into_par_iter()
