@@ -677,8 +677,10 @@ impl Deduper {
         let t = Instant::now();
         let days = (!days.is_empty()).then_some(days.as_slice());
         let clustering = self.link(&mut edges, &signatures, days, &lengths, &mut stats);
-        stats.largest_clusters = summarise(&clustering, &ids, &signatures, &self.config.criterion());
-        stats.suspicious_clusters = suspicious(&clustering, &signatures, &self.config.criterion());
+        let criterion = self.config.criterion();
+        let min_similarity = min_similarities(&clustering, &signatures, &criterion);
+        stats.largest_clusters = summarise(&clustering, &ids, &min_similarity, &criterion);
+        stats.suspicious_clusters = suspicious(&clustering, &min_similarity, &criterion);
         stats.seconds.union = t.elapsed().as_secs_f64();
 
         stats.documents = ids.len() as u64;
@@ -1007,15 +1009,9 @@ fn is_giant(size: u64, documents: usize) -> bool {
     size >= GIANT_CLUSTER && size * 1000 >= documents as u64
 }
 
-/// The ten largest clusters with their flags.
-fn summarise(
-    clustering: &Clustering,
-    ids: &[String],
-    signatures: &SignatureMatrix,
-    criterion: &Criterion,
-) -> Vec<ClusterSummary> {
+/// The ten largest clusters with their flags, given each cluster's [`min_similarities`].
+fn summarise(clustering: &Clustering, ids: &[String], min: &[f64], criterion: &Criterion) -> Vec<ClusterSummary> {
     let rep = representatives(clustering);
-    let min = min_similarities(clustering, signatures, criterion);
     clustering
         .largest(10)
         .into_iter()
@@ -1031,9 +1027,8 @@ fn summarise(
         .collect()
 }
 
-/// The number of giant or loose clusters.
-fn suspicious(clustering: &Clustering, signatures: &SignatureMatrix, criterion: &Criterion) -> u64 {
-    let min = min_similarities(clustering, signatures, criterion);
+/// The number of giant or loose clusters, given each cluster's [`min_similarities`].
+fn suspicious(clustering: &Clustering, min: &[f64], criterion: &Criterion) -> u64 {
     (0..clustering.num_clusters() as u32)
         .filter(|&c| {
             let size = u64::from(clustering.cluster_size(c));
