@@ -13,7 +13,7 @@
 //! passes with bounded memory: the first adds each document's distinct shingles to a fixed table
 //! of counters indexed by hash (an upper bound on every frequency, as in a count-min sketch with
 //! one row); the second counts exactly the shingles whose counter reached the cut. A shingle at
-//! 1% of a corpus appears about 200 times in a 20,000-document sample, so the sample decides the
+//! 2% of a corpus appears about 200 times in a 10,000-document sample, so the sample decides the
 //! cut within a few percent.
 //!
 //! A [`ShingleFilter`] then drops those shingles from every document, except from a document that
@@ -51,13 +51,13 @@ pub struct BoilerplateConfig {
 
 impl Default for BoilerplateConfig {
     fn default() -> BoilerplateConfig {
-        BoilerplateConfig { max_df: 0.02, min_docs: 20, sample: 20_000 }
+        BoilerplateConfig { max_df: 0.02, min_docs: 20, sample: 10_000 }
     }
 }
 
 impl BoilerplateConfig {
     /// A builder with the defaults: shingles in at least 2% of the documents and at least 20 of
-    /// them are boilerplate, counted on up to 20,000 documents.
+    /// them are boilerplate, counted on up to 10,000 documents.
     pub fn builder() -> BoilerplateConfigBuilder {
         BoilerplateConfigBuilder { config: BoilerplateConfig::default() }
     }
@@ -102,7 +102,7 @@ impl BoilerplateConfigBuilder {
         self.config.min_docs = n;
         self
     }
-    /// The most documents counted (default 20,000).
+    /// The most documents counted (default 10,000).
     pub fn sample(mut self, n: usize) -> Self {
         self.config.sample = n;
         self
