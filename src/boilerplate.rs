@@ -10,9 +10,10 @@
 //!
 //! Frequencies are counted on an evenly spaced sample of at most
 //! [`BoilerplateConfig::sample`] documents (every document when the corpus is smaller), in two
-//! passes with bounded memory: the first adds each document's distinct shingles to a fixed table
-//! of counters indexed by hash (an upper bound on every frequency, as in a count-min sketch with
-//! one row); the second counts exactly the shingles whose counter reached the cut. A shingle at
+//! passes with bounded memory: the first adds each document's distinct shingles to a table of
+//! counters indexed by hash (about 512 per sampled document, at most 16 MiB; each counter is an
+//! upper bound on the frequency of its shingles, as in a count-min sketch with one row); the
+//! second counts exactly the shingles whose counter reached the cut. A shingle at
 //! 2% of a corpus appears about 200 times in a 10,000-document sample, so the sample decides the
 //! cut within a few percent.
 //!
@@ -120,8 +121,10 @@ impl BoilerplateConfigBuilder {
     }
 }
 
-/// log2 of the number of counters of a [`BoilerplateCounter`] (16 MiB of `u32`s).
-const COUNTER_BITS: u32 = 22;
+/// log2 of the most counters a [`BoilerplateCounter`] has (16 MiB of `u32`s).
+const MAX_COUNTER_BITS: u32 = 22;
+/// log2 of the fewest.
+const MIN_COUNTER_BITS: u32 = 10;
 
 /// Document-frequency counters indexed by shingle hash, shared by threads: the first of the two
 /// counting passes. Each counter is an upper bound on the frequency of every shingle that maps to
@@ -129,6 +132,7 @@ const COUNTER_BITS: u32 = 22;
 #[derive(Debug)]
 pub struct BoilerplateCounter {
     counts: Box<[AtomicU32]>,
+    bits: u32,
 }
 
 impl Default for BoilerplateCounter {
@@ -138,21 +142,29 @@ impl Default for BoilerplateCounter {
 }
 
 impl BoilerplateCounter {
-    /// Zeroed counters.
+    /// Zeroed counters, as many as for a large sample (4 Mi counters, 16 MiB).
     pub fn new() -> BoilerplateCounter {
-        BoilerplateCounter { counts: (0..1usize << COUNTER_BITS).map(|_| AtomicU32::new(0)).collect() }
+        BoilerplateCounter::for_documents(usize::MAX)
     }
 
-    fn slot(h: u64) -> usize {
+    /// Zeroed counters for a sample of `documents` documents: about 512 counters a document,
+    /// between 1 Ki and 4 Mi, so that a small batch does not pay for a large table.
+    pub fn for_documents(documents: usize) -> BoilerplateCounter {
+        let want = documents.saturating_mul(512).max(1);
+        let bits = (usize::BITS - (want - 1).leading_zeros()).clamp(MIN_COUNTER_BITS, MAX_COUNTER_BITS);
+        BoilerplateCounter { counts: (0..1usize << bits).map(|_| AtomicU32::new(0)).collect(), bits }
+    }
+
+    fn slot(&self, h: u64) -> usize {
         // Shingle hashes are uniformly mixed: their top bits index the table.
-        (h >> (64 - COUNTER_BITS)) as usize
+        (h >> (64 - self.bits)) as usize
     }
 
     /// Counts one document given its distinct shingles (a document's shingles must be
     /// deduplicated first, see [`crate::ShingleSet`]).
     pub fn add(&self, distinct: &[u64]) {
         for &h in distinct {
-            let c = &self.counts[Self::slot(h)];
+            let c = &self.counts[self.slot(h)];
             // Saturating: a counter never wraps back to small values.
             if c.load(Ordering::Relaxed) != u32::MAX {
                 c.fetch_add(1, Ordering::Relaxed);
@@ -164,7 +176,7 @@ impl BoilerplateCounter {
     /// ones that can be boilerplate. The second pass counts these exactly
     /// ([`frequent_shingles`]).
     pub fn candidates_of(&self, distinct: &[u64], cut: u32) -> Vec<u64> {
-        distinct.iter().copied().filter(|&h| self.counts[Self::slot(h)].load(Ordering::Relaxed) >= cut).collect()
+        distinct.iter().copied().filter(|&h| self.counts[self.slot(h)].load(Ordering::Relaxed) >= cut).collect()
     }
 }
 
@@ -291,7 +303,7 @@ mod tests {
                 v
             })
             .collect();
-        let counter = BoilerplateCounter::new();
+        let counter = BoilerplateCounter::for_documents(docs.len());
         docs.iter().for_each(|d| counter.add(d));
         for cut in [1, 4, 5, 20, 21] {
             let candidates: Vec<u64> = docs.iter().flat_map(|d| counter.candidates_of(d, cut)).collect();

@@ -561,7 +561,7 @@ impl Deduper {
         config: &BoilerplateConfig,
     ) -> Result<(ShingleFilter, usize)> {
         let records: Vec<usize> = config.sample_records(source.len()).collect();
-        let counter = BoilerplateCounter::new();
+        let counter = BoilerplateCounter::for_documents(records.len());
         let counted = self.over_sample(source, &records, |set| counter.add(set.as_slice())).len();
         let cut = config.cut(counted);
         let candidates: Vec<u64> =
