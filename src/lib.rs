@@ -43,6 +43,7 @@
 //! 6. [`cluster`]: union-find, optionally guarded against chaining and bounded by a time window,
 //!    and deterministic cluster ids and representatives.
 //!
+//! [`format`](mod@format) owns the layout of saved files (header, parameter fingerprint, checksum).
 //! [`Deduper`] strings them together; [`eval`] scores clusters against a truth file and [`synth`]
 //! generates labelled syndicated-news corpora. [`oracle`] finds every pair whose exact Jaccard or
 //! containment reaches a threshold by brute force (an inverted index, no sketches): ground truth
@@ -72,6 +73,7 @@ pub mod date;
 pub mod error;
 pub mod eval;
 pub mod explain;
+pub mod format;
 pub mod lsh;
 pub mod minhash;
 pub mod oracle;

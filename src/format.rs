@@ -1,0 +1,276 @@
+//! The on-disk format of saved files: one module owns it, so that it can move later.
+//!
+//! Every saved file is a header followed by a payload:
+//!
+//! ```text
+//! magic (8 bytes) | header length (u32 LE) | header (bincode 2, standard config) | payload
+//! ```
+//!
+//! The [`Header`] carries the format version, the file's kind, the [`Fingerprint`] of the
+//! parameters that make signatures comparable (seed, algorithm, slots, banding, shingling,
+//! similarity, the boilerplate filter), the payload's length and its xxh3 checksum. Loading
+//! ([`parse`]) validates all of it and never panics on bad bytes: a wrong magic, a newer version,
+//! a truncated or corrupt file and another kind are each a clear [`ErrorKind::Format`] error, and
+//! [`Fingerprint::ensure_same`] says which parameters differ. Bulk payloads (signature rows, band
+//! tables) are raw little-endian arrays that a reader maps and uses in place; only headers and
+//! small metadata go through bincode.
+//!
+//! ```
+//! use neardupe::format::{self, FileKind, Fingerprint};
+//! use neardupe::Config;
+//!
+//! let fingerprint = Fingerprint::of(&Config::builder().build()?, None);
+//! let bytes = format::encode(FileKind::Segment, &fingerprint, b"payload")?;
+//! let (header, payload) = format::parse(&bytes, FileKind::Segment)?;
+//! assert_eq!(payload, b"payload");
+//! header.fingerprint.ensure_same(&fingerprint)?;
+//! # Ok::<(), neardupe::Error>(())
+//! ```
+
+use bincode::{Decode, Encode};
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::boilerplate::ShingleFilter;
+use crate::error::{Error, ErrorKind, Result};
+use crate::pipeline::Config;
+
+/// The first eight bytes of every file neardupe saves.
+pub const MAGIC: [u8; 8] = *b"NEARDUP\x01";
+
+/// The format version this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The largest header accepted, in bytes (headers are small; a larger length is corruption).
+const MAX_HEADER: u32 = 1 << 20;
+
+/// What a saved file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Encode, Decode)]
+pub enum FileKind {
+    /// The list of live segments and the index's parameters.
+    Manifest,
+    /// An immutable segment: signatures, band tables, ids, union-find state.
+    Segment,
+    /// A learnt boilerplate filter.
+    Filter,
+}
+
+/// The parameters that make two signatures comparable. Two files can be used together only if
+/// their fingerprints are equal.
+#[derive(Clone, Debug, PartialEq, Encode, Decode)]
+pub struct Fingerprint {
+    /// The crate's format version the parameters were written by.
+    pub format_version: u32,
+    /// `words` or `chars`.
+    pub shingle_unit: String,
+    /// The n-gram size.
+    pub shingle_size: u32,
+    /// NFKC normalisation.
+    pub nfkc: bool,
+    /// `oph` or `classic`.
+    pub algorithm: String,
+    /// Signature slots.
+    pub num_perm: u32,
+    /// The hash seed.
+    pub seed: u64,
+    /// LSH bands.
+    pub bands: u32,
+    /// LSH rows per band.
+    pub rows: u32,
+    /// `containment` or `jaccard`.
+    pub similarity: String,
+    /// The threshold, as its IEEE bits (exact comparison).
+    pub threshold_bits: u64,
+    /// The containment guard.
+    pub min_shingles: u32,
+    /// The xxh3 of the boilerplate filter's sorted hashes (0 without a filter).
+    pub filter_checksum: u64,
+}
+
+impl Fingerprint {
+    /// The fingerprint of a configuration and the boilerplate filter its signatures were made with.
+    pub fn of(config: &Config, filter: Option<&ShingleFilter>) -> Fingerprint {
+        let s = config.shingle();
+        let m = config.minhash();
+        Fingerprint {
+            format_version: FORMAT_VERSION,
+            shingle_unit: s.unit().as_str().to_string(),
+            shingle_size: s.size() as u32,
+            nfkc: s.nfkc(),
+            algorithm: m.algorithm().as_str().to_string(),
+            num_perm: m.num_perm() as u32,
+            seed: m.seed(),
+            bands: config.lsh().bands() as u32,
+            rows: config.lsh().rows() as u32,
+            similarity: config.similarity().as_str().to_string(),
+            threshold_bits: config.threshold().to_bits(),
+            min_shingles: config.criterion().min_shingles(),
+            filter_checksum: filter.map_or(0, |f| {
+                let bytes: Vec<u8> = f.frequent().iter().flat_map(|h| h.to_le_bytes()).collect();
+                xxh3_64(&bytes)
+            }),
+        }
+    }
+
+    /// The fields that differ from `other`, as `name: ours vs theirs`.
+    pub fn differences(&self, other: &Fingerprint) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cmp = |name: &str, a: String, b: String| {
+            if a != b {
+                out.push(format!("{name}: {a} vs {b}"));
+            }
+        };
+        cmp("format version", self.format_version.to_string(), other.format_version.to_string());
+        cmp("shingle unit", self.shingle_unit.clone(), other.shingle_unit.clone());
+        cmp("n-gram size", self.shingle_size.to_string(), other.shingle_size.to_string());
+        cmp("nfkc", self.nfkc.to_string(), other.nfkc.to_string());
+        cmp("algorithm", self.algorithm.clone(), other.algorithm.clone());
+        cmp("num_perm", self.num_perm.to_string(), other.num_perm.to_string());
+        cmp("seed", self.seed.to_string(), other.seed.to_string());
+        cmp("bands", self.bands.to_string(), other.bands.to_string());
+        cmp("rows", self.rows.to_string(), other.rows.to_string());
+        cmp("similarity", self.similarity.clone(), other.similarity.clone());
+        let t = |bits: u64| f64::from_bits(bits).to_string();
+        cmp("threshold", t(self.threshold_bits), t(other.threshold_bits));
+        cmp("min shingles", self.min_shingles.to_string(), other.min_shingles.to_string());
+        cmp("boilerplate filter", format!("{:016x}", self.filter_checksum), format!("{:016x}", other.filter_checksum));
+        out
+    }
+
+    /// `Ok` when `other` has the same parameters; otherwise an [`ErrorKind::Format`] error that
+    /// names every parameter that differs.
+    pub fn ensure_same(&self, other: &Fingerprint) -> Result<()> {
+        let diff = self.differences(other);
+        if diff.is_empty() {
+            return Ok(());
+        }
+        Err(Error::new(ErrorKind::Format, format!("built with other parameters: {}", diff.join(", "))))
+    }
+}
+
+/// A saved file's header.
+#[derive(Clone, Debug, PartialEq, Encode, Decode)]
+pub struct Header {
+    /// The format version the file was written with.
+    pub version: u32,
+    /// What the file holds.
+    pub kind: FileKind,
+    /// The parameters its signatures were made with.
+    pub fingerprint: Fingerprint,
+    /// The payload's length in bytes.
+    pub payload_len: u64,
+    /// The xxh3 of the payload.
+    pub payload_checksum: u64,
+}
+
+fn config() -> impl bincode::config::Config {
+    bincode::config::standard().with_limit::<{ MAX_HEADER as usize }>()
+}
+
+fn corrupt(msg: impl std::fmt::Display) -> Error {
+    Error::new(ErrorKind::Format, msg.to_string())
+}
+
+/// The bytes of a file of `kind` holding `payload`.
+pub fn encode(kind: FileKind, fingerprint: &Fingerprint, payload: &[u8]) -> Result<Vec<u8>> {
+    let header = Header {
+        version: FORMAT_VERSION,
+        kind,
+        fingerprint: fingerprint.clone(),
+        payload_len: payload.len() as u64,
+        payload_checksum: xxh3_64(payload),
+    };
+    let head = bincode::encode_to_vec(&header, config()).map_err(|e| corrupt(format!("cannot encode header: {e}")))?;
+    let len = u32::try_from(head.len()).map_err(|_| corrupt("header too large"))?;
+    let mut out = Vec::with_capacity(MAGIC.len() + 4 + head.len() + payload.len());
+    out.extend_from_slice(&MAGIC);
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&head);
+    out.extend_from_slice(payload);
+    Ok(out)
+}
+
+/// Validates `bytes` as a file of `kind` and returns its header and payload (borrowed, for use
+/// in place). Checks the magic, the header's length and decoding, the version, the kind, the
+/// payload's length and its checksum.
+pub fn parse(bytes: &[u8], kind: FileKind) -> Result<(Header, &[u8])> {
+    let rest = bytes.strip_prefix(&MAGIC[..]).ok_or_else(|| corrupt("not a neardupe file (wrong magic number)"))?;
+    let (len, rest) = rest.split_first_chunk::<4>().ok_or_else(|| corrupt("truncated header"))?;
+    let len = u32::from_le_bytes(*len);
+    if len > MAX_HEADER {
+        return Err(corrupt(format!("header length {len} is larger than {MAX_HEADER} bytes: corrupt file")));
+    }
+    let (head, payload) = rest.split_at_checked(len as usize).ok_or_else(|| corrupt("truncated header"))?;
+    let (header, used): (Header, usize) =
+        bincode::decode_from_slice(head, config()).map_err(|e| corrupt(format!("corrupt header: {e}")))?;
+    if used != head.len() {
+        return Err(corrupt("corrupt header: trailing bytes"));
+    }
+    if header.version != FORMAT_VERSION {
+        return Err(corrupt(format!(
+            "format version {} is not supported (this build reads version {FORMAT_VERSION})",
+            header.version
+        )));
+    }
+    if header.kind != kind {
+        return Err(corrupt(format!("expected a {kind:?} file, found a {:?} file", header.kind)));
+    }
+    if payload.len() as u64 != header.payload_len {
+        return Err(corrupt(format!(
+            "payload is {} bytes, the header says {}: truncated or corrupt file",
+            payload.len(),
+            header.payload_len
+        )));
+    }
+    if xxh3_64(payload) != header.payload_checksum {
+        return Err(corrupt("payload checksum mismatch: corrupt file"));
+    }
+    Ok((header, payload))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fingerprint() -> Fingerprint {
+        Fingerprint::of(&Config::builder().build().unwrap(), None)
+    }
+
+    #[test]
+    fn round_trip_and_every_corruption_is_an_error() {
+        let f = fingerprint();
+        let bytes = encode(FileKind::Segment, &f, b"0123456789").unwrap();
+        let (h, p) = parse(&bytes, FileKind::Segment).unwrap();
+        assert_eq!((h.kind, p), (FileKind::Segment, &b"0123456789"[..]));
+        assert_eq!(h.fingerprint, f);
+        // Every truncation and every single-byte change is refused (or, for a change inside the
+        // header that still decodes to the same values, gives the same header and payload).
+        for cut in 0..bytes.len() {
+            let e = parse(&bytes[..cut], FileKind::Segment).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Format, "cut at {cut}: {e}");
+        }
+        for i in 0..bytes.len() {
+            let mut b = bytes.clone();
+            b[i] ^= 0x55;
+            if let Ok((h2, p2)) = parse(&b, FileKind::Segment) {
+                assert!(h2 != h || p2 != p, "byte {i} changed but parsed the same");
+            }
+        }
+        let e = parse(&bytes, FileKind::Manifest).unwrap_err();
+        assert!(e.to_string().contains("expected a Manifest file"), "{e}");
+        let mut long = bytes.clone();
+        long.push(0);
+        assert!(parse(&long, FileKind::Segment).is_err());
+    }
+
+    #[test]
+    fn fingerprints_name_what_differs() {
+        let a = fingerprint();
+        let b = Fingerprint::of(&Config::builder().num_perm(64).seed(1).build().unwrap(), None);
+        let e = a.ensure_same(&b).unwrap_err();
+        assert!(e.to_string().contains("num_perm: 128 vs 64") && e.to_string().contains("seed:"), "{e}");
+        assert!(a.ensure_same(&a.clone()).is_ok());
+        let filtered =
+            Fingerprint::of(&Config::builder().build().unwrap(), Some(&ShingleFilter::from_frequent(vec![7])));
+        assert_eq!(a.differences(&filtered).len(), 1);
+    }
+}
