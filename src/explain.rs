@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::minhash::estimate_jaccard;
 use crate::pipeline::Deduper;
-use crate::verify::{BORDERLINE_SE, Decision, Similarity, Verify, agreeing_slots};
+use crate::verify::{BORDERLINE_SE, Decision, Verify, agreeing_slots};
 
 /// The numbers behind one pair of documents (see [`Deduper::explain`]).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -116,10 +116,7 @@ impl Deduper {
                 }
             },
         };
-        let measure = match criterion.measure(na, nb) {
-            Similarity::Jaccard => "jaccard",
-            Similarity::Containment => "containment",
-        };
+        let measure = criterion.measure(na, nb).as_str();
         Explanation {
             set_sizes: [sa.set_size, sb.set_size],
             agreeing_slots,
