@@ -171,11 +171,11 @@ impl GuardedUnion {
         let (rx, ry) = (rx as usize, ry as usize);
         let first = self.first_day[rx].min(self.first_day[ry]);
         let last = self.last_day[rx].max(self.last_day[ry]);
-        if let Some(w) = window {
-            if i64::from(last) - i64::from(first) > i64::from(w) {
-                self.window_refusals += 1;
-                return false;
-            }
+        if let Some(w) = window
+            && i64::from(last) - i64::from(first) > i64::from(w)
+        {
+            self.window_refusals += 1;
+            return false;
         }
         let (cx, cy) = (self.core[rx], self.core[ry]);
         if !cores_similar(cx, cy) {
@@ -207,6 +207,16 @@ pub enum Representative {
     First,
     /// The longest member (in bytes of text); ties go to the first in input order.
     Longest,
+}
+
+impl Representative {
+    /// A stable name: `first` or `longest`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Representative::First => "first",
+            Representative::Longest => "longest",
+        }
+    }
 }
 
 impl std::str::FromStr for Representative {

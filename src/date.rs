@@ -43,10 +43,10 @@ pub fn parse_day(value: &str, format: Option<&str>) -> Option<i32> {
         return Some(days_since_epoch(d));
     }
     // RFC 3339 with `Z`, which civil dates refuse: the date part is the day.
-    if matches!(v.as_bytes().get(10), Some(b'T' | b't' | b' ')) {
-        if let Some(d) = v.get(..10).and_then(|p| p.parse::<Date>().ok()) {
-            return Some(days_since_epoch(d));
-        }
+    if matches!(v.as_bytes().get(10), Some(b'T' | b't' | b' '))
+        && let Some(d) = v.get(..10).and_then(|p| p.parse::<Date>().ok())
+    {
+        return Some(days_since_epoch(d));
     }
     if let Ok(z) = jiff::fmt::rfc2822::parse(v) {
         return Some(days_since_epoch(z.date()));

@@ -74,6 +74,7 @@ pub mod error;
 pub mod eval;
 pub mod explain;
 pub mod format;
+pub mod index;
 pub mod lsh;
 pub mod minhash;
 pub mod oracle;

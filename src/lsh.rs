@@ -111,6 +111,11 @@ impl LshParams {
         collision_probability(s, self.bands, self.rows)
     }
 
+    /// The key of band `band` of `signature` (as [`band_keys`](Self::band_keys) gives it).
+    pub fn band_key(&self, band: usize, signature: &[u32]) -> u64 {
+        band_key(band, &signature[band * self.rows..(band + 1) * self.rows])
+    }
+
     /// The band keys of one signature, one per band.
     pub fn band_keys<'a>(&self, signature: &'a [u32]) -> impl Iterator<Item = u64> + 'a {
         let rows = self.rows;
@@ -197,8 +202,8 @@ pub fn par_band_records(signatures: &SignatureMatrix, params: &LshParams, first_
     out
 }
 
-/// Sorts `records` and emits, for each bucket, one edge from the bucket's first document to each
-/// other member. The edges come back sorted and without repeats; each has `a < b`.
+/// Sorts `records` and emits each bucket's edges (see [`PAIRWISE_BUCKET`]). The edges come back
+/// sorted and without repeats; each has `a < b`.
 pub fn candidate_edges(records: &mut [BandRecord]) -> Vec<Edge> {
     records.sort_unstable();
     let mut edges = bucket_edges(records);
@@ -287,24 +292,36 @@ impl BucketTable {
     }
 }
 
-/// Buckets of up to this many documents give an edge for every pair of members; larger ones a
-/// star from the first member plus a chain through consecutive members.
+/// The first this many members of a bucket (in document order) get an edge to every earlier
+/// member; each later member an edge to the first member and one to the member before it.
 ///
 /// Every pair of a small bucket is checked, so an unrelated member (one that shares a common
 /// phrase, say) cannot hide a true pair behind it. A large bucket is mostly such chance
 /// collisions (every member would be checked against every other), and its true pairs collide
-/// in other bands too: it gets `2m − 3` edges instead of `m(m − 1)/2`.
+/// in other bands too: its members past the first `PAIRWISE_BUCKET` get two edges each.
+///
+/// The rule only looks at a member and the members before it, so appending documents with
+/// higher ids to a bucket adds edges and never removes one: an index that grows batch by batch
+/// ([`crate::index`]) finds exactly the edges of one run over all its documents.
 pub const PAIRWISE_BUCKET: usize = 24;
 
 /// The candidate edges of one bucket of distinct documents, in bucket order.
 fn push_bucket_edges(docs: &[DocId], edges: &mut Vec<Edge>) {
-    if docs.len() <= PAIRWISE_BUCKET {
-        for (i, &a) in docs.iter().enumerate() {
-            edges.extend(docs[i + 1..].iter().map(|&b| Edge::new(a, b)));
-        }
+    for (j, &d) in docs.iter().enumerate() {
+        push_member_edges(&docs[..j.min(PAIRWISE_BUCKET)], docs[..j].last().copied(), j, d, edges);
+    }
+}
+
+/// The edges of the member at position `position` of a bucket, `doc`: to each of `head` (the
+/// bucket's first `min(position, PAIRWISE_BUCKET)` members) while the position is below
+/// [`PAIRWISE_BUCKET`], else to the first member and to `previous` (the member at
+/// `position - 1`).
+pub fn push_member_edges(head: &[DocId], previous: Option<DocId>, position: usize, doc: DocId, edges: &mut Vec<Edge>) {
+    if position < PAIRWISE_BUCKET {
+        edges.extend(head.iter().map(|&a| Edge::new(a, doc)));
     } else {
-        edges.extend(docs[1..].iter().map(|&b| Edge::new(docs[0], b)));
-        edges.extend(docs[1..].windows(2).map(|w| Edge::new(w[0], w[1])));
+        edges.extend(head.first().map(|&a| Edge::new(a, doc)));
+        edges.extend(previous.map(|p| Edge::new(p, doc)));
     }
 }
 
@@ -361,7 +378,7 @@ mod tests {
     }
 
     #[test]
-    fn small_buckets_give_every_pair_and_large_ones_a_star_and_a_chain() {
+    fn the_first_members_of_a_bucket_pair_up_and_later_ones_link_to_the_first_and_previous() {
         let r = |band, key, doc| BandRecord { band, key, doc: DocId(doc) };
         let mut recs = vec![r(0, 5, 3), r(0, 5, 1), r(0, 5, 2), r(1, 5, 4), r(1, 9, 1), r(1, 9, 3)];
         let edges = candidate_edges(&mut recs);
@@ -370,7 +387,8 @@ mod tests {
         let n = PAIRWISE_BUCKET as u32 + 2;
         let mut big: Vec<BandRecord> = (0..n).map(|d| r(0, 7, d)).collect();
         let big_edges = candidate_edges(&mut big);
-        assert_eq!(big_edges.len(), 2 * (n as usize - 1) - 1);
+        let p = PAIRWISE_BUCKET;
+        assert_eq!(big_edges.len(), p * (p - 1) / 2 + 2 * (n as usize - p));
         assert!(big_edges.contains(&Edge::new(DocId(0), DocId(n - 1))));
         assert!(big_edges.contains(&Edge::new(DocId(n - 2), DocId(n - 1))));
         #[cfg(feature = "parallel")]

@@ -325,6 +325,35 @@ pub fn estimate_jaccard(a: &[u32], b: &[u32]) -> f64 {
     same as f64 / a.len() as f64
 }
 
+/// Read access to signature rows, wherever they are held: a [`SignatureMatrix`] in memory, or
+/// the memory-mapped segments of an [`Index`](crate::index::Index). Verification and linking
+/// take any of them.
+pub trait SignatureRows: Sync {
+    /// The number of slots per signature.
+    fn slots(&self) -> usize;
+    /// The number of documents.
+    fn num_rows(&self) -> usize;
+    /// Document `i`'s signature (`i < num_rows()`).
+    fn signature(&self, i: usize) -> &[u32];
+    /// Document `i`'s number of distinct shingles (`i < num_rows()`).
+    fn shingles(&self, i: usize) -> u32;
+}
+
+impl SignatureRows for SignatureMatrix {
+    fn slots(&self) -> usize {
+        self.num_perm
+    }
+    fn num_rows(&self) -> usize {
+        self.len()
+    }
+    fn signature(&self, i: usize) -> &[u32] {
+        self.row(i)
+    }
+    fn shingles(&self, i: usize) -> u32 {
+        self.set_size(i)
+    }
+}
+
 /// Signatures of a batch of documents, stored row-major in one flat array, with the number of
 /// distinct shingles of each document (its set size).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

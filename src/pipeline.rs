@@ -18,7 +18,7 @@ use crate::cluster::{Clustering, Edge, Guard, GuardedUnion, Representative, Unio
 use crate::corpus::{Corpus, Document};
 use crate::error::{Error, Result};
 use crate::lsh::{self, LshParams};
-use crate::minhash::{Algorithm, MinHashConfig, MinHasher, SignatureMatrix};
+use crate::minhash::{Algorithm, MinHashConfig, MinHasher, SignatureMatrix, SignatureRows};
 use crate::shingle::{ShingleConfig, ShingleSet, ShingleUnit, Shingler};
 use crate::sketch::Sketcher;
 use crate::verify::{self, Criterion, Decision, ExactSets, Similarity, Verify};
@@ -100,6 +100,11 @@ impl Config {
     pub fn boilerplate(&self) -> Option<&BoilerplateConfig> {
         self.boilerplate.as_ref()
     }
+    /// The size ratio down to which the banding aims to catch pairs at the threshold.
+    pub fn min_size_ratio(&self) -> f64 {
+        self.min_size_ratio
+    }
+
     /// The chaining guard.
     pub fn guard(&self) -> Guard {
         self.guard
@@ -676,7 +681,8 @@ impl Deduper {
 
         let t = Instant::now();
         let days = (!days.is_empty()).then_some(days.as_slice());
-        let clustering = self.link(&mut edges, &signatures, days, &lengths, &mut stats);
+        let clustering = link(&self.config, &edges, &signatures, days, &lengths, &mut stats);
+        edges.retain(|e| clustering.cluster(e.a.index()) == clustering.cluster(e.b.index()));
         let criterion = self.config.criterion();
         let min_similarity = min_similarities(&clustering, &signatures, &criterion);
         stats.largest_clusters = summarise(&clustering, &ids, &min_similarity, &criterion);
@@ -701,51 +707,7 @@ impl Deduper {
         Ok(Output { ids, records, clustering, edges, signatures, filter: self.filter.clone(), skipped, stats })
     }
 
-    /// Stage: clusters from verified edges. Plain union-find, or, with a chaining guard or a time
-    /// window, a [`GuardedUnion`] fed the edges best first (highest estimated similarity); then
-    /// `edges` keeps only the edges inside the final clusters.
-    fn link(
-        &self,
-        edges: &mut Vec<Edge>,
-        signatures: &SignatureMatrix,
-        days: Option<&[i32]>,
-        lengths: &[u64],
-        stats: &mut Stats,
-    ) -> Clustering {
-        let policy = self.config.representative;
-        if self.config.guard == Guard::None && self.config.window.is_none() {
-            return Clustering::from_edges(signatures.len(), edges, policy, lengths);
-        }
-        let agree = |x: u32, y: u32| verify::agreeing_slots(signatures.row(x as usize), signatures.row(y as usize));
-        let mut order: Vec<(usize, Edge)> = edges.iter().map(|e| (agree(e.a.0, e.b.0), *e)).collect();
-        order.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
-        let criterion = self.config.criterion();
-        let guard = self.config.guard;
-        let mut union = GuardedUnion::new(signatures.len(), days);
-        for (_, e) in order {
-            union.link(
-                e.a.0,
-                e.b.0,
-                self.config.window,
-                |d| u64::from(signatures.set_size(d as usize)),
-                |x, y| match guard {
-                    Guard::None => true,
-                    Guard::Representative => {
-                        let (sx, sy) = (signatures.set_size(x as usize), signatures.set_size(y as usize));
-                        let k = signatures.num_perm();
-                        criterion.decide(agree(x, y), k, sx, sy, verify::BORDERLINE_SE) != Decision::Fail
-                    }
-                },
-            );
-        }
-        stats.guard_refusals = union.guard_refusals;
-        stats.window_refusals = union.window_refusals;
-        let mut uf = union.into_union_find();
-        edges.retain(|e| uf.find(e.a.0) == uf.find(e.b.0));
-        Clustering::from_union_find(&mut uf, policy, lengths)
-    }
-
-    /// Stage: candidate edges of a signature matrix (one bucket table per band, star edges).
+    /// Stage: candidate edges of a signature matrix (one bucket table per band; see [`lsh::PAIRWISE_BUCKET`]).
     pub fn candidates(&self, signatures: &SignatureMatrix) -> Vec<Edge> {
         #[cfg(feature = "parallel")]
         return lsh::par_band_edges(signatures, &self.config.lsh);
@@ -853,7 +815,7 @@ impl Deduper {
 
     /// Stage: parse, shingle and sign every record of `source`, in chunks (in parallel within a
     /// chunk with the `parallel` feature).
-    fn sign_source<S: DocumentSource + ?Sized>(
+    pub(crate) fn sign_source<S: DocumentSource + ?Sized>(
         &self,
         source: &S,
         skip_invalid: bool,
@@ -948,6 +910,52 @@ impl Deduper {
     }
 }
 
+/// Stage: clusters from verified edges. Plain union-find, or, with a chaining guard or a time
+/// window, a [`GuardedUnion`] fed the edges best first (highest estimated similarity, ties by
+/// edge). Depends only on the set of edges, so an index that found its edges batch by batch
+/// gets the clusters of one run.
+pub(crate) fn link<S: SignatureRows + ?Sized>(
+    config: &Config,
+    edges: &[Edge],
+    signatures: &S,
+    days: Option<&[i32]>,
+    lengths: &[u64],
+    stats: &mut Stats,
+) -> Clustering {
+    let policy = config.representative;
+    let n = signatures.num_rows();
+    if config.guard == Guard::None && config.window.is_none() {
+        return Clustering::from_edges(n, edges, policy, lengths);
+    }
+    let agree =
+        |x: u32, y: u32| verify::agreeing_slots(signatures.signature(x as usize), signatures.signature(y as usize));
+    let mut order: Vec<(usize, Edge)> = edges.iter().map(|e| (agree(e.a.0, e.b.0), *e)).collect();
+    order.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+    let criterion = config.criterion();
+    let guard = config.guard;
+    let mut union = GuardedUnion::new(n, days);
+    for (_, e) in order {
+        union.link(
+            e.a.0,
+            e.b.0,
+            config.window,
+            |d| u64::from(signatures.shingles(d as usize)),
+            |x, y| match guard {
+                Guard::None => true,
+                Guard::Representative => {
+                    let (sx, sy) = (signatures.shingles(x as usize), signatures.shingles(y as usize));
+                    let k = signatures.slots();
+                    criterion.decide(agree(x, y), k, sx, sy, verify::BORDERLINE_SE) != Decision::Fail
+                }
+            },
+        );
+    }
+    stats.guard_refusals = union.guard_refusals;
+    stats.window_refusals = union.window_refusals;
+    let mut uf = union.into_union_find();
+    Clustering::from_union_find(&mut uf, policy, lengths)
+}
+
 /// Counts of the exact verification work done.
 #[derive(Default)]
 struct ExactWork {
@@ -964,16 +972,16 @@ struct SignedDoc {
     sketch: std::time::Duration,
 }
 
-struct SignedSource {
-    parse_cpu: std::time::Duration,
-    sketch_cpu: std::time::Duration,
-    ids: Vec<String>,
-    records: Vec<usize>,
-    lengths: Vec<u64>,
+pub(crate) struct SignedSource {
+    pub(crate) parse_cpu: std::time::Duration,
+    pub(crate) sketch_cpu: std::time::Duration,
+    pub(crate) ids: Vec<String>,
+    pub(crate) records: Vec<usize>,
+    pub(crate) lengths: Vec<u64>,
     /// Days of the documents, when a window applies.
-    days: Vec<i32>,
-    signatures: SignatureMatrix,
-    skipped: Vec<Error>,
+    pub(crate) days: Vec<i32>,
+    pub(crate) signatures: SignatureMatrix,
+    pub(crate) skipped: Vec<Error>,
 }
 
 /// Each cluster's representative, by cluster id.

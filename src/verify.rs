@@ -8,7 +8,7 @@
 //! the exact Jaccard for every candidate, and [`Verify::None`] keeps every candidate.
 
 use crate::cluster::{Edge, UnionFind};
-use crate::minhash::SignatureMatrix;
+use crate::minhash::SignatureRows;
 use crate::shingle::ShingleSet;
 
 /// How candidate pairs are checked before they link two documents.
@@ -198,10 +198,10 @@ impl Criterion {
     }
 
     /// [`decide`](Self::decide) for an edge of a signature matrix.
-    pub fn decide_edge(&self, e: &Edge, signatures: &SignatureMatrix, margin: f64) -> Decision {
+    pub fn decide_edge<S: SignatureRows + ?Sized>(&self, e: &Edge, signatures: &S, margin: f64) -> Decision {
         let (i, j) = (e.a.index(), e.b.index());
-        let agree = agreeing_slots(signatures.row(i), signatures.row(j));
-        self.decide(agree, signatures.num_perm(), signatures.set_size(i), signatures.set_size(j), margin)
+        let agree = agreeing_slots(signatures.signature(i), signatures.signature(j));
+        self.decide(agree, signatures.slots(), signatures.shingles(i), signatures.shingles(j), margin)
     }
 }
 
@@ -212,9 +212,9 @@ pub const BORDERLINE_SE: f64 = 3.0;
 /// Splits `edges` by their estimated similarity: those clearly at or above the threshold are
 /// kept, those clearly below dropped, and the rest (within [`BORDERLINE_SE`] standard errors)
 /// returned as borderline. Both lists keep the input order.
-pub fn split_by_estimate(
+pub fn split_by_estimate<S: SignatureRows + ?Sized>(
     edges: &[Edge],
-    signatures: &SignatureMatrix,
+    signatures: &S,
     criterion: &Criterion,
 ) -> (Vec<Edge>, Vec<Edge>) {
     let (mut kept, mut borderline) = (Vec::new(), Vec::new());
@@ -229,13 +229,17 @@ pub fn split_by_estimate(
 }
 
 /// The edges whose estimated similarity reaches the threshold, in their input order.
-pub fn verify_estimated(edges: &[Edge], signatures: &SignatureMatrix, criterion: &Criterion) -> Vec<Edge> {
+pub fn verify_estimated<S: SignatureRows + ?Sized>(edges: &[Edge], signatures: &S, criterion: &Criterion) -> Vec<Edge> {
     edges.iter().copied().filter(|e| criterion.decide_edge(e, signatures, 0.0) == Decision::Pass).collect()
 }
 
 /// Parallel [`verify_estimated`]: the same edges in the same order.
 #[cfg(feature = "parallel")]
-pub fn par_verify_estimated(edges: &[Edge], signatures: &SignatureMatrix, criterion: &Criterion) -> Vec<Edge> {
+pub fn par_verify_estimated<S: SignatureRows + ?Sized>(
+    edges: &[Edge],
+    signatures: &S,
+    criterion: &Criterion,
+) -> Vec<Edge> {
     use rayon::prelude::*;
     edges.par_iter().copied().filter(|e| criterion.decide_edge(e, signatures, 0.0) == Decision::Pass).collect()
 }
@@ -324,6 +328,7 @@ impl ExactSets {
 mod tests {
     use super::*;
     use crate::DocId;
+    use crate::SignatureMatrix;
 
     fn jaccard(t: f64) -> Criterion {
         Criterion::new(Similarity::Jaccard, t, 0)

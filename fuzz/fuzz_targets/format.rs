@@ -8,10 +8,10 @@ use neardupe::ErrorKind;
 use neardupe::format::{self, FileKind};
 
 fuzz_target!(|data: &[u8]| {
-    for kind in [FileKind::Manifest, FileKind::Segment, FileKind::Filter] {
+    for kind in [FileKind::Manifest, FileKind::Segment, FileKind::Filter, FileKind::Clusters] {
         match format::parse(data, kind) {
             Ok((header, payload)) => {
-                let again = format::encode(kind, &header.fingerprint, payload).unwrap();
+                let again = format::encode(kind, &header.fingerprint, &header.meta, payload).unwrap();
                 assert_eq!(again, data, "a parsed file re-encodes to other bytes");
                 let _ = header.fingerprint.differences(&header.fingerprint.clone());
             }

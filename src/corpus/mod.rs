@@ -17,7 +17,7 @@
 //! Document text borrows from the map wherever the input allows.
 
 mod jsonl;
-mod source;
+pub(crate) mod source;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};

@@ -13,8 +13,9 @@ pub(crate) enum Bytes {
     /// A read-only memory map of the whole file.
     #[cfg(feature = "mmap")]
     Mapped(memmap2::Mmap),
-    /// The file read into memory (no `mmap` feature, `mmap` turned off, or an empty file).
-    Owned(Vec<u8>),
+    /// The file read into memory (no `mmap` feature, `mmap` turned off, or an empty file), in
+    /// 8-byte words so that arrays inside it can be used in place as on a map; the length in bytes.
+    Owned(Vec<u64>, usize),
 }
 
 impl Bytes {
@@ -23,7 +24,7 @@ impl Bytes {
         match self {
             #[cfg(feature = "mmap")]
             Bytes::Mapped(m) => m,
-            Bytes::Owned(v) => v,
+            Bytes::Owned(v, len) => &bytemuck::cast_slice(v)[..*len],
         }
     }
 
@@ -70,7 +71,7 @@ pub(crate) enum Hint {
     Release,
 }
 
-/// Opens `path` and maps it (when `use_mmap` and the `mmap` feature are on) or reads it.
+/// Opens `path` (an input, or a file of an index) and maps it (when `use_mmap` and the `mmap` feature are on) or reads it.
 pub(crate) fn open(path: &Path, use_mmap: bool) -> Result<Bytes> {
     let file = File::open(path).map_err(|e| Error::io(path, "cannot open input", e))?;
     let meta = file.metadata().map_err(|e| Error::io(path, "cannot read metadata of input", e))?;
@@ -82,7 +83,7 @@ pub(crate) fn open(path: &Path, use_mmap: bool) -> Result<Bytes> {
         ));
     }
     if meta.len() == 0 {
-        return Ok(Bytes::Owned(Vec::new()));
+        return Ok(Bytes::Owned(Vec::new(), 0));
     }
     #[cfg(feature = "mmap")]
     if use_mmap {
@@ -104,5 +105,8 @@ fn read_all(mut file: File, path: &Path, len: u64) -> Result<Bytes> {
     use std::io::Read;
     let mut v = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     file.read_to_end(&mut v).map_err(|e| Error::io(path, "cannot read input", e))?;
-    Ok(Bytes::Owned(v))
+    let n = v.len();
+    let mut words = vec![0u64; n.div_ceil(8)];
+    bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..n].copy_from_slice(&v);
+    Ok(Bytes::Owned(words, n))
 }

@@ -374,10 +374,10 @@ pub fn generate_text(bytes: usize, seed: u64) -> String {
         while !out.is_char_boundary(end) {
             end -= 1;
         }
-        if let Some(sp) = out[..end].rfind(char::is_whitespace) {
-            if sp * 20 >= bytes * 19 {
-                end = sp;
-            }
+        if let Some(sp) = out[..end].rfind(char::is_whitespace)
+            && sp * 20 >= bytes * 19
+        {
+            end = sp;
         }
         out.truncate(end);
         let trimmed = out.trim_end().len();

@@ -398,10 +398,8 @@ fn copy_of_copy(parent: &Draft, outlet: usize, slots: &mut Slots, day: i64, rng:
     let (o, p) = (&OUTLETS[outlet], &OUTLETS[parent.outlet]);
     let mut paras = parent.paras.clone();
     let keep_dateline = rng.random_bool(0.5);
-    if keep_dateline {
-        if let Some(first) = paras.first_mut().and_then(|p| p.first_mut()) {
-            first.text = format!("{}{}", parent.dateline, first.text);
-        }
+    if keep_dateline && let Some(first) = paras.first_mut().and_then(|p| p.first_mut()) {
+        first.text = format!("{}{}", parent.dateline, first.text);
     }
     if rng.random_bool(0.6) {
         paras.extend(parent.tail.iter().map(|t| vec![Sent { text: t.clone(), tpl: "" }]));

@@ -3,25 +3,30 @@
 //! Every saved file is a header followed by a payload:
 //!
 //! ```text
-//! magic (8 bytes) | header length (u32 LE) | header (bincode 2, standard config) | payload
+//! magic (8 bytes) | header length (u32 LE) | header (bincode 2, standard config)
+//!   | xxh3 of the header (u64 LE) | zero padding to a multiple of 8 | payload
 //! ```
 //!
 //! The [`Header`] carries the format version, the file's kind, the [`Fingerprint`] of the
 //! parameters that make signatures comparable (seed, algorithm, slots, banding, shingling,
-//! similarity, the boilerplate filter), the payload's length and its xxh3 checksum. Loading
-//! ([`parse`]) validates all of it and never panics on bad bytes: a wrong magic, a newer version,
-//! a truncated or corrupt file and another kind are each a clear [`ErrorKind::Format`] error, and
+//! similarity, the boilerplate filter), small metadata (for a segment, where each of its arrays
+//! lies), the payload's length and its xxh3 checksum. [`parse_header`] validates all of that
+//! except the payload's checksum in time independent of the file's size (so that a large
+//! memory-mapped file opens without being read); [`parse`] and [`check_payload`] also check the
+//! payload. None of them panics on bad bytes: a wrong magic, a newer version, a truncated or
+//! corrupt file and another kind are each a clear [`ErrorKind::Format`] error, and
 //! [`Fingerprint::ensure_same`] says which parameters differ. Bulk payloads (signature rows, band
-//! tables) are raw little-endian arrays that a reader maps and uses in place; only headers and
-//! small metadata go through bincode.
+//! tables) are raw little-endian arrays, each starting at a multiple of 8 bytes, that a reader
+//! maps and uses in place; only headers and small metadata ([`index`]) go through bincode.
 //!
 //! ```
 //! use neardupe::format::{self, FileKind, Fingerprint};
 //! use neardupe::Config;
 //!
 //! let fingerprint = Fingerprint::of(&Config::builder().build()?, None);
-//! let bytes = format::encode(FileKind::Segment, &fingerprint, b"payload")?;
+//! let bytes = format::encode(FileKind::Segment, &fingerprint, b"meta", b"payload")?;
 //! let (header, payload) = format::parse(&bytes, FileKind::Segment)?;
+//! assert_eq!(header.meta, b"meta");
 //! assert_eq!(payload, b"payload");
 //! header.fingerprint.ensure_same(&fingerprint)?;
 //! # Ok::<(), neardupe::Error>(())
@@ -33,6 +38,8 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::boilerplate::ShingleFilter;
 use crate::error::{Error, ErrorKind, Result};
 use crate::pipeline::Config;
+
+pub mod index;
 
 /// The first eight bytes of every file neardupe saves.
 pub const MAGIC: [u8; 8] = *b"NEARDUP\x01";
@@ -52,6 +59,8 @@ pub enum FileKind {
     Segment,
     /// A learnt boilerplate filter.
     Filter,
+    /// An index's cluster assignments (the persistent union-find state).
+    Clusters,
 }
 
 /// The parameters that make two signatures comparable. Two files can be used together only if
@@ -156,6 +165,8 @@ pub struct Header {
     pub kind: FileKind,
     /// The parameters its signatures were made with.
     pub fingerprint: Fingerprint,
+    /// Small metadata (bincode), such as where a segment's arrays lie in its payload.
+    pub meta: Vec<u8>,
     /// The payload's length in bytes.
     pub payload_len: u64,
     /// The xxh3 of the payload.
@@ -170,36 +181,63 @@ fn corrupt(msg: impl std::fmt::Display) -> Error {
     Error::new(ErrorKind::Format, msg.to_string())
 }
 
-/// The bytes of a file of `kind` holding `payload`.
-pub fn encode(kind: FileKind, fingerprint: &Fingerprint, payload: &[u8]) -> Result<Vec<u8>> {
-    let header = Header {
-        version: FORMAT_VERSION,
-        kind,
-        fingerprint: fingerprint.clone(),
-        payload_len: payload.len() as u64,
-        payload_checksum: xxh3_64(payload),
-    };
-    let head = bincode::encode_to_vec(&header, config()).map_err(|e| corrupt(format!("cannot encode header: {e}")))?;
-    let len = u32::try_from(head.len()).map_err(|_| corrupt("header too large"))?;
-    let mut out = Vec::with_capacity(MAGIC.len() + 4 + head.len() + payload.len());
-    out.extend_from_slice(&MAGIC);
-    out.extend_from_slice(&len.to_le_bytes());
-    out.extend_from_slice(&head);
+/// The bytes of a file of `kind` holding `meta` and `payload`.
+pub fn encode(kind: FileKind, fingerprint: &Fingerprint, meta: &[u8], payload: &[u8]) -> Result<Vec<u8>> {
+    let mut out = encode_header(kind, fingerprint, meta, payload.len() as u64, xxh3_64(payload))?;
     out.extend_from_slice(payload);
     Ok(out)
 }
 
+/// The bytes that precede a payload of `payload_len` bytes with checksum `payload_checksum`
+/// (the xxh3 of the payload): for writers that stream the payload after them. Its length is a
+/// multiple of 8.
+pub fn encode_header(
+    kind: FileKind,
+    fingerprint: &Fingerprint,
+    meta: &[u8],
+    payload_len: u64,
+    payload_checksum: u64,
+) -> Result<Vec<u8>> {
+    let header = Header {
+        version: FORMAT_VERSION,
+        kind,
+        fingerprint: fingerprint.clone(),
+        meta: meta.to_vec(),
+        payload_len,
+        payload_checksum,
+    };
+    let head = bincode::encode_to_vec(&header, config()).map_err(|e| corrupt(format!("cannot encode header: {e}")))?;
+    let len = u32::try_from(head.len()).ok().filter(|&l| l <= MAX_HEADER).ok_or_else(|| corrupt("header too large"))?;
+    let mut out = Vec::with_capacity(MAGIC.len() + 4 + head.len() + 16);
+    out.extend_from_slice(&MAGIC);
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&head);
+    out.extend_from_slice(&xxh3_64(&head).to_le_bytes());
+    out.resize(out.len().next_multiple_of(8), 0);
+    Ok(out)
+}
+
 /// Validates `bytes` as a file of `kind` and returns its header and payload (borrowed, for use
-/// in place). Checks the magic, the header's length and decoding, the version, the kind, the
-/// payload's length and its checksum.
-pub fn parse(bytes: &[u8], kind: FileKind) -> Result<(Header, &[u8])> {
+/// in place), checking everything except the payload's checksum: the magic, the header's
+/// length, checksum and decoding, the version, the kind, the padding and the payload's length.
+/// Takes time independent of the payload's size; see [`check_payload`].
+pub fn parse_header(bytes: &[u8], kind: FileKind) -> Result<(Header, &[u8])> {
     let rest = bytes.strip_prefix(&MAGIC[..]).ok_or_else(|| corrupt("not a neardupe file (wrong magic number)"))?;
     let (len, rest) = rest.split_first_chunk::<4>().ok_or_else(|| corrupt("truncated header"))?;
     let len = u32::from_le_bytes(*len);
     if len > MAX_HEADER {
         return Err(corrupt(format!("header length {len} is larger than {MAX_HEADER} bytes: corrupt file")));
     }
-    let (head, payload) = rest.split_at_checked(len as usize).ok_or_else(|| corrupt("truncated header"))?;
+    let (head, rest) = rest.split_at_checked(len as usize).ok_or_else(|| corrupt("truncated header"))?;
+    let (sum, rest) = rest.split_first_chunk::<8>().ok_or_else(|| corrupt("truncated header"))?;
+    if u64::from_le_bytes(*sum) != xxh3_64(head) {
+        return Err(corrupt("header checksum mismatch: corrupt file"));
+    }
+    let padding = (MAGIC.len() + 4 + head.len() + 8).next_multiple_of(8) - (MAGIC.len() + 4 + head.len() + 8);
+    let (pad, payload) = rest.split_at_checked(padding).ok_or_else(|| corrupt("truncated header"))?;
+    if pad.iter().any(|&b| b != 0) {
+        return Err(corrupt("corrupt header padding"));
+    }
     let (header, used): (Header, usize) =
         bincode::decode_from_slice(head, config()).map_err(|e| corrupt(format!("corrupt header: {e}")))?;
     if used != head.len() {
@@ -221,10 +259,37 @@ pub fn parse(bytes: &[u8], kind: FileKind) -> Result<(Header, &[u8])> {
             header.payload_len
         )));
     }
+    Ok((header, payload))
+}
+
+/// Checks a payload against its header's checksum (reads all of it).
+pub fn check_payload(header: &Header, payload: &[u8]) -> Result<()> {
     if xxh3_64(payload) != header.payload_checksum {
         return Err(corrupt("payload checksum mismatch: corrupt file"));
     }
+    Ok(())
+}
+
+/// [`parse_header`] and [`check_payload`]: validates the whole file.
+pub fn parse(bytes: &[u8], kind: FileKind) -> Result<(Header, &[u8])> {
+    let (header, payload) = parse_header(bytes, kind)?;
+    check_payload(&header, payload)?;
     Ok((header, payload))
+}
+
+/// Small metadata as bincode (for [`Header::meta`] and small payloads).
+pub(crate) fn encode_meta<T: Encode>(value: &T) -> Result<Vec<u8>> {
+    bincode::encode_to_vec(value, config()).map_err(|e| corrupt(format!("cannot encode metadata: {e}")))
+}
+
+/// Decodes small metadata written by [`encode_meta`]; every byte must be used.
+pub(crate) fn decode_meta<T: Decode<()>>(bytes: &[u8], what: &str) -> Result<T> {
+    let (value, used): (T, usize) =
+        bincode::decode_from_slice(bytes, config()).map_err(|e| corrupt(format!("corrupt {what}: {e}")))?;
+    if used != bytes.len() {
+        return Err(corrupt(format!("corrupt {what}: trailing bytes")));
+    }
+    Ok(value)
 }
 
 #[cfg(test)]
@@ -238,7 +303,7 @@ mod tests {
     #[test]
     fn round_trip_and_every_corruption_is_an_error() {
         let f = fingerprint();
-        let bytes = encode(FileKind::Segment, &f, b"0123456789").unwrap();
+        let bytes = encode(FileKind::Segment, &f, b"m", b"0123456789").unwrap();
         let (h, p) = parse(&bytes, FileKind::Segment).unwrap();
         assert_eq!((h.kind, p), (FileKind::Segment, &b"0123456789"[..]));
         assert_eq!(h.fingerprint, f);

@@ -1,0 +1,986 @@
+//! A persistent, memory-mapped, incremental index: dedupe new documents against an archive
+//! without recomputing it.
+//!
+//! An index is a directory of immutable files and a `MANIFEST` that lists the live ones
+//! (LSM-style):
+//!
+//! - **segments**, one per inserted batch (until merged): the batch's signatures, set sizes,
+//!   text lengths, ids, days (with a window), its band tables (per band the sorted
+//!   `(key, document)` pairs, for binary search) and the verified edges the batch added, as raw
+//!   little-endian arrays that are memory-mapped and read in place;
+//! - a **cluster file**: the cluster of every document and each cluster's representative, the
+//!   persistent result of the union-find over all verified edges;
+//! - a **filter file**: the boilerplate filter learnt from the first batch, so that every later
+//!   document is signed alike.
+//!
+//! Every file carries the parameter [`Fingerprint`] (see [`crate::format`]); opening refuses a
+//! file made with other parameters and names them. Opening maps the files and checks their
+//! headers and tables of contents without reading the bulk data, so it takes the same few
+//! milliseconds for a million documents as for ten; [`Index::check`] reads everything and checks
+//! the checksums.
+//!
+//! **Changes** ([`Index::insert_batch`], [`Index::compact`]) write new files (synced), then
+//! replace the manifest by an atomic rename: a process killed at any moment leaves the previous
+//! state readable, and the next writer removes the orphaned files. One writer at a time holds the
+//! directory's `LOCK`; readers take no lock and never block ([`Index::open`] gives a read-only
+//! view of the state committed when it was opened; [`Index`] is `Sync`, so many threads can
+//! [`query`](Index::query) one value).
+//!
+//! **Clusters equal a full run.** A batch's new documents are looked up in every segment's band
+//! tables and paired by the same rule as [`crate::lsh`] (which only ever adds edges as a bucket
+//! grows), verified by the signature estimate, and then the clusters are recomputed from all
+//! verified edges by the same linking as [`Deduper::run`] (guard and window included). So
+//! building an index in any number of batches gives exactly the clusters of one run with
+//! [`Verify::Estimate`] over the same documents with the same boilerplate filter. The index keeps
+//! signatures, not texts: it verifies by the estimate (a configuration's `hybrid` becomes
+//! `estimate`; `exact` is refused).
+//!
+//! ```
+//! use neardupe::index::Index;
+//! use neardupe::Config;
+//!
+//! let dir = tempfile::tempdir()?;
+//! let story = "the central bank raised interest rates by a quarter point on tuesday citing \
+//!              persistent inflation in services and a tight labour market across the region";
+//! let mut index = Index::create(dir.path(), Config::builder().build()?)?;
+//! index.insert_batch(&[("a", story), ("b", "an unrelated note about gardening in the spring")][..], false)?;
+//! let copy = format!("Kathmandu: {story} (News Source: BBC)");
+//! let added = index.insert_batch(&[("c", copy.as_str())][..], false)?;
+//! assert!(!added.added[0].started, "c joined a's cluster");
+//!
+//! let reader = Index::open(dir.path())?; // read-only, lock-free
+//! let best = &reader.query(story, 3)?[0];
+//! assert_eq!((best.id.as_str(), best.duplicate), ("a", true));
+//! assert_eq!(reader.cluster_of(neardupe::DocId(2))?, reader.cluster_of(neardupe::DocId(0))?);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod segment;
+mod store;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::DocId;
+use crate::boilerplate::{BoilerplateConfig, ShingleFilter};
+use crate::cluster::{Clustering, Edge, Guard, Representative};
+use crate::corpus::source::Bytes;
+use crate::error::{Error, ErrorKind, Result};
+use crate::format::index::{ClustersMeta, IndexParams, Manifest, Span};
+use crate::format::{self, FileKind, Fingerprint};
+use crate::lsh::{self, PAIRWISE_BUCKET};
+use crate::minhash::{Algorithm, SignatureMatrix, SignatureRows};
+use crate::pipeline::{self, Config, Deduper, DocumentSource, Progress, Stats};
+use crate::verify::{self, Criterion, Decision, Similarity, Verify};
+
+use segment::{Segment, SegmentData};
+
+/// An open index: read-only ([`Index::open`]) or the one writer ([`Index::create`],
+/// [`Index::open_writable`]).
+#[derive(Debug)]
+pub struct Index {
+    dir: PathBuf,
+    config: Config,
+    deduper: Deduper,
+    fingerprint: Fingerprint,
+    manifest: Manifest,
+    segments: Vec<Segment>,
+    clusters: ClusterFile,
+    filter_bytes: u64,
+    lock: Option<store::WriterLock>,
+}
+
+/// One stored document that matches a query.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Match {
+    /// The stored document.
+    pub doc: DocId,
+    /// Its id.
+    pub id: String,
+    /// The estimated Jaccard similarity (share of agreeing signature slots).
+    pub jaccard: f64,
+    /// The estimated containment, |A∩B| / min(|A|, |B|), from the Jaccard estimate and the sizes.
+    pub containment: f64,
+    /// The similarity on the index's measure (the one compared with the threshold).
+    pub similarity: f64,
+    /// Whether the pair passes the index's threshold (would be linked).
+    pub duplicate: bool,
+    /// The stored document's cluster.
+    pub cluster: u32,
+    /// The id of that cluster's representative.
+    pub representative: String,
+}
+
+/// What happened to one inserted document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Added {
+    /// Its document id in the index.
+    pub doc: DocId,
+    /// Its id.
+    pub id: String,
+    /// Its cluster after the insertion.
+    pub cluster: u32,
+    /// The cluster's representative.
+    pub representative: DocId,
+    /// Whether it starts a cluster (it is the cluster's first document); otherwise it joined
+    /// the cluster of an earlier document.
+    pub started: bool,
+}
+
+/// The result of [`Index::insert_batch`].
+#[derive(Debug, Default)]
+pub struct Insertion {
+    /// The inserted documents, in input order.
+    pub added: Vec<Added>,
+    /// Records left out as invalid (with `skip_invalid`).
+    pub skipped: Vec<Error>,
+    /// Candidate pairs the batch's documents formed (with stored ones and each other).
+    pub candidates: u64,
+    /// Of those, the pairs that passed verification.
+    pub verified_edges: u64,
+    /// Merges refused by the chaining guard and the time window, over the whole index.
+    pub guard_refusals: u64,
+    /// See `guard_refusals`.
+    pub window_refusals: u64,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+/// A document's cluster assignment, as [`Index::clusters`] lists them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Assignment<'a> {
+    /// The document.
+    pub doc: DocId,
+    /// Its id.
+    pub id: &'a str,
+    /// Its cluster (numbered in order of each cluster's first document, as [`Clustering`]).
+    pub cluster: u32,
+    /// Whether it represents its cluster.
+    pub representative: bool,
+}
+
+/// Sizes and counts of an index, from [`Index::stats`].
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct IndexStats {
+    /// The manifest's generation (one more per committed change).
+    pub generation: u64,
+    /// Documents.
+    pub documents: u64,
+    /// Live segments.
+    pub segments: u64,
+    /// Clusters (singletons included).
+    pub clusters: u64,
+    /// Clusters with more than one document.
+    pub duplicate_clusters: u64,
+    /// Documents that are not their cluster's representative.
+    pub duplicates: u64,
+    /// Verified edges stored.
+    pub edges: u64,
+    /// Boilerplate shingles in the filter.
+    pub boilerplate_shingles: u64,
+    /// Bytes of all live files (manifest, segments, cluster file, filter).
+    pub bytes: u64,
+}
+
+fn corrupt(msg: impl Into<String>) -> Error {
+    Error::new(ErrorKind::Format, msg)
+}
+
+impl Index {
+    /// Creates an empty index in `dir` (made if missing) for `config`, and holds its writer lock.
+    /// With boilerplate learning on, the filter is learnt from the first inserted batch. Fails if
+    /// `dir` already holds an index (naming the parameters that differ, if any).
+    pub fn create(dir: impl AsRef<Path>, config: Config) -> Result<Index> {
+        let dir = dir.as_ref();
+        little_endian()?;
+        let params = params_of(&config)?;
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "cannot create index directory", e))?;
+        let lock = store::WriterLock::acquire(dir)?;
+        if store::has_manifest(dir) {
+            let (manifest, _) = store::read_manifest(dir)?;
+            let theirs = config_of(&manifest.params)?;
+            let diff = Fingerprint::of(&config_of(&params)?, None).differences(&Fingerprint::of(&theirs, None));
+            let why =
+                if diff.is_empty() { String::new() } else { format!(" with other parameters: {}", diff.join(", ")) };
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!("{} already holds an index{why} (add to it instead)", dir.display()),
+            ));
+        }
+        let config = config_of(&params)?;
+        let fingerprint = Fingerprint::of(&config, None);
+        let clusters = store::file_name("clusters", 1, 0);
+        write_clusters(dir, &clusters, &fingerprint, &[], &[], &ClustersMeta::default())?;
+        let manifest = Manifest { generation: 1, documents: 0, params, segments: Vec::new(), clusters, filter: None };
+        store::write_manifest(dir, &fingerprint, &manifest)?;
+        store::remove_unlisted(dir, &live_files(&manifest));
+        Index::load(dir, Some(lock))
+    }
+
+    /// Opens the index in `dir` read-only, without any lock: the state committed when it is
+    /// opened, whatever writers do afterwards.
+    pub fn open(dir: impl AsRef<Path>) -> Result<Index> {
+        let dir = dir.as_ref();
+        // A writer may remove files between our reading the manifest and mapping them (when
+        // it commits a merge); the new manifest then lists the files to map instead.
+        let mut last = None;
+        for _ in 0..8 {
+            match Index::load(dir, None) {
+                Err(e) if e.kind() == ErrorKind::Io && !store::has_manifest(dir) => return Err(e),
+                Err(e) if e.kind() == ErrorKind::Io => last = Some(e),
+                other => return other,
+            }
+        }
+        Err(last.unwrap_or_else(|| corrupt("cannot open index")))
+    }
+
+    /// Opens the index in `dir` for writing: takes its lock (failing at once if another writer
+    /// holds it) and removes files left by a writer that died before committing.
+    pub fn open_writable(dir: impl AsRef<Path>) -> Result<Index> {
+        let dir = dir.as_ref();
+        let lock = store::WriterLock::acquire(dir)?;
+        let index = Index::load(dir, Some(lock))?;
+        store::remove_unlisted(dir, &live_files(&index.manifest));
+        Ok(index)
+    }
+
+    fn load(dir: &Path, lock: Option<store::WriterLock>) -> Result<Index> {
+        little_endian()?;
+        let (manifest, manifest_fingerprint) = store::read_manifest(dir)?;
+        let config = config_of(&manifest.params)?;
+        for name in live_files(&manifest) {
+            check_name(name)?;
+        }
+        let (filter, filter_bytes) = match &manifest.filter {
+            Some(name) => {
+                let (f, bytes) = read_filter(dir, name, &config)?;
+                (Some(Arc::new(f)), bytes)
+            }
+            None => (None, 0),
+        };
+        let fingerprint = Fingerprint::of(&config, filter.as_deref());
+        manifest_fingerprint.ensure_same(&fingerprint).map_err(|e| e.with_path(&dir.join(store::MANIFEST)))?;
+        let bands = config.lsh().bands();
+        let mut segments = Vec::with_capacity(manifest.segments.len());
+        let mut next = 0u64;
+        for entry in &manifest.segments {
+            if entry.first_doc != next {
+                return Err(corrupt(format!("manifest: segment {} does not start at document {next}", entry.file)));
+            }
+            let s = Segment::open(dir, entry, &fingerprint, bands)?;
+            if config.window().is_some() && s.days().len() != s.len() {
+                return Err(corrupt(format!("segment {}: the index has a window but the segment no days", s.name())));
+            }
+            next += entry.documents;
+            segments.push(s);
+        }
+        if next != manifest.documents {
+            return Err(corrupt(format!("manifest: segments hold {next} documents, not {}", manifest.documents)));
+        }
+        let clusters = ClusterFile::open(dir, &manifest.clusters, &fingerprint, manifest.documents)?;
+        let deduper = Deduper::new(config.clone()).with_filter(filter);
+        Ok(Index {
+            dir: dir.to_path_buf(),
+            config,
+            deduper,
+            fingerprint,
+            manifest,
+            segments,
+            clusters,
+            filter_bytes,
+            lock,
+        })
+    }
+
+    /// The index's configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The boilerplate filter documents are signed with, if the index has one.
+    pub fn filter(&self) -> Option<&Arc<ShingleFilter>> {
+        self.deduper.filter()
+    }
+
+    /// A deduper that signs and clusters exactly as the index does (its configuration and
+    /// filter): a full run with it over the index's documents gives [`Index::clusters`].
+    pub fn deduper(&self) -> &Deduper {
+        &self.deduper
+    }
+
+    /// The number of documents.
+    pub fn len(&self) -> usize {
+        self.manifest.documents as usize
+    }
+
+    /// Whether the index holds no documents.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether this value may change the index.
+    pub fn is_writable(&self) -> bool {
+        self.lock.is_some()
+    }
+
+    /// The id of document `doc`.
+    pub fn document_id(&self, doc: DocId) -> Result<&str> {
+        let (s, i) = self.locate(doc)?;
+        s.id(i)
+    }
+
+    /// The cluster of document `doc`.
+    pub fn cluster_of(&self, doc: DocId) -> Result<u32> {
+        self.clusters.cluster(doc.index())
+    }
+
+    fn representative_of(&self, cluster: u32) -> Result<DocId> {
+        self.clusters.representative(cluster)
+    }
+
+    fn locate(&self, doc: DocId) -> Result<(&Segment, usize)> {
+        let i = doc.index();
+        let at = self.segments.partition_point(|s| s.first_doc() <= i);
+        match at.checked_sub(1).map(|j| &self.segments[j]) {
+            Some(s) if i < s.first_doc() + s.len() => Ok((s, i - s.first_doc())),
+            _ => Err(Error::new(ErrorKind::Config, format!("no document {i} in an index of {}", self.len()))),
+        }
+    }
+
+    fn rows<'a>(&'a self, new: Option<&'a SignatureMatrix>) -> Rows<'a> {
+        Rows { segments: &self.segments, first_new: self.len(), new, k: self.config.minhash().num_perm() }
+    }
+
+    /// The stored documents most similar to `text`: up to `limit` candidates from the band
+    /// tables, best first, each with its estimated Jaccard and containment and its cluster.
+    /// Read-only; call it from as many threads as you like.
+    pub fn query(&self, text: &str, limit: usize) -> Result<Vec<Match>> {
+        let sketch = self.deduper.sketcher().sketch(text);
+        self.query_signature(sketch.signature.as_slice(), sketch.set_size, limit)
+    }
+
+    /// [`query`](Index::query) for each of `texts`, in parallel.
+    #[cfg(feature = "parallel")]
+    pub fn par_query<T: AsRef<str> + Sync>(&self, texts: &[T], limit: usize) -> Result<Vec<Vec<Match>>> {
+        use rayon::prelude::*;
+        texts.par_iter().map(|t| self.query(t.as_ref(), limit)).collect()
+    }
+
+    fn query_signature(&self, signature: &[u32], set_size: u32, limit: usize) -> Result<Vec<Match>> {
+        if set_size == 0 || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let lsh = self.config.lsh();
+        let n = self.len();
+        let mut docs: Vec<u32> = Vec::new();
+        for (band, key) in lsh.band_keys(signature).enumerate() {
+            for s in &self.segments {
+                docs.extend_from_slice(s.bucket(band, key));
+            }
+        }
+        docs.sort_unstable();
+        docs.dedup();
+        let criterion = self.config.criterion();
+        let containment = Criterion::new(Similarity::Containment, criterion.threshold(), 0);
+        let rows = self.rows(None);
+        let k = rows.slots();
+        let mut scored = Vec::with_capacity(docs.len());
+        for d in docs {
+            if d as usize >= n {
+                return Err(corrupt(format!("a band table lists document {d} of an index of {n}")));
+            }
+            let other = rows.shingles(d as usize);
+            let agree = verify::agreeing_slots(signature, rows.signature(d as usize));
+            let j = agree as f64 / k as f64;
+            let duplicate = criterion.decide(agree, k, set_size, other, 0.0) == Decision::Pass;
+            scored.push((duplicate, criterion.from_jaccard(j, set_size, other), j, other, d));
+        }
+        scored.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(y.1.total_cmp(&x.1)).then(x.4.cmp(&y.4)));
+        scored.truncate(limit);
+        scored
+            .into_iter()
+            .map(|(duplicate, similarity, jaccard, other, d)| {
+                let doc = DocId(d);
+                let cluster = self.cluster_of(doc)?;
+                let rep = self.representative_of(cluster)?;
+                Ok(Match {
+                    doc,
+                    id: self.document_id(doc)?.to_string(),
+                    jaccard,
+                    containment: containment.from_jaccard(jaccard, set_size, other),
+                    similarity,
+                    duplicate,
+                    cluster,
+                    representative: self.document_id(rep)?.to_string(),
+                })
+            })
+            .collect()
+    }
+
+    /// Every document's cluster, in document order.
+    pub fn clusters(&self) -> impl Iterator<Item = Result<Assignment<'_>>> + '_ {
+        (0..self.len()).map(move |i| {
+            let doc = DocId(i as u32);
+            let cluster = self.cluster_of(doc)?;
+            Ok(Assignment {
+                doc,
+                id: self.document_id(doc)?,
+                cluster,
+                representative: self.representative_of(cluster)? == doc,
+            })
+        })
+    }
+
+    /// Counts and sizes.
+    pub fn stats(&self) -> IndexStats {
+        let manifest_bytes = std::fs::metadata(self.dir.join(store::MANIFEST)).map_or(0, |m| m.len());
+        let clusters = self.clusters.meta.clusters;
+        let sizes = self.clusters.sizes();
+        IndexStats {
+            generation: self.manifest.generation,
+            documents: self.manifest.documents,
+            segments: self.segments.len() as u64,
+            clusters,
+            duplicate_clusters: sizes.iter().filter(|&&s| s > 1).count() as u64,
+            duplicates: self.manifest.documents - clusters.min(self.manifest.documents),
+            edges: self.segments.iter().map(|s| s.num_edges() as u64).sum(),
+            boilerplate_shingles: self.filter().map_or(0, |f| f.len() as u64),
+            bytes: manifest_bytes
+                + self.segments.iter().map(Segment::file_bytes).sum::<u64>()
+                + self.clusters.bytes.as_slice().len() as u64
+                + self.filter_bytes,
+        }
+    }
+
+    /// Reads every file in full and checks its checksum (opening checks only headers and
+    /// layouts, so that it does not read the bulk data).
+    pub fn check(&self) -> Result<()> {
+        for s in &self.segments {
+            s.check().map_err(|e| e.with_path(&self.dir.join(s.name())))?;
+        }
+        self.clusters.check().map_err(|e| e.with_path(&self.dir.join(&self.manifest.clusters)))?;
+        let n = self.len();
+        for s in &self.segments {
+            s.edges(n)?.for_each(drop);
+        }
+        Ok(())
+    }
+
+    fn writer(&self) -> Result<()> {
+        match self.lock {
+            Some(_) => Ok(()),
+            None => Err(Error::new(
+                ErrorKind::Config,
+                format!("{}: index opened read-only (open it writable to change it)", self.dir.display()),
+            )),
+        }
+    }
+
+    /// Inserts a batch: signs its documents (learning the boilerplate filter first if this is the
+    /// first batch and the configuration asks for it), finds their candidates among the stored
+    /// documents and each other, verifies them, re-links the clusters and commits a new segment.
+    /// Invalid records stop the batch with their error (nothing is committed) or, with
+    /// `skip_invalid`, are left out and listed.
+    pub fn insert_batch<S: DocumentSource + ?Sized>(&mut self, source: &S, skip_invalid: bool) -> Result<Insertion> {
+        self.insert_batch_with_progress(source, skip_invalid, None)
+    }
+
+    /// [`insert_batch`](Index::insert_batch) with progress reports while signing.
+    pub fn insert_batch_with_progress<S: DocumentSource + ?Sized>(
+        &mut self,
+        source: &S,
+        skip_invalid: bool,
+        progress: Option<Progress<'_>>,
+    ) -> Result<Insertion> {
+        self.writer()?;
+        let t = Instant::now();
+        let mut deduper = self.deduper.clone();
+        let mut new_filter = None;
+        if let (true, None, Some((df, min_docs, sample))) =
+            (self.is_empty(), &self.manifest.filter, self.manifest.params.boilerplate)
+        {
+            let bp = BoilerplateConfig::builder()
+                .max_df(f64::from_bits(df))
+                .min_docs(min_docs)
+                .sample(usize::try_from(sample).unwrap_or(usize::MAX))
+                .build()?;
+            let (filter, _) = deduper.learn_boilerplate(source, &bp)?;
+            let filter = Arc::new(filter);
+            deduper = deduper.with_filter(Some(filter.clone()));
+            new_filter = Some(filter);
+        }
+        let signed = deduper.sign_source(source, skip_invalid, progress)?;
+        let mut out = Insertion { skipped: signed.skipped, ..Insertion::default() };
+        let new = signed.signatures;
+        if new.is_empty() {
+            out.seconds = t.elapsed().as_secs_f64();
+            return Ok(out);
+        }
+        let n_old = self.len();
+        let n = n_old + new.len();
+        if n > u32::MAX as usize {
+            return Err(Error::config(format!("an index holds at most {} documents", u32::MAX)));
+        }
+        let params = self.config.lsh();
+        let bands = new_band_tables(&new, params, n_old as u32);
+        let candidates = self.candidates_of(&bands, n_old)?;
+        out.candidates = candidates.len() as u64;
+        let rows = self.rows(Some(&new));
+        let verified = match self.config.verify() {
+            Verify::None => candidates,
+            _ => {
+                #[cfg(feature = "parallel")]
+                let v = verify::par_verify_estimated(&candidates, &rows, &self.config.criterion());
+                #[cfg(not(feature = "parallel"))]
+                let v = verify::verify_estimated(&candidates, &rows, &self.config.criterion());
+                v
+            }
+        };
+        out.verified_edges = verified.len() as u64;
+
+        let mut all_edges: Vec<Edge> = Vec::with_capacity(verified.len());
+        for s in &self.segments {
+            all_edges.extend(s.edges(n)?);
+        }
+        all_edges.extend_from_slice(&verified);
+        let mut lengths: Vec<u64> = Vec::with_capacity(n);
+        let mut days: Vec<i32> = Vec::new();
+        for s in &self.segments {
+            lengths.extend_from_slice(s.lengths());
+            days.extend_from_slice(s.days());
+        }
+        lengths.extend_from_slice(&signed.lengths);
+        days.extend_from_slice(&signed.days);
+        let days = self.config.window().map(|_| days.as_slice());
+        let mut stats = Stats::default();
+        let clustering = pipeline::link(&self.config, &all_edges, &rows, days, &lengths, &mut stats);
+        out.guard_refusals = stats.guard_refusals;
+        out.window_refusals = stats.window_refusals;
+
+        // Commit: the filter (first batch), the segment, the cluster file, then the manifest.
+        let generation = self.manifest.generation + 1;
+        let fingerprint = Fingerprint::of(&self.config, deduper.filter().map(|f| &**f));
+        let mut manifest = self.manifest.clone();
+        manifest.generation = generation;
+        if let Some(f) = &new_filter {
+            let name = store::file_name("filter", generation, 0);
+            let payload: Vec<u8> = f.frequent().iter().flat_map(|h| h.to_le_bytes()).collect();
+            let bytes = format::encode(FileKind::Filter, &fingerprint, &[], &payload)?;
+            store::write_durable(&self.dir, &name, &[&bytes])?;
+            manifest.filter = Some(name);
+        }
+        let data = SegmentData {
+            first_doc: n_old as u64,
+            signatures: new,
+            lengths: signed.lengths,
+            days: signed.days,
+            ids: signed.ids,
+            bands,
+            edges: verified,
+        };
+        let name = store::file_name("segment", generation, n_old as u64);
+        manifest.segments.push(data.write(&self.dir, &name, &fingerprint)?);
+        manifest.documents = n as u64;
+        manifest.clusters = store::file_name("clusters", generation, 0);
+        let meta = ClustersMeta {
+            documents: n as u64,
+            clusters: clustering.num_clusters() as u64,
+            edges: all_edges.len() as u64,
+            guard_refusals: stats.guard_refusals,
+            window_refusals: stats.window_refusals,
+        };
+        let reps = representatives(&clustering);
+        write_clusters(&self.dir, &manifest.clusters, &fingerprint, clustering.clusters(), &reps, &meta)?;
+        store::write_manifest(&self.dir, &fingerprint, &manifest)?;
+        self.reload()?;
+
+        let first_of: Vec<u32> = first_members(&clustering);
+        out.added = (n_old..n)
+            .map(|i| {
+                let c = clustering.cluster(i);
+                let id = data.ids[i - n_old].clone();
+                Added {
+                    doc: DocId(i as u32),
+                    id,
+                    cluster: c,
+                    representative: DocId(reps[c as usize]),
+                    started: first_of[c as usize] as usize == i,
+                }
+            })
+            .collect();
+        self.merge_tail()?;
+        out.seconds = t.elapsed().as_secs_f64();
+        Ok(out)
+    }
+
+    /// Re-reads the committed state (keeping the lock) and removes superseded files.
+    fn reload(&mut self) -> Result<()> {
+        let lock = self.lock.take();
+        *self = Index::load(&self.dir, lock)?;
+        store::remove_unlisted(&self.dir, &live_files(&self.manifest));
+        Ok(())
+    }
+
+    /// The candidate edges of a batch whose band tables are `bands` (documents from `n_old`):
+    /// each new document's edges under [`lsh::push_member_edges`], its bucket's members being the
+    /// stored documents with the same key (in every segment, in document order) and then the
+    /// batch's. Sorted, without repeats.
+    fn candidates_of(&self, bands: &[Vec<(u64, u32)>], n_old: usize) -> Result<Vec<Edge>> {
+        let per_band = |(band, table): (usize, &Vec<(u64, u32)>)| -> Result<Vec<Edge>> {
+            let mut edges = Vec::new();
+            let mut head: Vec<DocId> = Vec::with_capacity(PAIRWISE_BUCKET);
+            for bucket in table.chunk_by(|x, y| x.0 == y.0) {
+                head.clear();
+                let (mut count, mut previous) = (0usize, None);
+                for s in &self.segments {
+                    let docs = s.bucket(band, bucket[0].0);
+                    if let Some(&bad) = docs.iter().find(|&&d| d as usize >= n_old) {
+                        return Err(corrupt(format!("segment {}: band table lists document {bad}", s.name())));
+                    }
+                    let room = PAIRWISE_BUCKET - head.len();
+                    head.extend(docs.iter().take(room).map(|&d| DocId(d)));
+                    count += docs.len();
+                    previous = docs.last().map(|&d| DocId(d)).or(previous);
+                }
+                for &(_, d) in bucket {
+                    let doc = DocId(d);
+                    lsh::push_member_edges(&head, previous, count, doc, &mut edges);
+                    if head.len() < PAIRWISE_BUCKET {
+                        head.push(doc);
+                    }
+                    previous = Some(doc);
+                    count += 1;
+                }
+            }
+            Ok(edges)
+        };
+        #[cfg(feature = "parallel")]
+        let lists: Vec<Vec<Edge>> = {
+            use rayon::prelude::*;
+            bands.par_iter().enumerate().map(per_band).collect::<Result<_>>()?
+        };
+        #[cfg(not(feature = "parallel"))]
+        let lists: Vec<Vec<Edge>> = bands.iter().enumerate().map(per_band).collect::<Result<_>>()?;
+        let mut edges: Vec<Edge> = lists.concat();
+        edges.sort_unstable();
+        edges.dedup();
+        Ok(edges)
+    }
+
+    /// Merges all segments into one (a no-op with fewer than two). Clusters do not change;
+    /// queries look up one band table per band instead of one per segment.
+    pub fn compact(&mut self) -> Result<()> {
+        self.writer()?;
+        self.merge_from(0)
+    }
+
+    /// Keeps the number of segments logarithmic in the number of documents, like a binary
+    /// counter: merges the newest segments while the one before them is no larger than they are
+    /// together (each document is rewritten about log2(documents / batch) times).
+    fn merge_tail(&mut self) -> Result<()> {
+        let sizes: Vec<u64> = self.segments.iter().map(|s| s.len() as u64).collect();
+        let Some(last) = sizes.len().checked_sub(1) else { return Ok(()) };
+        let (mut from, mut tail) = (last, sizes[last]);
+        while from >= 1 && sizes[from - 1] <= tail {
+            from -= 1;
+            tail += sizes[from];
+        }
+        if from < last { self.merge_from(from) } else { Ok(()) }
+    }
+
+    /// Merges segments `from..` into one and commits.
+    fn merge_from(&mut self, from: usize) -> Result<()> {
+        if self.segments.len() < from + 2 {
+            return Ok(());
+        }
+        let parts: Vec<&Segment> = self.segments[from..].iter().collect();
+        let data = SegmentData::merge(&parts, self.config.minhash().num_perm(), self.config.lsh().bands(), self.len())?;
+        let generation = self.manifest.generation + 1;
+        let name = store::file_name("segment", generation, data.first_doc);
+        let entry = data.write(&self.dir, &name, &self.fingerprint)?;
+        let mut manifest = self.manifest.clone();
+        manifest.generation = generation;
+        manifest.segments.truncate(from);
+        manifest.segments.push(entry);
+        store::write_manifest(&self.dir, &self.fingerprint, &manifest)?;
+        self.reload()
+    }
+}
+
+/// Refuses big-endian targets: index arrays are little-endian and read in place.
+fn little_endian() -> Result<()> {
+    if cfg!(target_endian = "big") {
+        return Err(Error::config("neardupe indexes are little-endian arrays; this target is big-endian"));
+    }
+    Ok(())
+}
+
+/// The manifest's live data files.
+fn live_files(m: &Manifest) -> Vec<&str> {
+    let mut v: Vec<&str> = m.segments.iter().map(|s| s.file.as_str()).collect();
+    v.push(&m.clusters);
+    v.extend(m.filter.as_deref());
+    v
+}
+
+/// A file name from a manifest must name a file inside the index directory.
+fn check_name(name: &str) -> Result<()> {
+    let plain = !name.is_empty()
+        && name.ends_with(store::FILE_SUFFIX)
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', '\0', ':']);
+    if plain { Ok(()) } else { Err(corrupt(format!("manifest: {name:?} is not an index file name"))) }
+}
+
+/// Each new document's band entries, one sorted table per band (documents with shingles only).
+fn new_band_tables(new: &SignatureMatrix, params: &crate::LshParams, first: u32) -> Vec<Vec<(u64, u32)>> {
+    let one = |band: usize| {
+        let mut t: Vec<(u64, u32)> = (0..new.len())
+            .filter(|&i| new.set_size(i) != 0)
+            .map(|i| (params.band_key(band, new.row(i)), first + i as u32))
+            .collect();
+        t.sort_unstable();
+        t
+    };
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        (0..params.bands()).into_par_iter().map(one).collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    (0..params.bands()).map(one).collect()
+}
+
+/// Each cluster's representative document.
+fn representatives(c: &Clustering) -> Vec<u32> {
+    let mut rep = vec![0u32; c.num_clusters()];
+    for i in 0..c.len() {
+        if c.is_representative(i) {
+            rep[c.cluster(i) as usize] = i as u32;
+        }
+    }
+    rep
+}
+
+/// Each cluster's first document.
+fn first_members(c: &Clustering) -> Vec<u32> {
+    let mut first = vec![u32::MAX; c.num_clusters()];
+    for i in (0..c.len()).rev() {
+        first[c.cluster(i) as usize] = i as u32;
+    }
+    first
+}
+
+/// Signature rows of the stored segments, then of a batch being inserted.
+struct Rows<'a> {
+    segments: &'a [Segment],
+    first_new: usize,
+    new: Option<&'a SignatureMatrix>,
+    k: usize,
+}
+
+impl Rows<'_> {
+    fn find(&self, i: usize) -> (&Segment, usize) {
+        let at = self.segments.partition_point(|s| s.first_doc() <= i).saturating_sub(1);
+        let s = &self.segments[at];
+        (s, i - s.first_doc())
+    }
+}
+
+impl SignatureRows for Rows<'_> {
+    fn slots(&self) -> usize {
+        self.k
+    }
+    fn num_rows(&self) -> usize {
+        self.first_new + self.new.map_or(0, SignatureMatrix::len)
+    }
+    fn signature(&self, i: usize) -> &[u32] {
+        match self.new {
+            Some(m) if i >= self.first_new => m.row(i - self.first_new),
+            _ => {
+                let (s, j) = self.find(i);
+                s.row(j)
+            }
+        }
+    }
+    fn shingles(&self, i: usize) -> u32 {
+        match self.new {
+            Some(m) if i >= self.first_new => m.set_size(i - self.first_new),
+            _ => {
+                let (s, j) = self.find(i);
+                s.set_sizes()[j]
+            }
+        }
+    }
+}
+
+/// The cluster file: each document's cluster and each cluster's representative, mapped.
+#[derive(Debug)]
+struct ClusterFile {
+    bytes: Bytes,
+    header: format::Header,
+    meta: ClustersMeta,
+    start: usize,
+    labels: Span,
+    reps: Span,
+}
+
+impl ClusterFile {
+    fn open(dir: &Path, name: &str, fingerprint: &Fingerprint, documents: u64) -> Result<ClusterFile> {
+        let path = store::path(dir, name);
+        let bytes = store::map(&path)?;
+        let fail = |e: Error| e.with_path(&path);
+        let (header, payload) = format::parse_header(bytes.as_slice(), FileKind::Clusters).map_err(fail)?;
+        header.fingerprint.ensure_same(fingerprint).map_err(fail)?;
+        let meta: ClustersMeta = format::decode_meta(&header.meta, "cluster file metadata").map_err(fail)?;
+        if meta.documents != documents || meta.clusters > documents {
+            return Err(fail(corrupt(format!(
+                "cluster file covers {} documents in {} clusters; the index holds {documents}",
+                meta.documents, meta.clusters
+            ))));
+        }
+        let labels = Span { offset: 0, len: documents * 4 };
+        let reps = Span { offset: (documents * 4).next_multiple_of(8), len: meta.clusters * 4 };
+        if reps.offset + reps.len != payload.len() as u64 {
+            return Err(fail(corrupt("cluster file has the wrong size")));
+        }
+        let start = bytes.as_slice().len() - payload.len();
+        Ok(ClusterFile { bytes, header, meta, start, labels, reps })
+    }
+
+    fn array(&self, span: Span) -> &[u32] {
+        let p = &self.bytes.as_slice()[self.start..];
+        bytemuck::cast_slice(&p[span.offset as usize..(span.offset + span.len) as usize])
+    }
+
+    fn cluster(&self, i: usize) -> Result<u32> {
+        match self.array(self.labels).get(i) {
+            Some(&c) if u64::from(c) < self.meta.clusters => Ok(c),
+            Some(&c) => Err(corrupt(format!("cluster file: document {i} in cluster {c} of {}", self.meta.clusters))),
+            None => Err(Error::config(format!("no document {i} in an index of {}", self.meta.documents))),
+        }
+    }
+
+    fn representative(&self, c: u32) -> Result<DocId> {
+        match self.array(self.reps).get(c as usize) {
+            Some(&d) if u64::from(d) < self.meta.documents => Ok(DocId(d)),
+            _ => Err(corrupt(format!("cluster file: no valid representative for cluster {c}"))),
+        }
+    }
+
+    fn sizes(&self) -> Vec<u32> {
+        let mut sizes = vec![0u32; self.meta.clusters as usize];
+        for &c in self.array(self.labels) {
+            if let Some(s) = sizes.get_mut(c as usize) {
+                *s += 1;
+            }
+        }
+        sizes
+    }
+
+    fn check(&self) -> Result<()> {
+        format::check_payload(&self.header, &self.bytes.as_slice()[self.start..])
+    }
+}
+
+fn write_clusters(
+    dir: &Path,
+    name: &str,
+    fingerprint: &Fingerprint,
+    labels: &[u32],
+    reps: &[u32],
+    meta: &ClustersMeta,
+) -> Result<()> {
+    let mut payload: Vec<u8> = bytemuck::cast_slice(labels).to_vec();
+    payload.resize(payload.len().next_multiple_of(8), 0);
+    payload.extend_from_slice(bytemuck::cast_slice(reps));
+    let head = format::encode_header(
+        FileKind::Clusters,
+        fingerprint,
+        &format::encode_meta(meta)?,
+        payload.len() as u64,
+        xxh3_64(&payload),
+    )?;
+    store::write_durable(dir, name, &[&head, &payload])?;
+    Ok(())
+}
+
+fn read_filter(dir: &Path, name: &str, config: &Config) -> Result<(ShingleFilter, u64)> {
+    let path = store::path(dir, name);
+    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, "cannot read the index's filter", e))?;
+    let (header, payload) = format::parse(&bytes, FileKind::Filter).map_err(|e| e.with_path(&path))?;
+    if payload.len() % 8 != 0 {
+        return Err(corrupt("filter payload is not a whole number of hashes").with_path(&path));
+    }
+    let hashes: Vec<u64> =
+        payload.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect();
+    let filter = ShingleFilter::from_frequent(hashes);
+    header.fingerprint.ensure_same(&Fingerprint::of(config, Some(&filter))).map_err(|e| e.with_path(&path))?;
+    Ok((filter, bytes.len() as u64))
+}
+
+/// The stored parameters of `config` (its `hybrid` verification as `estimate`).
+fn params_of(config: &Config) -> Result<IndexParams> {
+    let verify = match config.verify() {
+        Verify::None => "none",
+        Verify::Estimate | Verify::Hybrid => "estimate",
+        Verify::Exact => {
+            return Err(Error::config(
+                "an index keeps signatures, not texts: it verifies by the estimate (use --verify estimate or hybrid)",
+            ));
+        }
+    };
+    let s = config.shingle();
+    let m = config.minhash();
+    Ok(IndexParams {
+        shingle_unit: s.unit().as_str().to_string(),
+        shingle_size: s.size() as u32,
+        nfkc: s.nfkc(),
+        algorithm: m.algorithm().as_str().to_string(),
+        num_perm: m.num_perm() as u32,
+        seed: m.seed(),
+        bands: config.lsh().bands() as u32,
+        rows: config.lsh().rows() as u32,
+        similarity: config.similarity().as_str().to_string(),
+        threshold_bits: config.threshold().to_bits(),
+        min_shingles: config.criterion().min_shingles(),
+        min_size_ratio_bits: config.min_size_ratio().to_bits(),
+        verify: verify.to_string(),
+        guard: config.guard().as_str().to_string(),
+        window: config.window(),
+        representative: config.representative().as_str().to_string(),
+        boilerplate: config.boilerplate().map(|b| (b.max_df().to_bits(), b.min_docs(), b.sample() as u64)),
+    })
+}
+
+/// The configuration stored parameters describe (without boilerplate learning: the filter is
+/// the index's).
+fn config_of(p: &IndexParams) -> Result<Config> {
+    let builder = Config::builder();
+    let builder = match p.shingle_unit.as_str() {
+        "words" => builder.word_ngrams(p.shingle_size as usize),
+        "chars" => builder.char_ngrams(p.shingle_size as usize),
+        other => return Err(corrupt(format!("manifest: unknown shingle unit {other:?}"))),
+    };
+    let bad = |e: Error| corrupt(format!("manifest: {}", e.message()));
+    builder
+        .nfkc(p.nfkc)
+        .algorithm(p.algorithm.parse::<Algorithm>().map_err(bad)?)
+        .num_perm(p.num_perm as usize)
+        .seed(p.seed)
+        .bands_rows(p.bands as usize, p.rows as usize)
+        .similarity(p.similarity.parse::<Similarity>().map_err(bad)?)
+        .threshold(f64::from_bits(p.threshold_bits))
+        .min_shingles(p.min_shingles)
+        .min_size_ratio(f64::from_bits(p.min_size_ratio_bits))
+        .verify(p.verify.parse::<Verify>().map_err(bad)?)
+        .guard(p.guard.parse::<Guard>().map_err(bad)?)
+        .window_days(p.window)
+        .representative(p.representative.parse::<Representative>().map_err(bad)?)
+        .boilerplate(None)
+        .build()
+        .map_err(bad)
+}

@@ -1,0 +1,150 @@
+//! The index directory: durable file writes, the manifest, the writer's lock and the removal of
+//! files no manifest lists.
+//!
+//! Every file is written once under a fresh name (to a temporary file, synced, renamed, then the
+//! directory synced) and never modified. A change becomes visible only when a new `MANIFEST`
+//! replaces the old one by an atomic rename, so a process killed at any point leaves either
+//! the old or the new state, and files written for a change that never committed are removed by
+//! the next writer.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::corpus::source::{self, Bytes};
+use crate::error::{Error, ErrorKind, Result};
+use crate::format::index::Manifest;
+use crate::format::{self, FileKind, Fingerprint};
+
+/// The manifest's file name.
+pub(crate) const MANIFEST: &str = "MANIFEST";
+
+/// The writer's lock file name.
+pub(crate) const LOCK: &str = "LOCK";
+
+/// Prefix of temporary files (removed by the next writer if a process dies before renaming).
+const TMP_PREFIX: &str = ".tmp-";
+
+/// Maps (or, without the `mmap` feature, reads) a file of the index.
+pub(crate) fn map(path: &Path) -> Result<Bytes> {
+    source::open(path, true)
+}
+
+/// Writes `parts` to `dir/name` durably: a temporary file in `dir`, synced, renamed to `name`,
+/// then `dir` synced. Returns the file's size.
+pub(crate) fn write_durable(dir: &Path, name: &str, parts: &[&[u8]]) -> Result<u64> {
+    let path = dir.join(name);
+    let fail = |what: &str, e| Error::io(&path, what, e);
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TMP_PREFIX)
+        .tempfile_in(dir)
+        .map_err(|e| fail("cannot create a temporary file in the index directory", e))?;
+    let mut size = 0u64;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
+        for p in parts {
+            w.write_all(p).map_err(|e| fail("cannot write index file", e))?;
+            size += p.len() as u64;
+        }
+        w.flush().map_err(|e| fail("cannot write index file", e))?;
+    }
+    tmp.as_file().sync_all().map_err(|e| fail("cannot sync index file", e))?;
+    tmp.persist(&path).map_err(|e| fail("cannot move index file into place", e.error))?;
+    sync_dir(dir)?;
+    Ok(size)
+}
+
+/// Syncs a directory so that a rename inside it survives a crash (a no-op where directories
+/// cannot be opened, as on Windows).
+fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    File::open(dir).and_then(|d| d.sync_all()).map_err(|e| Error::io(dir, "cannot sync index directory", e))?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// Writes `manifest` as the index's `MANIFEST` (atomically replacing the old one).
+pub(crate) fn write_manifest(dir: &Path, fingerprint: &Fingerprint, manifest: &Manifest) -> Result<()> {
+    let payload = format::encode_meta(manifest)?;
+    let bytes = format::encode(FileKind::Manifest, fingerprint, &[], &payload)?;
+    write_durable(dir, MANIFEST, &[&bytes])?;
+    Ok(())
+}
+
+/// Reads and validates the index's `MANIFEST`; returns it with the fingerprint it was written
+/// with.
+pub(crate) fn read_manifest(dir: &Path) -> Result<(Manifest, Fingerprint)> {
+    let path = dir.join(MANIFEST);
+    let bytes = std::fs::read(&path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::new(ErrorKind::Format, format!("{} is not a neardupe index (no {MANIFEST})", dir.display()))
+        } else {
+            Error::io(&path, "cannot read index manifest", e)
+        }
+    })?;
+    let (header, payload) = format::parse(&bytes, FileKind::Manifest).map_err(|e| e.with_path(&path))?;
+    let manifest: Manifest = format::decode_meta(payload, "manifest").map_err(|e| e.with_path(&path))?;
+    Ok((manifest, header.fingerprint))
+}
+
+/// Whether `dir` holds an index.
+pub(crate) fn has_manifest(dir: &Path) -> bool {
+    dir.join(MANIFEST).is_file()
+}
+
+/// The exclusive lock of the one writer of an index, held while the value lives. Readers never
+/// take it.
+#[derive(Debug)]
+pub(crate) struct WriterLock {
+    _file: File,
+}
+
+impl WriterLock {
+    /// Takes the lock of the index in `dir`, or fails at once if another writer holds it.
+    pub(crate) fn acquire(dir: &Path) -> Result<WriterLock> {
+        let path = dir.join(LOCK);
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io(&path, "cannot open the index's lock file", e))?;
+        match file.try_lock() {
+            Ok(()) => Ok(WriterLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(Error::new(
+                ErrorKind::Io,
+                format!("{}: another process is writing to this index (it holds {LOCK})", dir.display()),
+            )),
+            Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&path, "cannot lock the index", e)),
+        }
+    }
+}
+
+/// Removes the files of `dir` that `live` does not name (left by a change that never committed
+/// or superseded by one that did), except the manifest and the lock. Best effort: a file that
+/// cannot be removed is left for the next writer.
+pub(crate) fn remove_unlisted(dir: &Path, live: &[&str]) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let ours = name.starts_with(TMP_PREFIX) || name.ends_with(FILE_SUFFIX);
+        if ours && name != MANIFEST && name != LOCK && !live.contains(&name) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The suffix of the index's data files.
+pub(crate) const FILE_SUFFIX: &str = ".nd";
+
+/// A fresh data file name: `{kind}-{generation}-{n}.nd`.
+pub(crate) fn file_name(kind: &str, generation: u64, n: u64) -> String {
+    format!("{kind}-{generation:08}-{n:08}{FILE_SUFFIX}")
+}
+
+/// `dir/name`.
+pub(crate) fn path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(name)
+}
