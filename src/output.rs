@@ -31,28 +31,39 @@ impl std::str::FromStr for ClusterFormat {
 
 /// Writes one line per document, in input order.
 pub fn write_clusters<W: Write>(w: W, out: &Output, format: ClusterFormat) -> io::Result<()> {
+    let rows = out
+        .ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| Ok((id.as_str(), out.clustering.cluster(i), out.clustering.is_representative(i))));
+    write_cluster_rows(w, rows, format)
+}
+
+/// Writes `(id, cluster, representative)` rows as [`write_clusters`] does (for clusters that
+/// come from elsewhere, such as an [`Index`](crate::index::Index)); stops at the first error.
+pub fn write_cluster_rows<'a, W: Write>(
+    w: W,
+    rows: impl Iterator<Item = io::Result<(&'a str, u32, bool)>>,
+    format: ClusterFormat,
+) -> io::Result<()> {
     match format {
         ClusterFormat::Jsonl => {
             let mut w = w;
-            for (i, id) in out.ids.iter().enumerate() {
+            for row in rows {
+                let (id, cluster, rep) = row?;
                 w.write_all(b"{\"id\":")?;
                 serde_json::to_writer(&mut w, id)?;
-                writeln!(
-                    w,
-                    ",\"cluster\":{},\"representative\":{}}}",
-                    out.clustering.cluster(i),
-                    out.clustering.is_representative(i)
-                )?;
+                writeln!(w, ",\"cluster\":{cluster},\"representative\":{rep}}}")?;
             }
             w.flush()
         }
         ClusterFormat::Csv => {
             let mut c = csv::Writer::from_writer(w);
             c.write_record(["id", "cluster", "representative"]).map_err(io::Error::other)?;
-            for (i, id) in out.ids.iter().enumerate() {
-                let cluster = out.clustering.cluster(i).to_string();
-                let rep = if out.clustering.is_representative(i) { "true" } else { "false" };
-                c.write_record([id.as_str(), cluster.as_str(), rep]).map_err(io::Error::other)?;
+            for row in rows {
+                let (id, cluster, rep) = row?;
+                let cluster = cluster.to_string();
+                c.write_record([id, cluster.as_str(), if rep { "true" } else { "false" }]).map_err(io::Error::other)?;
             }
             c.flush()
         }

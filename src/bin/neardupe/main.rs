@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
+
+mod index;
 use neardupe::boilerplate::BoilerplateConfig;
 use neardupe::output::{self, ClusterFormat};
 use neardupe::{
@@ -80,6 +82,12 @@ enum Command {
         #[arg(long)]
         pairs_out: Option<PathBuf>,
     },
+    /// A persistent index: build it once, add new documents as they arrive (each joins a cluster or
+    /// starts one), query it, compact it, export its clusters.
+    Index {
+        #[command(subcommand)]
+        command: index::IndexCommand,
+    },
     /// Score predicted clusters against a truth file: pairwise precision, recall, F1 and ARI.
     Eval {
         /// Truth JSONL: `{"id": ..., "cluster": ...}` per line.
@@ -115,9 +123,9 @@ enum Command {
     },
 }
 
-/// Options shared by the commands that run the pipeline.
+/// Where documents come from and how they are read (shared by every command that reads input).
 #[derive(Args, Debug)]
-struct RunArgs {
+struct InputArgs {
     /// Input files and directories (JSONL files, directories of text files, text files).
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
@@ -148,6 +156,26 @@ struct RunArgs {
     /// Read input files instead of memory-mapping them.
     #[arg(long)]
     no_mmap: bool,
+    /// JSONL field with each document's date (ISO 8601, RFC 2822, Unix seconds, `26-Feb-1987`;
+    /// see --date-format). Needed by --window.
+    #[arg(long)]
+    date_field: Option<String>,
+    /// A strftime-style format for --date-field values (e.g. `%d/%m/%Y`).
+    #[arg(long, requires = "date_field")]
+    date_format: Option<String>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// No progress bar and no summary.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// Options shared by the commands that run the pipeline.
+#[derive(Args, Debug)]
+struct RunArgs {
+    #[command(flatten)]
+    input: InputArgs,
     /// Similarity at which two documents are near-duplicates, on the --similarity scale.
     #[arg(long, default_value_t = neardupe::DEFAULT_THRESHOLD)]
     threshold: f64,
@@ -182,13 +210,6 @@ struct RunArgs {
     /// clusters merge only if their cores, the members with the most shingles, are similar).
     #[arg(long, default_value = "representative", value_parser = parse::<Guard>)]
     guard: Guard,
-    /// JSONL field with each document's date (ISO 8601, RFC 2822, Unix seconds, `26-Feb-1987`;
-    /// see --date-format). Needed by --window.
-    #[arg(long)]
-    date_field: Option<String>,
-    /// A strftime-style format for --date-field values (e.g. `%d/%m/%Y`).
-    #[arg(long, requires = "date_field")]
-    date_format: Option<String>,
     /// Never put documents more than this many days apart in one cluster (needs --date-field).
     #[arg(long, requires = "date_field")]
     window: Option<u32>,
@@ -223,12 +244,6 @@ struct RunArgs {
     /// Which cluster member is kept: first (input order) or longest.
     #[arg(long, default_value = "first", value_parser = parse::<Representative>)]
     representative: Representative,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
-    threads: Option<usize>,
-    /// No progress bar and no summary.
-    #[arg(short, long)]
-    quiet: bool,
     /// Write run statistics as JSON to this file.
     #[arg(long)]
     stats_json: Option<PathBuf>,
@@ -260,7 +275,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Dedup { run, output, removed } => {
             let mut job = Job::run(&run)?;
             let t = Instant::now();
-            let delim = run.delimiter.as_deref().map(unescape);
+            let delim = run.input.delimiter.as_deref().map(unescape);
             let c = &job.out.clustering;
             write_to(&output, |w| {
                 output::write_records(w, &job.corpus, &job.out, delim.as_deref(), |i| c.is_representative(i))
@@ -276,6 +291,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Oracle { run, jaccard, containment, truth_out, pairs_out } => {
             oracle(&run, jaccard, containment, &truth_out, pairs_out.as_deref())
         }
+        Command::Index { command } => index::run(command),
         Command::Eval { truth, pred } => {
             let report = neardupe::eval::evaluate_files(&truth, &pred)?;
             let line = serde_json::to_string(&report).map_err(|e| Error::config(e.to_string()))?;
@@ -320,14 +336,14 @@ fn run(cli: Cli) -> Result<()> {
 /// `neardupe explain`: finds the two documents by id and prints what the pipeline makes of them.
 fn explain(id1: &str, id2: &str, args: &RunArgs, json: bool) -> Result<()> {
     let (deduper, corpus_config, pool) = Job::setup(args)?;
-    let corpus = Corpus::open(&args.inputs, corpus_config)?;
+    let corpus = Corpus::open(&args.input.inputs, corpus_config)?;
     // The same boilerplate as `cluster` learns from these inputs.
     let deduper = pool.install(|| deduper.with_boilerplate_of(&corpus))?;
     let mut found: [Option<(usize, String)>; 2] = [None, None];
     for i in 0..corpus.len() {
         let doc = match corpus.document(i) {
             Ok(doc) => doc,
-            Err(_) if args.skip_invalid => continue,
+            Err(_) if args.input.skip_invalid => continue,
             Err(e) => return Err(e),
         };
         for (slot, id) in found.iter_mut().zip([id1, id2]) {
@@ -347,7 +363,7 @@ fn explain(id1: &str, id2: &str, args: &RunArgs, json: bool) -> Result<()> {
     let e = deduper.explain(&a, &b);
     // Whether a whole run puts them together (through other documents, or kept apart by the
     // chaining guard or the window).
-    let out = pool.install(|| deduper.run(&corpus, args.skip_invalid, None))?;
+    let out = pool.install(|| deduper.run(&corpus, args.input.skip_invalid, None))?;
     let cluster_of = |r: usize| out.records.binary_search(&r).ok().map(|i| out.clustering.cluster(i));
     let same_cluster = matches!((cluster_of(ra), cluster_of(rb)), (Some(x), Some(y)) if x == y);
     if json {
@@ -423,7 +439,7 @@ fn oracle(
     }
     let started = Instant::now();
     let (deduper, corpus_config, pool) = Job::setup(args)?;
-    let corpus = Corpus::open(&args.inputs, corpus_config)?;
+    let corpus = Corpus::open(&args.input.inputs, corpus_config)?;
     // The same boilerplate as `cluster` learns from these inputs (`--boilerplate off`: every shingle).
     let deduper = pool.install(|| deduper.with_boilerplate_of(&corpus))?;
     let shingled: Vec<Result<(String, ShingleSet)>> = pool.install(|| {
@@ -446,7 +462,7 @@ fn oracle(
                 ids.push(id);
                 sets.push(set);
             }
-            Err(e) if args.skip_invalid => skipped.push(e),
+            Err(e) if args.input.skip_invalid => skipped.push(e),
             Err(e) => return Err(e),
         }
     }
@@ -486,7 +502,7 @@ fn oracle(
             w.flush()
         })?;
     }
-    if !args.quiet {
+    if !args.input.quiet {
         for e in skipped.iter().take(10) {
             eprintln!("neardupe: skipped: {e}");
         }
@@ -548,6 +564,70 @@ fn unescape(s: &str) -> String {
     out
 }
 
+/// The configuration that `args` ask for.
+fn config_of(args: &RunArgs) -> Result<Config> {
+    let mut b = Config::builder()
+        .threshold(args.threshold)
+        .num_perm(args.num_perm)
+        .seed(args.seed)
+        .algorithm(args.algorithm)
+        .nfkc(args.nfkc)
+        .verify(args.verify)
+        .representative(args.representative)
+        .similarity(args.similarity)
+        .min_shingles(args.min_shingles)
+        .min_size_ratio(args.min_size_ratio)
+        .guard(args.guard)
+        .window_days(args.window);
+    if args.boilerplate == "on" {
+        let bp = BoilerplateConfig::builder()
+            .max_df(args.boilerplate_df)
+            .min_docs(args.boilerplate_min_docs)
+            .sample(args.boilerplate_sample)
+            .build()?;
+        b = b.boilerplate(Some(bp));
+    } else {
+        b = b.boilerplate(None);
+    }
+    b = match args.char_ngrams {
+        Some(n) => b.char_ngrams(n),
+        None => b.word_ngrams(args.ngram),
+    };
+    if let (Some(bands), Some(rows)) = (args.bands, args.rows) {
+        b = b.bands_rows(bands, rows);
+    }
+    b.build()
+}
+
+/// The corpus options that `input` asks for.
+fn corpus_config_of(input: &InputArgs) -> Result<CorpusConfig> {
+    CorpusConfig::builder()
+        .format(input.input_format)
+        .text_field(input.text_field.clone())
+        .id_field(input.id_field.clone())
+        .delimiter(input.delimiter.as_deref().map(unescape))
+        .extensions(input.ext.clone())
+        .max_record_bytes(input.max_record_bytes)
+        .skip_invalid(input.skip_invalid)
+        .lossy_utf8(input.lossy_utf8)
+        .mmap(!input.no_mmap)
+        .date_field(input.date_field.clone())
+        .date_format(input.date_format.clone())
+        .build()
+}
+
+/// The worker pool of `--threads`.
+fn pool_of(input: &InputArgs) -> Result<rayon::ThreadPool> {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = input.threads {
+        if n == 0 {
+            return Err(Error::config("--threads must be at least 1"));
+        }
+        pool = pool.num_threads(n);
+    }
+    pool.build().map_err(|e| Error::config(format!("cannot start worker threads: {e}")))
+}
+
 /// One pipeline run: the opened corpus and its output, with timings.
 struct Job {
     corpus: Corpus,
@@ -558,69 +638,17 @@ struct Job {
 impl Job {
     /// The deduper, corpus options and worker pool that `args` ask for.
     fn setup(args: &RunArgs) -> Result<(Deduper, CorpusConfig, rayon::ThreadPool)> {
-        let mut b = Config::builder()
-            .threshold(args.threshold)
-            .num_perm(args.num_perm)
-            .seed(args.seed)
-            .algorithm(args.algorithm)
-            .nfkc(args.nfkc)
-            .verify(args.verify)
-            .representative(args.representative)
-            .similarity(args.similarity)
-            .min_shingles(args.min_shingles)
-            .min_size_ratio(args.min_size_ratio)
-            .guard(args.guard)
-            .window_days(args.window);
-        if args.boilerplate == "on" {
-            let bp = BoilerplateConfig::builder()
-                .max_df(args.boilerplate_df)
-                .min_docs(args.boilerplate_min_docs)
-                .sample(args.boilerplate_sample)
-                .build()?;
-            b = b.boilerplate(Some(bp));
-        } else {
-            b = b.boilerplate(None);
-        }
-        b = match args.char_ngrams {
-            Some(n) => b.char_ngrams(n),
-            None => b.word_ngrams(args.ngram),
-        };
-        if let (Some(bands), Some(rows)) = (args.bands, args.rows) {
-            b = b.bands_rows(bands, rows);
-        }
-        let deduper = Deduper::new(b.build()?);
-        let corpus_config = CorpusConfig::builder()
-            .format(args.input_format)
-            .text_field(args.text_field.clone())
-            .id_field(args.id_field.clone())
-            .delimiter(args.delimiter.as_deref().map(unescape))
-            .extensions(args.ext.clone())
-            .max_record_bytes(args.max_record_bytes)
-            .skip_invalid(args.skip_invalid)
-            .lossy_utf8(args.lossy_utf8)
-            .mmap(!args.no_mmap)
-            .date_field(args.date_field.clone())
-            .date_format(args.date_format.clone())
-            .build()?;
-        let mut pool = rayon::ThreadPoolBuilder::new();
-        if let Some(n) = args.threads {
-            if n == 0 {
-                return Err(Error::config("--threads must be at least 1"));
-            }
-            pool = pool.num_threads(n);
-        }
-        let pool = pool.build().map_err(|e| Error::config(format!("cannot start worker threads: {e}")))?;
-        Ok((deduper, corpus_config, pool))
+        Ok((Deduper::new(config_of(args)?), corpus_config_of(&args.input)?, pool_of(&args.input)?))
     }
 
     fn run(args: &RunArgs) -> Result<Job> {
         let started = Instant::now();
         let (deduper, corpus_config, pool) = Job::setup(args)?;
         let t = Instant::now();
-        let corpus = Corpus::open(&args.inputs, corpus_config)?;
+        let corpus = Corpus::open(&args.input.inputs, corpus_config)?;
         let read = t.elapsed().as_secs_f64();
 
-        let bar = progress_bar(args.quiet, corpus.len() as u64);
+        let bar = progress_bar(args.input.quiet, corpus.len() as u64);
         let report = |docs: u64, bytes: u64| {
             if let Some(bar) = &bar {
                 bar.set_position(docs);
@@ -628,7 +656,7 @@ impl Job {
                 bar.set_message(format!("{:.1} MB/s", bytes as f64 / 1e6 / secs));
             }
         };
-        let mut out = pool.install(|| deduper.run(&corpus, args.skip_invalid, Some(&report)))?;
+        let mut out = pool.install(|| deduper.run(&corpus, args.input.skip_invalid, Some(&report)))?;
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
@@ -641,7 +669,7 @@ impl Job {
     fn finish(&mut self, args: &RunArgs, write_started: Instant) -> Result<()> {
         self.out.stats.seconds.write = write_started.elapsed().as_secs_f64();
         let skipped: Vec<&Error> = self.corpus.skipped().iter().chain(&self.out.skipped).collect();
-        if !args.quiet {
+        if !args.input.quiet {
             for e in skipped.iter().take(10) {
                 eprintln!("neardupe: skipped: {e}");
             }

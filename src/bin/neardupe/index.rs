@@ -1,0 +1,280 @@
+//! `neardupe index ...`: build, extend, query, inspect, compact and export a persistent index.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Subcommand;
+use neardupe::index::{Index, Insertion};
+use neardupe::output::{self, ClusterFormat};
+use neardupe::{Corpus, Error, Result};
+
+use super::{InputArgs, RunArgs, config_of, corpus_config_of, parse, pool_of, progress_bar, write_to};
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum IndexCommand {
+    /// Create an index in DIR from the inputs, with the same options as `cluster` (the index
+    /// verifies by the signature estimate: `--verify hybrid` becomes `estimate`).
+    Build {
+        #[command(flatten)]
+        run: RunArgs,
+        /// The index directory to create (must not hold an index yet).
+        #[arg(short = 'o', long = "output")]
+        dir: PathBuf,
+    },
+    /// Add the inputs' documents to the index in DIR, with its own parameters, and report for
+    /// each new document the cluster it joined or that it starts one (one JSON object a line).
+    Add {
+        /// The index directory.
+        dir: PathBuf,
+        #[command(flatten)]
+        input: InputArgs,
+        /// Where the report goes (`-` for standard output).
+        #[arg(short = 'o', long, default_value = "-")]
+        output: PathBuf,
+    },
+    /// For each input document, its best matches in the index in DIR (estimated Jaccard and
+    /// containment, their clusters), without changing the index (one JSON object a line).
+    Query {
+        /// The index directory.
+        dir: PathBuf,
+        #[command(flatten)]
+        input: InputArgs,
+        /// The most matches listed per document.
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+        /// List only the matches that pass the index's threshold.
+        #[arg(long)]
+        duplicates_only: bool,
+        /// Where the matches go (`-` for standard output).
+        #[arg(short = 'o', long, default_value = "-")]
+        output: PathBuf,
+    },
+    /// Print the index's counts, sizes and parameters as JSON.
+    Stats {
+        /// The index directory.
+        dir: PathBuf,
+    },
+    /// Merge the index's segments into one (clusters do not change).
+    Compact {
+        /// The index directory.
+        dir: PathBuf,
+    },
+    /// Write every document's cluster, as `cluster` does.
+    Export {
+        /// The index directory.
+        dir: PathBuf,
+        /// Output file (`-` for standard output).
+        #[arg(short = 'o', long, default_value = "-")]
+        output: PathBuf,
+        /// Output format.
+        #[arg(long = "format", default_value = "jsonl", value_parser = parse::<ClusterFormat>)]
+        output_format: ClusterFormat,
+    },
+    /// Read every file of the index and check its checksums.
+    Check {
+        /// The index directory.
+        dir: PathBuf,
+    },
+}
+
+pub(crate) fn run(command: IndexCommand) -> Result<()> {
+    match command {
+        IndexCommand::Build { run, dir } => {
+            let t = Instant::now();
+            let config = config_of(&run)?;
+            let pool = pool_of(&run.input)?;
+            let corpus = Corpus::open(&run.input.inputs, corpus_config_of(&run.input)?)?;
+            let mut index = Index::create(&dir, config)?;
+            let done = insert(&mut index, &corpus, &run.input, &pool)?;
+            if !run.input.quiet {
+                summary(&index, &done, &corpus, t);
+            }
+            Ok(())
+        }
+        IndexCommand::Add { dir, input, output } => {
+            let t = Instant::now();
+            let pool = pool_of(&input)?;
+            let corpus = Corpus::open(&input.inputs, corpus_config_of(&input)?)?;
+            let mut index = Index::open_writable(&dir)?;
+            let done = insert(&mut index, &corpus, &input, &pool)?;
+            write_to(&output, |w| {
+                for a in &done.added {
+                    let rep = index.document_id(a.representative).map_err(std::io::Error::other)?;
+                    let line = serde_json::json!({
+                        "id": a.id,
+                        "doc": a.doc.0,
+                        "cluster": a.cluster,
+                        "status": if a.started { "started" } else { "joined" },
+                        "representative": rep,
+                    });
+                    writeln!(w, "{line}")?;
+                }
+                w.flush()
+            })?;
+            if !input.quiet {
+                summary(&index, &done, &corpus, t);
+            }
+            Ok(())
+        }
+        IndexCommand::Query { dir, input, limit, duplicates_only, output } => {
+            let pool = pool_of(&input)?;
+            let corpus = Corpus::open(&input.inputs, corpus_config_of(&input)?)?;
+            let index = Index::open(&dir)?;
+            let t = Instant::now();
+            let lines: Vec<Result<Option<String>>> = pool.install(|| {
+                use rayon::prelude::*;
+                (0..corpus.len())
+                    .into_par_iter()
+                    .map(|i| {
+                        let doc = match corpus.document(i) {
+                            Ok(d) => d,
+                            Err(_) if input.skip_invalid => return Ok(None),
+                            Err(e) => return Err(e),
+                        };
+                        let mut found = index.query(&doc.text, limit)?;
+                        if duplicates_only {
+                            found.retain(|m| m.duplicate);
+                        }
+                        let matches: Vec<serde_json::Value> = found
+                            .iter()
+                            .map(|m| {
+                                serde_json::json!({
+                                    "id": m.id,
+                                    "doc": m.doc.0,
+                                    "jaccard": m.jaccard,
+                                    "containment": m.containment,
+                                    "similarity": m.similarity,
+                                    "duplicate": m.duplicate,
+                                    "cluster": m.cluster,
+                                    "representative": m.representative,
+                                })
+                            })
+                            .collect();
+                        Ok(Some(serde_json::json!({"id": doc.id, "matches": matches}).to_string()))
+                    })
+                    .collect()
+            });
+            let lines: Vec<String> = lines.into_iter().filter_map(Result::transpose).collect::<Result<_>>()?;
+            let duplicates = lines.iter().filter(|l| l.contains("\"duplicate\":true")).count();
+            write_to(&output, |w| {
+                for l in &lines {
+                    writeln!(w, "{l}")?;
+                }
+                w.flush()
+            })?;
+            if !input.quiet {
+                eprintln!(
+                    "neardupe: {} documents queried against {} in {:.3} s; {} have a near-duplicate in the index",
+                    lines.len(),
+                    index.len(),
+                    t.elapsed().as_secs_f64(),
+                    duplicates
+                );
+            }
+            Ok(())
+        }
+        IndexCommand::Stats { dir } => {
+            let index = Index::open(&dir)?;
+            let config = index.config();
+            let json = serde_json::json!({
+                "stats": index.stats(),
+                "bytes_per_document": index.stats().bytes as f64 / (index.len().max(1) as f64),
+                "parameters": {
+                    "similarity": config.similarity().as_str(),
+                    "threshold": config.threshold(),
+                    "num_perm": config.minhash().num_perm(),
+                    "seed": config.minhash().seed(),
+                    "algorithm": config.minhash().algorithm().as_str(),
+                    "bands": config.lsh().bands(),
+                    "rows": config.lsh().rows(),
+                    "shingle": format!("{}:{}", config.shingle().unit().as_str(), config.shingle().size()),
+                    "guard": config.guard().as_str(),
+                    "window": config.window(),
+                    "verify": config.verify().as_str(),
+                },
+            });
+            let text = serde_json::to_string_pretty(&json).map_err(|e| Error::config(e.to_string()))?;
+            println!("{text}");
+            Ok(())
+        }
+        IndexCommand::Compact { dir } => {
+            let t = Instant::now();
+            let mut index = Index::open_writable(&dir)?;
+            let before = index.stats().segments;
+            index.compact()?;
+            eprintln!(
+                "neardupe: {} segments merged into {} in {:.2} s",
+                before,
+                index.stats().segments,
+                t.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        IndexCommand::Export { dir, output, output_format } => {
+            let index = Index::open(&dir)?;
+            let rows =
+                index.clusters().map(|a| a.map(|a| (a.id, a.cluster, a.representative)).map_err(std::io::Error::other));
+            write_to(&output, |w| output::write_cluster_rows(w, rows, output_format))
+        }
+        IndexCommand::Check { dir } => {
+            let index = Index::open(&dir)?;
+            index.check()?;
+            eprintln!("neardupe: {}: {} documents, every checksum matches", dir.display(), index.len());
+            Ok(())
+        }
+    }
+}
+
+/// Inserts `corpus` with a progress bar.
+fn insert(index: &mut Index, corpus: &Corpus, input: &InputArgs, pool: &rayon::ThreadPool) -> Result<Insertion> {
+    let bar = progress_bar(input.quiet, corpus.len() as u64);
+    let report = |docs: u64, _bytes: u64| {
+        if let Some(bar) = &bar {
+            bar.set_position(docs);
+        }
+    };
+    let done = pool.install(|| index.insert_batch_with_progress(corpus, input.skip_invalid, Some(&report)))?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if !input.quiet {
+        let skipped: Vec<&Error> = corpus.skipped().iter().chain(&done.skipped).collect();
+        for e in skipped.iter().take(10) {
+            eprintln!("neardupe: skipped: {e}");
+        }
+    }
+    Ok(done)
+}
+
+fn summary(index: &Index, done: &Insertion, corpus: &Corpus, t: Instant) {
+    let secs = t.elapsed().as_secs_f64();
+    let joined = done.added.iter().filter(|a| !a.started).count();
+    let s = index.stats();
+    eprintln!(
+        "neardupe: added {} documents ({:.1} MB) in {:.2} s ({:.0} docs/s): {} joined a cluster, {} started one; {} skipped",
+        done.added.len(),
+        corpus.total_bytes() as f64 / 1e6,
+        secs,
+        done.added.len() as f64 / secs.max(1e-9),
+        joined,
+        done.added.len() - joined,
+        done.skipped.len() + corpus.skipped().len()
+    );
+    eprintln!(
+        "neardupe: {} candidates, {} verified edges; index: {} documents in {} segments, {} clusters ({} with duplicates), {:.1} MB on disk ({:.0} bytes/document)",
+        done.candidates,
+        done.verified_edges,
+        s.documents,
+        s.segments,
+        s.clusters,
+        s.duplicate_clusters,
+        s.bytes as f64 / 1e6,
+        s.bytes as f64 / (s.documents.max(1) as f64)
+    );
+    if done.guard_refusals + done.window_refusals > 0 {
+        eprintln!(
+            "neardupe: merges refused: {} by the chaining guard, {} by the time window",
+            done.guard_refusals, done.window_refusals
+        );
+    }
+}
