@@ -43,6 +43,11 @@
 //! 6. [`cluster`]: union-find, optionally guarded against chaining and bounded by a time window,
 //!    and deterministic cluster ids and representatives.
 //!
+//! 7. [`index`]: the same stages, persistent and incremental: an on-disk index of immutable,
+//!    memory-mapped segments (signatures, sorted band tables, ids, verified edges) and a cluster
+//!    file, that a process opens in milliseconds, queries from many threads and extends batch by
+//!    batch, with exactly the clusters of one run over all its documents.
+//!
 //! [`format`](mod@format) owns the layout of saved files (header, parameter fingerprint, checksum).
 //! [`Deduper`] strings them together; [`eval`] scores clusters against a truth file and [`synth`]
 //! generates labelled syndicated-news corpora. [`oracle`] finds every pair whose exact Jaccard or
@@ -51,7 +56,7 @@
 //!
 //! # Features
 //!
-//! * `mmap` (default): memory-map input files with memmap2 instead of reading them.
+//! * `mmap` (default): memory-map input files and index files with memmap2 instead of reading them.
 //! * `parallel` (default): rayon parallelism in signing, band sorting and verification, and the
 //!   `par_*` stage functions. Without it every stage runs on the calling thread.
 //! * `cli` (default): the `neardupe` binary (clap, indicatif). Library users turn default features
