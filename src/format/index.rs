@@ -4,6 +4,8 @@
 
 use bincode::{Decode, Encode};
 
+use super::Fingerprint;
+
 /// The payload of an index's `MANIFEST`: the parameters, the live files and the next document id.
 #[derive(Clone, Debug, PartialEq, Encode, Decode)]
 pub struct Manifest {
@@ -34,32 +36,14 @@ pub struct SegmentEntry {
     pub bytes: u64,
 }
 
-/// Every parameter of an index's configuration, in stable names (see
-/// [`crate::Config`]); an index re-opened anywhere signs and clusters alike.
+/// Every parameter of an index's configuration (see [`crate::Config`]), so that an index
+/// re-opened anywhere signs and clusters alike: those that make signatures comparable (its
+/// [`Fingerprint`], without the filter, which is a file of its own) and those that decide the
+/// clusters.
 #[derive(Clone, Debug, PartialEq, Encode, Decode)]
 pub struct IndexParams {
-    /// `words` or `chars`.
-    pub shingle_unit: String,
-    /// The n-gram size.
-    pub shingle_size: u32,
-    /// NFKC normalisation.
-    pub nfkc: bool,
-    /// `oph` or `classic`.
-    pub algorithm: String,
-    /// Signature slots.
-    pub num_perm: u32,
-    /// The hash seed.
-    pub seed: u64,
-    /// LSH bands.
-    pub bands: u32,
-    /// LSH rows per band.
-    pub rows: u32,
-    /// `containment` or `jaccard`.
-    pub similarity: String,
-    /// The threshold's IEEE bits.
-    pub threshold_bits: u64,
-    /// The containment guard.
-    pub min_shingles: u32,
+    /// Shingling, hashing, banding, similarity and threshold.
+    pub signatures: Fingerprint,
     /// The size ratio the banding aims at, as IEEE bits.
     pub min_size_ratio_bits: u64,
     /// `estimate` or `none`.

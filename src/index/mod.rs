@@ -933,20 +933,8 @@ fn params_of(config: &Config) -> Result<IndexParams> {
             ));
         }
     };
-    let s = config.shingle();
-    let m = config.minhash();
     Ok(IndexParams {
-        shingle_unit: s.unit().as_str().to_string(),
-        shingle_size: s.size() as u32,
-        nfkc: s.nfkc(),
-        algorithm: m.algorithm().as_str().to_string(),
-        num_perm: m.num_perm() as u32,
-        seed: m.seed(),
-        bands: config.lsh().bands() as u32,
-        rows: config.lsh().rows() as u32,
-        similarity: config.similarity().as_str().to_string(),
-        threshold_bits: config.threshold().to_bits(),
-        min_shingles: config.criterion().min_shingles(),
+        signatures: Fingerprint::of(config, None),
         min_size_ratio_bits: config.min_size_ratio().to_bits(),
         verify: verify.to_string(),
         guard: config.guard().as_str().to_string(),
@@ -958,7 +946,8 @@ fn params_of(config: &Config) -> Result<IndexParams> {
 
 /// The configuration stored parameters describe (without boilerplate learning: the filter is
 /// the index's).
-fn config_of(p: &IndexParams) -> Result<Config> {
+fn config_of(params: &IndexParams) -> Result<Config> {
+    let p = &params.signatures;
     let builder = Config::builder();
     let builder = match p.shingle_unit.as_str() {
         "words" => builder.word_ngrams(p.shingle_size as usize),
@@ -975,11 +964,11 @@ fn config_of(p: &IndexParams) -> Result<Config> {
         .similarity(p.similarity.parse::<Similarity>().map_err(bad)?)
         .threshold(f64::from_bits(p.threshold_bits))
         .min_shingles(p.min_shingles)
-        .min_size_ratio(f64::from_bits(p.min_size_ratio_bits))
-        .verify(p.verify.parse::<Verify>().map_err(bad)?)
-        .guard(p.guard.parse::<Guard>().map_err(bad)?)
-        .window_days(p.window)
-        .representative(p.representative.parse::<Representative>().map_err(bad)?)
+        .min_size_ratio(f64::from_bits(params.min_size_ratio_bits))
+        .verify(params.verify.parse::<Verify>().map_err(bad)?)
+        .guard(params.guard.parse::<Guard>().map_err(bad)?)
+        .window_days(params.window)
+        .representative(params.representative.parse::<Representative>().map_err(bad)?)
         .boilerplate(None)
         .build()
         .map_err(bad)
