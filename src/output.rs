@@ -100,7 +100,16 @@ pub fn write_records<W: Write>(
 /// Writes `path` atomically: `write` fills a temporary file in the same directory, which is
 /// flushed, synced and renamed over `path` only if `write` succeeds. On any error the temporary
 /// file is removed and `path` is left as it was.
+///
+/// A `path` that exists and is not a regular file (`/dev/null`, a named pipe, a terminal) is
+/// written directly instead: renaming over it would replace the device with a file.
 pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let file =
+            std::fs::OpenOptions::new().write(true).open(path).map_err(|e| Error::io(path, "cannot open output", e))?;
+        let mut w = BufWriter::new(file);
+        return write(&mut w).and_then(|()| w.flush()).map_err(|e| Error::io(path, "cannot write output", e));
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -137,5 +146,26 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"hello");
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 1, "the temporary file was removed");
+    }
+
+    /// A device or pipe is written in place, never replaced by a renamed file (`-o /dev/null`).
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_written_in_place() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return; // no mkfifo here
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        write_atomic(&fifo, |w| w.write_all(b"through the pipe")).unwrap();
+        assert_eq!(reader.join().unwrap(), b"through the pipe");
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "still a pipe");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
     }
 }
