@@ -274,6 +274,9 @@ impl Index {
             if config.window().is_some() && s.days().len() != s.len() {
                 return Err(corrupt(format!("segment {}: the index has a window but the segment no days", s.name())));
             }
+            if config.window().is_none() && !s.days().is_empty() {
+                return Err(corrupt(format!("segment {}: the index has no window but the segment has days", s.name())));
+            }
             next += entry.documents;
             segments.push(s);
         }
@@ -469,6 +472,12 @@ impl Index {
         Ok(())
     }
 
+    /// The generation of the next commit.
+    fn next_generation(&self) -> Result<u64> {
+        let g = self.manifest.generation;
+        g.checked_add(1).ok_or_else(|| corrupt(format!("manifest: generation {g} has no successor")))
+    }
+
     fn writer(&self) -> Result<()> {
         match self.lock {
             Some(_) => Ok(()),
@@ -561,7 +570,7 @@ impl Index {
         out.window_refusals = stats.window_refusals;
 
         // Commit: the filter (first batch), the segment, the cluster file, then the manifest.
-        let generation = self.manifest.generation + 1;
+        let generation = self.next_generation()?;
         let fingerprint = Fingerprint::of(&self.config, deduper.filter().map(|f| &**f));
         let mut manifest = self.manifest.clone();
         manifest.generation = generation;
@@ -698,7 +707,7 @@ impl Index {
         }
         let parts: Vec<&Segment> = self.segments[from..].iter().collect();
         let data = SegmentData::merge(&parts, self.config.minhash().num_perm(), self.config.lsh().bands(), self.len())?;
-        let generation = self.manifest.generation + 1;
+        let generation = self.next_generation()?;
         let name = store::file_name("segment", generation, data.first_doc);
         let entry = data.write(&self.dir, &name, &self.fingerprint)?;
         let mut manifest = self.manifest.clone();
