@@ -84,8 +84,26 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
             let config = config_of(&run)?;
             let pool = pool_of(&run.input)?;
             let corpus = Corpus::open(&run.input.inputs, corpus_config_of(&run.input)?)?;
-            let mut index = Index::create(&dir, config)?;
+            if dir.join("MANIFEST").exists() {
+                Index::create(&dir, config)?; // refuses, naming the parameters that differ
+                return Err(Error::config(format!("{} already holds an index", dir.display())));
+            }
+            // Built beside DIR and renamed into place when complete: a failed or killed build
+            // never leaves a partial index under DIR.
+            let parent = match dir.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => std::path::Path::new("."),
+            };
+            let tmp = tempfile::Builder::new()
+                .prefix(".neardupe-build-")
+                .tempdir_in(parent)
+                .map_err(|e| Error::io(parent, "cannot create a temporary index directory", e))?;
+            let mut index = Index::create(tmp.path(), config)?;
             let done = insert(&mut index, &corpus, &run.input, &pool)?;
+            drop(index);
+            std::fs::rename(tmp.path(), &dir).map_err(|e| Error::io(&dir, "cannot move the new index into place", e))?;
+            let _ = tmp.keep();
+            let index = Index::open(&dir)?;
             if !run.input.quiet {
                 summary(&index, &done, &corpus, t);
             }
