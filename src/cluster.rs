@@ -251,13 +251,23 @@ impl Clustering {
 
     /// Numbers the sets of `uf` in order of their first member and picks representatives.
     pub fn from_union_find(uf: &mut UnionFind, policy: Representative, lengths: &[u64]) -> Clustering {
-        let n = uf.len();
+        Clustering::from_roots(uf.len(), |d| uf.find(d), policy, lengths)
+    }
+
+    /// Clusters `n` documents given a root for each (documents with equal roots form a cluster;
+    /// roots are below `n`), numbered in order of their first member.
+    pub fn from_roots(
+        n: usize,
+        mut root_of: impl FnMut(u32) -> u32,
+        policy: Representative,
+        lengths: &[u64],
+    ) -> Clustering {
         let mut id_of_root = vec![u32::MAX; n];
         let mut cluster = Vec::with_capacity(n);
         let mut best: Vec<u32> = Vec::new(); // per cluster: the representative's document
         let mut sizes: Vec<u32> = Vec::new();
         for doc in 0..n as u32 {
-            let root = uf.find(doc) as usize;
+            let root = root_of(doc) as usize;
             let id = if id_of_root[root] == u32::MAX {
                 let id = best.len() as u32;
                 id_of_root[root] = id;

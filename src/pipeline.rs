@@ -922,10 +922,29 @@ pub(crate) fn link<S: SignatureRows + ?Sized>(
     lengths: &[u64],
     stats: &mut Stats,
 ) -> Clustering {
-    let policy = config.representative;
+    let mut uf = link_union(config, edges, signatures, days, stats);
+    Clustering::from_union_find(&mut uf, config.representative, lengths)
+}
+
+/// The union-find state of [`link`], before clusters are numbered.
+///
+/// The result on a set of edges is the union of its results on each connected component of the
+/// edge graph (a merge only looks at the two clusters it joins), which is what lets an index
+/// re-link only the components a batch touches.
+pub(crate) fn link_union<S: SignatureRows + ?Sized>(
+    config: &Config,
+    edges: &[Edge],
+    signatures: &S,
+    days: Option<&[i32]>,
+    stats: &mut Stats,
+) -> UnionFind {
     let n = signatures.num_rows();
     if config.guard == Guard::None && config.window.is_none() {
-        return Clustering::from_edges(n, edges, policy, lengths);
+        let mut uf = UnionFind::new(n);
+        for e in edges {
+            uf.union(e.a.0, e.b.0);
+        }
+        return uf;
     }
     let agree =
         |x: u32, y: u32| verify::agreeing_slots(signatures.signature(x as usize), signatures.signature(y as usize));
@@ -952,8 +971,7 @@ pub(crate) fn link<S: SignatureRows + ?Sized>(
     }
     stats.guard_refusals = union.guard_refusals;
     stats.window_refusals = union.window_refusals;
-    let mut uf = union.into_union_find();
-    Clustering::from_union_find(&mut uf, policy, lengths)
+    union.into_union_find()
 }
 
 /// Counts of the exact verification work done.

@@ -70,9 +70,12 @@ fn ten_batches_give_the_clusters_of_one_run() {
         let dir = tmp.path().join(name.replace([' ', ','], "_"));
         let mut index = Index::create(&dir, config.clone()).unwrap();
         let mut joined = 0;
-        for p in &paths {
+        for (b, p) in paths.iter().enumerate() {
             let added = index.insert_batch(&open(std::slice::from_ref(p)), false).unwrap();
             joined += added.added.iter().filter(|a| !a.started).count();
+            // After every batch, not only the last: a batch re-links only the components it
+            // touches, and the rest must still be what a run over everything so far gives.
+            assert_eq!(assignments(&index), full_run(&index, &paths[..=b]), "{name}: after batch {b}");
         }
         assert!(index.stats().segments < 10, "{name}: batches were merged ({:?})", index.stats());
         let want = full_run(&index, &paths);

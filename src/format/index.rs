@@ -110,8 +110,10 @@ pub struct SegmentToc {
     pub edges_span: Span,
 }
 
-/// The metadata of a cluster file, whose payload holds the cluster of each document (u32) and
-/// the representative of each cluster (u32).
+/// The metadata of a cluster file, whose payload holds, each 8-aligned: the cluster of each
+/// document (u32), the representative of each cluster (u32), and each document's connected
+/// component in the graph of verified edges (u32, the id of one of its members), so that a batch
+/// re-links only the components it touches.
 #[derive(Clone, Debug, PartialEq, Eq, Default, Encode, Decode)]
 pub struct ClustersMeta {
     /// Documents covered.
@@ -120,8 +122,8 @@ pub struct ClustersMeta {
     pub clusters: u64,
     /// Verified edges over all segments.
     pub edges: u64,
-    /// Merges the chaining guard refused.
+    /// Merges the chaining guard refused while re-linking the components the last change touched.
     pub guard_refusals: u64,
-    /// Merges the time window refused.
+    /// Merges the time window refused, likewise.
     pub window_refusals: u64,
 }

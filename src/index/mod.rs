@@ -66,8 +66,8 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::DocId;
 use crate::boilerplate::{BoilerplateConfig, ShingleFilter};
-use crate::cluster::{Clustering, Edge, Guard, Representative};
-use crate::corpus::source::Bytes;
+use crate::cluster::{Clustering, Edge, Guard, Representative, UnionFind};
+use crate::corpus::source::{Bytes, Hint};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::index::{ClustersMeta, IndexParams, Manifest, Span};
 use crate::format::{self, FileKind, Fingerprint};
@@ -213,7 +213,7 @@ impl Index {
         let config = config_of(&params)?;
         let fingerprint = Fingerprint::of(&config, None);
         let clusters = store::file_name("clusters", 1, 0);
-        write_clusters(dir, &clusters, &fingerprint, &[], &[], &ClustersMeta::default())?;
+        write_clusters(dir, &clusters, &fingerprint, &[], &[], &[], &ClustersMeta::default())?;
         let manifest = Manifest { generation: 1, documents: 0, params, segments: Vec::new(), clusters, filter: None };
         store::write_manifest(dir, &fingerprint, &manifest)?;
         store::remove_unlisted(dir, &live_files(&manifest));
@@ -550,22 +550,8 @@ impl Index {
         };
         out.verified_edges = verified.len() as u64;
 
-        let mut all_edges: Vec<Edge> = Vec::with_capacity(verified.len());
-        for s in &self.segments {
-            all_edges.extend(s.edges(n)?);
-        }
-        all_edges.extend_from_slice(&verified);
-        let mut lengths: Vec<u64> = Vec::with_capacity(n);
-        let mut days: Vec<i32> = Vec::new();
-        for s in &self.segments {
-            lengths.extend_from_slice(s.lengths());
-            days.extend_from_slice(s.days());
-        }
-        lengths.extend_from_slice(&signed.lengths);
-        days.extend_from_slice(&signed.days);
-        let days = self.config.window().map(|_| days.as_slice());
-        let mut stats = Stats::default();
-        let clustering = pipeline::link(&self.config, &all_edges, &rows, days, &lengths, &mut stats);
+        let Relinked { clustering, components, stats, edges: total_edges } =
+            self.relink(&verified, &rows, &signed.lengths, &signed.days)?;
         out.guard_refusals = stats.guard_refusals;
         out.window_refusals = stats.window_refusals;
 
@@ -597,12 +583,12 @@ impl Index {
         let meta = ClustersMeta {
             documents: n as u64,
             clusters: clustering.num_clusters() as u64,
-            edges: all_edges.len() as u64,
+            edges: total_edges,
             guard_refusals: stats.guard_refusals,
             window_refusals: stats.window_refusals,
         };
         let reps = representatives(&clustering);
-        write_clusters(&self.dir, &manifest.clusters, &fingerprint, clustering.clusters(), &reps, &meta)?;
+        write_clusters(&self.dir, &manifest.clusters, &fingerprint, clustering.clusters(), &reps, &components, &meta)?;
         store::write_manifest(&self.dir, &fingerprint, &manifest)?;
         self.reload()?;
 
@@ -623,6 +609,63 @@ impl Index {
         self.merge_tail()?;
         out.seconds = t.elapsed().as_secs_f64();
         Ok(out)
+    }
+
+    /// The clusters of all documents once `new_edges` (verified edges of a batch being inserted,
+    /// whose rows `rows` holds after the stored ones) join the stored edges: exactly those of
+    /// [`pipeline::link`] over all edges, computed only for the connected components of the edge
+    /// graph that the new edges touch (a merge only looks at the two clusters it joins, so the
+    /// other components keep their stored clusters). The cluster file keeps each document's
+    /// component (a member's id), so finding them takes one pass over the stored edges.
+    fn relink(&self, new_edges: &[Edge], rows: &Rows<'_>, new_lengths: &[u64], new_days: &[i32]) -> Result<Relinked> {
+        let (n_old, n) = (self.len(), rows.num_rows());
+        let component = self.clusters.components()?;
+        let old_root = self.clusters.roots()?;
+        let mut touched = vec![false; n_old];
+        for e in new_edges {
+            for x in [e.a.index(), e.b.index()] {
+                if x < n_old {
+                    touched[component[x] as usize] = true;
+                }
+            }
+        }
+        let is_affected = |d: usize| d >= n_old || touched[component[d] as usize];
+        let mut affected: Vec<Edge> = new_edges.to_vec();
+        let mut edges = new_edges.len() as u64;
+        for s in &self.segments {
+            s.prefetch_edges();
+            for e in s.edges(n_old)? {
+                edges += 1;
+                if is_affected(e.a.index()) {
+                    affected.push(e);
+                }
+            }
+        }
+        let mut graph = UnionFind::new(n);
+        for e in &affected {
+            graph.union(e.a.0, e.b.0);
+        }
+        let components: Vec<u32> =
+            (0..n).map(|d| if is_affected(d) { graph.find(d as u32) } else { component[d] }).collect();
+        let days: Option<Vec<i32>> = self.config.window().map(|_| {
+            let mut days: Vec<i32> = self.segments.iter().flat_map(|s| s.days().iter().copied()).collect();
+            days.extend_from_slice(new_days);
+            days
+        });
+        let mut stats = Stats::default();
+        let mut uf = pipeline::link_union(&self.config, &affected, rows, days.as_deref(), &mut stats);
+        let lengths: Vec<u64> = match self.config.representative() {
+            Representative::Longest => self
+                .segments
+                .iter()
+                .flat_map(|s| s.lengths().iter().copied())
+                .chain(new_lengths.iter().copied())
+                .collect(),
+            Representative::First => Vec::new(),
+        };
+        let root = |d: u32| if is_affected(d as usize) { uf.find(d) } else { old_root[d as usize] };
+        let clustering = Clustering::from_roots(n, root, self.config.representative(), &lengths);
+        Ok(Relinked { clustering, components, stats, edges })
     }
 
     /// Re-reads the committed state (keeping the lock) and removes superseded files.
@@ -783,6 +826,17 @@ fn first_members(c: &Clustering) -> Vec<u32> {
     first
 }
 
+/// What [`Index::relink`] computes.
+struct Relinked {
+    clustering: Clustering,
+    /// Each document's edge-graph component.
+    components: Vec<u32>,
+    /// Refusals by the guard and the window in the re-linked components.
+    stats: Stats,
+    /// All verified edges.
+    edges: u64,
+}
+
 /// Signature rows of the stored segments, then of a batch being inserted.
 struct Rows<'a> {
     segments: &'a [Segment],
@@ -835,6 +889,7 @@ struct ClusterFile {
     start: usize,
     labels: Span,
     reps: Span,
+    components: Span,
 }
 
 impl ClusterFile {
@@ -853,11 +908,14 @@ impl ClusterFile {
         }
         let labels = Span { offset: 0, len: documents * 4 };
         let reps = Span { offset: (documents * 4).next_multiple_of(8), len: meta.clusters * 4 };
-        if reps.offset + reps.len != payload.len() as u64 {
+        let components = Span { offset: (reps.offset + reps.len).next_multiple_of(8), len: documents * 4 };
+        if components.offset + components.len != payload.len() as u64 {
             return Err(fail(corrupt("cluster file has the wrong size")));
         }
         let start = bytes.as_slice().len() - payload.len();
-        Ok(ClusterFile { bytes, header, meta, start, labels, reps })
+        let len = bytes.as_slice().len();
+        bytes.hint(Hint::Random, 0, len);
+        Ok(ClusterFile { bytes, header, meta, start, labels, reps, components })
     }
 
     fn array(&self, span: Span) -> &[u32] {
@@ -878,6 +936,20 @@ impl ClusterFile {
             Some(&d) if u64::from(d) < self.meta.documents => Ok(DocId(d)),
             _ => Err(corrupt(format!("cluster file: no valid representative for cluster {c}"))),
         }
+    }
+
+    /// Each document's edge-graph component (a member's id), checked.
+    fn components(&self) -> Result<&[u32]> {
+        let c = self.array(self.components);
+        match c.iter().position(|&x| u64::from(x) >= self.meta.documents) {
+            Some(d) => Err(corrupt(format!("cluster file: document {d} in component {}", c[d]))),
+            None => Ok(c),
+        }
+    }
+
+    /// Each document's cluster representative, checked.
+    fn roots(&self) -> Result<Vec<u32>> {
+        (0..self.meta.documents as usize).map(|d| Ok(self.representative(self.cluster(d)?)?.0)).collect()
     }
 
     fn sizes(&self) -> Vec<u32> {
@@ -901,11 +973,14 @@ fn write_clusters(
     fingerprint: &Fingerprint,
     labels: &[u32],
     reps: &[u32],
+    components: &[u32],
     meta: &ClustersMeta,
 ) -> Result<()> {
     let mut payload: Vec<u8> = bytemuck::cast_slice(labels).to_vec();
     payload.resize(payload.len().next_multiple_of(8), 0);
     payload.extend_from_slice(bytemuck::cast_slice(reps));
+    payload.resize(payload.len().next_multiple_of(8), 0);
+    payload.extend_from_slice(bytemuck::cast_slice(components));
     let head = format::encode_header(
         FileKind::Clusters,
         fingerprint,

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use crate::DocId;
 use crate::cluster::Edge;
-use crate::corpus::source::Bytes;
+use crate::corpus::source::{Bytes, Hint};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::index::{SegmentEntry, SegmentToc, Span};
 use crate::format::{self, FileKind, Fingerprint, Header};
@@ -57,11 +57,27 @@ impl Segment {
                 ),
             )));
         }
+        // Queries touch a few pages of each band table and a few rows: no read-ahead.
+        let len = bytes.as_slice().len();
+        bytes.hint(Hint::Random, 0, len);
         Ok(Segment { name, bytes, header, toc, start })
+    }
+
+    /// Reads the whole file into memory at once (before a pass over all of it).
+    pub(crate) fn prefetch(&self) {
+        self.bytes.hint(Hint::Prefetch, 0, self.bytes.as_slice().len());
+    }
+
+    /// Reads the edge array at once (before a pass over the edges).
+    pub(crate) fn prefetch_edges(&self) {
+        let span = self.toc.edges_span;
+        let at = self.start + span.offset as usize;
+        self.bytes.hint(Hint::Prefetch, at, at + span.len as usize);
     }
 
     /// Checks the payload's checksum (reads the whole file).
     pub(crate) fn check(&self) -> Result<()> {
+        self.prefetch();
         format::check_payload(&self.header, self.payload()).map_err(|e| corrupt(&self.name, e.message()))
     }
 
@@ -139,8 +155,8 @@ impl Segment {
         let keys: &[u64] = &self.array::<u64>(self.toc.band_keys)[band * m..(band + 1) * m];
         let docs: &[u32] = &self.array::<u32>(self.toc.band_docs)[band * m..(band + 1) * m];
         let lo = keys.partition_point(|&k| k < key);
-        let hi = lo + keys[lo..].partition_point(|&k| k == key);
-        &docs[lo..hi]
+        let len = keys[lo..].iter().take_while(|&&k| k == key).count();
+        &docs[lo..lo + len]
     }
 
     /// One band's `(key, document)` entries, sorted.
@@ -290,6 +306,7 @@ impl SegmentData {
             ..SegmentData::default()
         };
         for s in parts {
+            s.prefetch();
             for i in 0..s.len() {
                 out.signatures.push_empty(s.set_sizes()[i]).copy_from_slice(s.row(i));
                 out.ids.push(s.id(i)?.to_string());

@@ -101,7 +101,8 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
             let mut index = Index::create(tmp.path(), config)?;
             let done = insert(&mut index, &corpus, &run.input, &pool)?;
             drop(index);
-            std::fs::rename(tmp.path(), &dir).map_err(|e| Error::io(&dir, "cannot move the new index into place", e))?;
+            std::fs::rename(tmp.path(), &dir)
+                .map_err(|e| Error::io(&dir, "cannot move the new index into place", e))?;
             let _ = tmp.keep();
             let index = Index::open(&dir)?;
             if !run.input.quiet {
