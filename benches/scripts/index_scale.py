@@ -369,12 +369,12 @@ def measure(args, n):
     small = min(args.add_batches)
     read_through([batches[small]])
     r["query_cold_method"] = drop_cache(index_files(index))
-    _, _, _, err = run([args.neardupe, "index", "query", index, batches[small], "-o", "/dev/null"] + threads(args))
+    _, _, _, err = run([args.neardupe, "index", "query", index, batches[small], "-o", "-"] + threads(args))
     r["query_cold_docs"], r["query_cold_s"], _ = query_summary(err)
     r["query_cold_read_mb"] = (resident_bytes(index_files(index)) or 0) / 1e6
     big = max(args.add_batches)
     read_through(index_files(index) + [batches[big]])
-    _, _, _, err = run([args.neardupe, "index", "query", index, batches[big], "-o", "/dev/null"] + threads(args))
+    _, _, _, err = run([args.neardupe, "index", "query", index, batches[big], "-o", "-"] + threads(args))
     r["query_docs"], r["query_s"], r["query_dups"] = query_summary(err)
     return r
 
@@ -388,7 +388,7 @@ def query_summary(err):
 
 
 def add(args, copy, batch):
-    return run([args.neardupe, "index", "add", copy, batch, "-o", "/dev/null", "-q"] + threads(args))
+    return run([args.neardupe, "index", "add", copy, batch, "-o", "-", "-q"] + threads(args))
 
 
 def fmt_int(x):
