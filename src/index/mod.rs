@@ -55,6 +55,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod clusters;
+mod params;
 mod segment;
 mod store;
 
@@ -62,20 +64,20 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use xxhash_rust::xxh3::xxh3_64;
 
 use crate::DocId;
 use crate::boilerplate::{BoilerplateConfig, ShingleFilter};
-use crate::cluster::{Clustering, Edge, Guard, Representative, UnionFind};
-use crate::corpus::source::{Bytes, Hint};
+use crate::cluster::{Clustering, Edge, Representative, UnionFind};
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::index::{ClustersMeta, IndexParams, Manifest, Span};
+use crate::format::index::{ClustersMeta, Manifest};
 use crate::format::{self, FileKind, Fingerprint};
 use crate::lsh::{self, PAIRWISE_BUCKET};
-use crate::minhash::{Algorithm, SignatureMatrix, SignatureRows};
+use crate::minhash::{SignatureMatrix, SignatureRows};
 use crate::pipeline::{self, Config, Deduper, DocumentSource, Progress, Stats};
 use crate::verify::{self, Criterion, Decision, Similarity, Verify};
 
+use clusters::{ClusterFile, write_clusters};
+use params::{config_of, params_of, read_filter};
 use segment::{Segment, SegmentData};
 
 /// An open index: read-only ([`Index::open`]) or the one writer ([`Index::create`],
@@ -185,7 +187,7 @@ pub struct IndexStats {
     pub bytes: u64,
 }
 
-fn corrupt(msg: impl Into<String>) -> Error {
+pub(crate) fn corrupt(msg: impl Into<String>) -> Error {
     Error::new(ErrorKind::Format, msg)
 }
 
@@ -440,7 +442,7 @@ impl Index {
     /// Counts and sizes.
     pub fn stats(&self) -> IndexStats {
         let manifest_bytes = std::fs::metadata(self.dir.join(store::MANIFEST)).map_or(0, |m| m.len());
-        let clusters = self.clusters.meta.clusters;
+        let clusters = self.clusters.num_clusters();
         let sizes = self.clusters.sizes();
         IndexStats {
             generation: self.manifest.generation,
@@ -453,7 +455,7 @@ impl Index {
             boilerplate_shingles: self.filter().map_or(0, |f| f.len() as u64),
             bytes: manifest_bytes
                 + self.segments.iter().map(Segment::file_bytes).sum::<u64>()
-                + self.clusters.bytes.as_slice().len() as u64
+                + self.clusters.file_bytes()
                 + self.filter_bytes,
         }
     }
@@ -878,182 +880,4 @@ impl SignatureRows for Rows<'_> {
             }
         }
     }
-}
-
-/// The cluster file: each document's cluster and each cluster's representative, mapped.
-#[derive(Debug)]
-struct ClusterFile {
-    bytes: Bytes,
-    header: format::Header,
-    meta: ClustersMeta,
-    start: usize,
-    labels: Span,
-    reps: Span,
-    components: Span,
-}
-
-impl ClusterFile {
-    fn open(dir: &Path, name: &str, fingerprint: &Fingerprint, documents: u64) -> Result<ClusterFile> {
-        let path = store::path(dir, name);
-        let bytes = store::map(&path)?;
-        let fail = |e: Error| e.with_path(&path);
-        let (header, payload) = format::parse_header(bytes.as_slice(), FileKind::Clusters).map_err(fail)?;
-        header.fingerprint.ensure_same(fingerprint).map_err(fail)?;
-        let meta: ClustersMeta = format::decode_meta(&header.meta, "cluster file metadata").map_err(fail)?;
-        if meta.documents != documents || meta.clusters > documents {
-            return Err(fail(corrupt(format!(
-                "cluster file covers {} documents in {} clusters; the index holds {documents}",
-                meta.documents, meta.clusters
-            ))));
-        }
-        let labels = Span { offset: 0, len: documents * 4 };
-        let reps = Span { offset: (documents * 4).next_multiple_of(8), len: meta.clusters * 4 };
-        let components = Span { offset: (reps.offset + reps.len).next_multiple_of(8), len: documents * 4 };
-        if components.offset + components.len != payload.len() as u64 {
-            return Err(fail(corrupt("cluster file has the wrong size")));
-        }
-        let start = bytes.as_slice().len() - payload.len();
-        let len = bytes.as_slice().len();
-        bytes.hint(Hint::Random, 0, len);
-        Ok(ClusterFile { bytes, header, meta, start, labels, reps, components })
-    }
-
-    fn array(&self, span: Span) -> &[u32] {
-        let p = &self.bytes.as_slice()[self.start..];
-        bytemuck::cast_slice(&p[span.offset as usize..(span.offset + span.len) as usize])
-    }
-
-    fn cluster(&self, i: usize) -> Result<u32> {
-        match self.array(self.labels).get(i) {
-            Some(&c) if u64::from(c) < self.meta.clusters => Ok(c),
-            Some(&c) => Err(corrupt(format!("cluster file: document {i} in cluster {c} of {}", self.meta.clusters))),
-            None => Err(Error::config(format!("no document {i} in an index of {}", self.meta.documents))),
-        }
-    }
-
-    fn representative(&self, c: u32) -> Result<DocId> {
-        match self.array(self.reps).get(c as usize) {
-            Some(&d) if u64::from(d) < self.meta.documents => Ok(DocId(d)),
-            _ => Err(corrupt(format!("cluster file: no valid representative for cluster {c}"))),
-        }
-    }
-
-    /// Each document's edge-graph component (a member's id), checked.
-    fn components(&self) -> Result<&[u32]> {
-        let c = self.array(self.components);
-        match c.iter().position(|&x| u64::from(x) >= self.meta.documents) {
-            Some(d) => Err(corrupt(format!("cluster file: document {d} in component {}", c[d]))),
-            None => Ok(c),
-        }
-    }
-
-    /// Each document's cluster representative, checked.
-    fn roots(&self) -> Result<Vec<u32>> {
-        (0..self.meta.documents as usize).map(|d| Ok(self.representative(self.cluster(d)?)?.0)).collect()
-    }
-
-    fn sizes(&self) -> Vec<u32> {
-        let mut sizes = vec![0u32; self.meta.clusters as usize];
-        for &c in self.array(self.labels) {
-            if let Some(s) = sizes.get_mut(c as usize) {
-                *s += 1;
-            }
-        }
-        sizes
-    }
-
-    fn check(&self) -> Result<()> {
-        format::check_payload(&self.header, &self.bytes.as_slice()[self.start..])
-    }
-}
-
-fn write_clusters(
-    dir: &Path,
-    name: &str,
-    fingerprint: &Fingerprint,
-    labels: &[u32],
-    reps: &[u32],
-    components: &[u32],
-    meta: &ClustersMeta,
-) -> Result<()> {
-    let mut payload: Vec<u8> = bytemuck::cast_slice(labels).to_vec();
-    payload.resize(payload.len().next_multiple_of(8), 0);
-    payload.extend_from_slice(bytemuck::cast_slice(reps));
-    payload.resize(payload.len().next_multiple_of(8), 0);
-    payload.extend_from_slice(bytemuck::cast_slice(components));
-    let head = format::encode_header(
-        FileKind::Clusters,
-        fingerprint,
-        &format::encode_meta(meta)?,
-        payload.len() as u64,
-        xxh3_64(&payload),
-    )?;
-    store::write_durable(dir, name, &[&head, &payload])?;
-    Ok(())
-}
-
-fn read_filter(dir: &Path, name: &str, config: &Config) -> Result<(ShingleFilter, u64)> {
-    let path = store::path(dir, name);
-    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, "cannot read the index's filter", e))?;
-    let (header, payload) = format::parse(&bytes, FileKind::Filter).map_err(|e| e.with_path(&path))?;
-    if payload.len() % 8 != 0 {
-        return Err(corrupt("filter payload is not a whole number of hashes").with_path(&path));
-    }
-    let hashes: Vec<u64> =
-        payload.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect();
-    let filter = ShingleFilter::from_frequent(hashes);
-    header.fingerprint.ensure_same(&Fingerprint::of(config, Some(&filter))).map_err(|e| e.with_path(&path))?;
-    Ok((filter, bytes.len() as u64))
-}
-
-/// The stored parameters of `config` (its `hybrid` verification as `estimate`).
-fn params_of(config: &Config) -> Result<IndexParams> {
-    let verify = match config.verify() {
-        Verify::None => "none",
-        Verify::Estimate | Verify::Hybrid => "estimate",
-        Verify::Exact => {
-            return Err(Error::config(
-                "an index keeps signatures, not texts: it verifies by the estimate (use --verify estimate or hybrid)",
-            ));
-        }
-    };
-    Ok(IndexParams {
-        signatures: Fingerprint::of(config, None),
-        min_size_ratio_bits: config.min_size_ratio().to_bits(),
-        verify: verify.to_string(),
-        guard: config.guard().as_str().to_string(),
-        window: config.window(),
-        representative: config.representative().as_str().to_string(),
-        boilerplate: config.boilerplate().map(|b| (b.max_df().to_bits(), b.min_docs(), b.sample() as u64)),
-    })
-}
-
-/// The configuration stored parameters describe (without boilerplate learning: the filter is
-/// the index's).
-fn config_of(params: &IndexParams) -> Result<Config> {
-    let p = &params.signatures;
-    let builder = Config::builder();
-    let builder = match p.shingle_unit.as_str() {
-        "words" => builder.word_ngrams(p.shingle_size as usize),
-        "chars" => builder.char_ngrams(p.shingle_size as usize),
-        other => return Err(corrupt(format!("manifest: unknown shingle unit {other:?}"))),
-    };
-    let bad = |e: Error| corrupt(format!("manifest: {}", e.message()));
-    builder
-        .nfkc(p.nfkc)
-        .algorithm(p.algorithm.parse::<Algorithm>().map_err(bad)?)
-        .num_perm(p.num_perm as usize)
-        .seed(p.seed)
-        .bands_rows(p.bands as usize, p.rows as usize)
-        .similarity(p.similarity.parse::<Similarity>().map_err(bad)?)
-        .threshold(f64::from_bits(p.threshold_bits))
-        .min_shingles(p.min_shingles)
-        .min_size_ratio(f64::from_bits(params.min_size_ratio_bits))
-        .verify(params.verify.parse::<Verify>().map_err(bad)?)
-        .guard(params.guard.parse::<Guard>().map_err(bad)?)
-        .window_days(params.window)
-        .representative(params.representative.parse::<Representative>().map_err(bad)?)
-        .boilerplate(None)
-        .build()
-        .map_err(bad)
 }
