@@ -44,7 +44,6 @@ impl Bytes {
                 Hint::Prefetch => m.advise_range(memmap2::Advice::PopulateRead, start, end - start),
                 #[cfg(not(target_os = "linux"))]
                 Hint::Prefetch => Ok(()),
-                Hint::Random => m.advise_range(memmap2::Advice::Random, start, end - start),
                 // SAFETY: `MADV_DONTNEED` on a shared, read-only file mapping only unmaps the
                 // pages from this process: the next access faults them in again from the file,
                 // with the same bytes (the file is not modified during a run, the premise of
@@ -64,9 +63,6 @@ impl Bytes {
 /// What a pass over a mapped file tells the kernel about a range of it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Hint {
-    /// The range will be read at scattered places (an index's band tables and rows): fault in
-    /// one page at a time instead of reading ahead (`MADV_RANDOM`).
-    Random,
     /// The range is about to be read: map all its pages at once (`MADV_POPULATE_READ`) instead
     /// of one page fault at a time.
     Prefetch,

@@ -7,7 +7,7 @@ use std::path::Path;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::DocId;
-use crate::corpus::source::{Bytes, Hint};
+use crate::corpus::source::Bytes;
 use crate::error::{Error, Result};
 use crate::format::index::{ClustersMeta, Span};
 use crate::format::{self, FileKind, Fingerprint};
@@ -47,8 +47,6 @@ impl ClusterFile {
             return Err(fail(corrupt("cluster file has the wrong size")));
         }
         let start = bytes.as_slice().len() - payload.len();
-        let len = bytes.as_slice().len();
-        bytes.hint(Hint::Random, 0, len);
         Ok(ClusterFile { bytes, header, meta, start, labels, reps, components })
     }
 

@@ -57,9 +57,6 @@ impl Segment {
                 ),
             )));
         }
-        // Queries touch a few pages of each band table and a few rows: no read-ahead.
-        let len = bytes.as_slice().len();
-        bytes.hint(Hint::Random, 0, len);
         Ok(Segment { name, bytes, header, toc, start })
     }
 
