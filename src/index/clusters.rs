@@ -133,4 +133,3 @@ pub(crate) fn write_clusters(
     store::write_durable(dir, name, &[&head, &payload])?;
     Ok(())
 }
-

@@ -64,7 +64,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-
 use crate::DocId;
 use crate::boilerplate::{BoilerplateConfig, ShingleFilter};
 use crate::cluster::{Clustering, Edge, Representative, UnionFind};
