@@ -1,27 +1,9 @@
 //! Integration tests: the `neardupe` binary on the bundled sample in data/ and on bad input.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_neardupe"))
-}
-
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data").join(name)
-}
-
-fn run(cmd: &mut Command) -> Output {
-    cmd.output().expect("the neardupe binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod common;
+use common::{bin, data, run, stderr, stdout};
 
 fn ok(o: Output) -> Output {
     assert!(o.status.success(), "neardupe failed: {}", stderr(&o));

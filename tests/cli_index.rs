@@ -4,14 +4,13 @@
 //! bad uses fail with a clear message and a non-zero exit.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_neardupe"))
-}
+mod common;
+use common::bin;
 
 fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data").join("news-sample.jsonl")
+    common::data("news-sample.jsonl")
 }
 
 fn ok(o: Output) -> Output {

@@ -8,9 +8,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_neardupe"))
-}
+mod common;
+use common::bin;
 
 fn sample() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data").join("news-sample.jsonl")

@@ -29,6 +29,9 @@ use neardupe::synth::{self, SynthConfig, Tier};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+mod common;
+use common::{bin, run, stderr, stdout};
+
 /// Documents in each of the two batches of the `add` test (the compaction test splits the same
 /// documents into four segments): fewer in a debug build, whose binary is some 15 times slower.
 const BATCH: usize = if cfg!(debug_assertions) { 150 } else { 800 };
@@ -48,26 +51,10 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_neardupe"))
-}
-
 fn index(args: &[&str], dir: &Path) -> Command {
     let mut cmd = bin();
     cmd.arg("index").arg(args[0]).arg(dir).args(&args[1..]);
     cmd
-}
-
-fn run(cmd: &mut Command) -> Output {
-    cmd.output().expect("the neardupe binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// Runs `cmd` and expects success.
