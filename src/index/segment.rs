@@ -226,70 +226,116 @@ pub(crate) struct SegmentData {
     pub(crate) edges: Vec<Edge>,
 }
 
-/// A payload under construction: arrays appended at 8-byte boundaries.
-#[derive(Default)]
-struct Payload {
+/// A payload being streamed out: arrays at 8-byte boundaries, passed on in chunks of at most
+/// 1 MiB, so that a segment is written without holding a copy of it.
+struct Stream<'a> {
+    out: &'a mut dyn FnMut(&[u8]) -> std::io::Result<()>,
     buf: Vec<u8>,
+    offset: u64,
 }
 
-impl Payload {
-    fn push<T: bytemuck::Pod>(&mut self, data: &[T]) -> Span {
-        self.buf.resize(self.buf.len().next_multiple_of(8), 0);
-        let offset = self.buf.len() as u64;
-        self.buf.extend_from_slice(bytemuck::cast_slice(data));
-        Span { offset, len: self.buf.len() as u64 - offset }
+impl Stream<'_> {
+    const CHUNK: usize = 1 << 20;
+
+    fn align(&mut self) -> std::io::Result<()> {
+        let pad = (self.offset.next_multiple_of(8) - self.offset) as usize;
+        self.bytes(&[0u8; 8][..pad])
     }
 
-    fn push_iter<T: bytemuck::Pod>(&mut self, data: impl Iterator<Item = T>) -> Span {
-        self.buf.resize(self.buf.len().next_multiple_of(8), 0);
-        let offset = self.buf.len() as u64;
-        for v in data {
-            self.buf.extend_from_slice(bytemuck::bytes_of(&v));
+    fn bytes(&mut self, b: &[u8]) -> std::io::Result<()> {
+        self.offset += b.len() as u64;
+        if self.buf.len() + b.len() > Self::CHUNK {
+            self.flush()?;
         }
-        Span { offset, len: self.buf.len() as u64 - offset }
+        if b.len() >= Self::CHUNK {
+            return (self.out)(b);
+        }
+        self.buf.extend_from_slice(b);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.buf.is_empty() {
+            (self.out)(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    fn push<T: bytemuck::Pod>(&mut self, data: &[T]) -> std::io::Result<Span> {
+        self.align()?;
+        let offset = self.offset;
+        for chunk in bytemuck::cast_slice::<T, u8>(data).chunks(Self::CHUNK) {
+            self.bytes(chunk)?;
+        }
+        Ok(Span { offset, len: self.offset - offset })
+    }
+
+    fn push_iter<T: bytemuck::Pod>(&mut self, data: impl Iterator<Item = T>) -> std::io::Result<Span> {
+        self.align()?;
+        let offset = self.offset;
+        for v in data {
+            self.bytes(bytemuck::bytes_of(&v))?;
+        }
+        Ok(Span { offset, len: self.offset - offset })
     }
 }
 
 impl SegmentData {
-    /// Writes the segment as `dir/name`; returns its manifest entry.
+    /// Streams the payload to `out` and returns its table of contents (the same bytes and
+    /// spans on every call).
+    fn emit(&self, out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<SegmentToc> {
+        let n = self.signatures.len();
+        let mut p = Stream { out, buf: Vec::with_capacity(Stream::CHUNK), offset: 0 };
+        let mut toc = SegmentToc {
+            first_doc: self.first_doc,
+            documents: n as u64,
+            num_perm: self.signatures.num_perm() as u32,
+            bands: self.bands.len() as u32,
+            band_len: self.bands.first().map_or(0, Vec::len) as u64,
+            edges: self.edges.len() as u64,
+            ..SegmentToc::default()
+        };
+        toc.signatures = p.push(self.signatures.values())?;
+        toc.set_sizes = p.push(self.signatures.set_sizes())?;
+        toc.lengths = p.push(&self.lengths)?;
+        toc.days = p.push(&self.days)?;
+        let mut at = 0u64;
+        toc.id_offsets = p.push_iter(std::iter::once(0u64).chain(self.ids.iter().map(|id| {
+            at += id.len() as u64;
+            at
+        })))?;
+        toc.id_bytes = p.push_iter(self.ids.iter().flat_map(|id| id.bytes()))?;
+        toc.band_keys = p.push_iter(self.bands.iter().flatten().map(|&(k, _)| k))?;
+        toc.band_docs = p.push_iter(self.bands.iter().flatten().map(|&(_, d)| d))?;
+        toc.edges_span = p.push_iter(self.edges.iter().flat_map(|e| [e.a.0, e.b.0]))?;
+        p.flush()?;
+        Ok(toc)
+    }
+
+    /// Writes the segment as `dir/name` (one pass to checksum the payload, one to write it);
+    /// returns its manifest entry.
     pub(crate) fn write(&self, dir: &Path, name: &str, fingerprint: &Fingerprint) -> Result<SegmentEntry> {
         let n = self.signatures.len();
         let band_len = self.bands.first().map_or(0, Vec::len);
         if self.bands.iter().any(|b| b.len() != band_len) {
             return Err(Error::new(ErrorKind::Format, "bands of unequal length"));
         }
-        let mut p = Payload::default();
-        let mut toc = SegmentToc {
-            first_doc: self.first_doc,
-            documents: n as u64,
-            num_perm: self.signatures.num_perm() as u32,
-            bands: self.bands.len() as u32,
-            band_len: band_len as u64,
-            edges: self.edges.len() as u64,
-            ..SegmentToc::default()
-        };
-        toc.signatures = p.push(self.signatures.values());
-        toc.set_sizes = p.push(self.signatures.set_sizes());
-        toc.lengths = p.push(&self.lengths);
-        toc.days = p.push(&self.days);
-        let mut at = 0u64;
-        toc.id_offsets = p.push_iter(std::iter::once(0u64).chain(self.ids.iter().map(|id| {
-            at += id.len() as u64;
-            at
-        })));
-        toc.id_bytes = p.push_iter(self.ids.iter().flat_map(|id| id.bytes()));
-        toc.band_keys = p.push_iter(self.bands.iter().flatten().map(|&(k, _)| k));
-        toc.band_docs = p.push_iter(self.bands.iter().flatten().map(|&(_, d)| d));
-        toc.edges_span = p.push_iter(self.edges.iter().flat_map(|e| [e.a.0, e.b.0]));
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        let mut len = 0u64;
+        let toc = self
+            .emit(&mut |b| {
+                hasher.update(b);
+                len += b.len() as u64;
+                Ok(())
+            })
+            .map_err(|e| Error::io(&dir.join(name), "cannot lay out segment", e))?;
         let meta = format::encode_meta(&toc)?;
-        let head = format::encode_header(
-            FileKind::Segment,
-            fingerprint,
-            &meta,
-            p.buf.len() as u64,
-            xxhash_rust::xxh3::xxh3_64(&p.buf),
-        )?;
-        let bytes = store::write_durable(dir, name, &[&head, &p.buf])?;
+        let head = format::encode_header(FileKind::Segment, fingerprint, &meta, len, hasher.digest())?;
+        let bytes = store::write_durable_with(dir, name, &mut |w| {
+            w.write_all(&head)?;
+            self.emit(&mut |b| w.write_all(b)).map(drop)
+        })?;
         Ok(SegmentEntry { file: name.to_string(), first_doc: self.first_doc, documents: n as u64, bytes })
     }
 

@@ -30,25 +30,30 @@ pub(crate) fn map(path: &Path) -> Result<Bytes> {
     source::open(path, true)
 }
 
-/// Writes `parts` to `dir/name` durably: a temporary file in `dir`, synced, renamed to `name`,
-/// then `dir` synced. Returns the file's size.
+/// Writes `parts` to `dir/name` durably; see [`write_durable_with`].
 pub(crate) fn write_durable(dir: &Path, name: &str, parts: &[&[u8]]) -> Result<u64> {
+    write_durable_with(dir, name, &mut |w| parts.iter().try_for_each(|p| w.write_all(p)))
+}
+
+/// Writes what `fill` writes to `dir/name` durably: a temporary file in `dir`, synced, renamed
+/// to `name`, then `dir` synced. Returns the file's size.
+pub(crate) fn write_durable_with(
+    dir: &Path,
+    name: &str,
+    fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<u64> {
     let path = dir.join(name);
     let fail = |what: &str, e| Error::io(&path, what, e);
     let mut tmp = tempfile::Builder::new()
         .prefix(TMP_PREFIX)
         .tempfile_in(dir)
         .map_err(|e| fail("cannot create a temporary file in the index directory", e))?;
-    let mut size = 0u64;
     {
         let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
-        for p in parts {
-            w.write_all(p).map_err(|e| fail("cannot write index file", e))?;
-            size += p.len() as u64;
-        }
-        w.flush().map_err(|e| fail("cannot write index file", e))?;
+        fill(&mut w).and_then(|()| w.flush()).map_err(|e| fail("cannot write index file", e))?;
     }
     tmp.as_file().sync_all().map_err(|e| fail("cannot sync index file", e))?;
+    let size = tmp.as_file().metadata().map_err(|e| fail("cannot read index file size", e))?.len();
     tmp.persist(&path).map_err(|e| fail("cannot move index file into place", e.error))?;
     sync_dir(dir)?;
     Ok(size)
