@@ -294,6 +294,17 @@ impl Clustering {
         Clustering { cluster, representative, sizes }
     }
 
+    /// Each cluster's representative document, by cluster id.
+    pub fn representatives(&self) -> Vec<u32> {
+        let mut rep = vec![0u32; self.sizes.len()];
+        for (i, &c) in self.cluster.iter().enumerate() {
+            if self.representative[i] {
+                rep[c as usize] = i as u32;
+            }
+        }
+        rep
+    }
+
     /// The number of documents.
     pub fn len(&self) -> usize {
         self.cluster.len()

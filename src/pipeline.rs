@@ -1002,21 +1002,10 @@ pub(crate) struct SignedSource {
     pub(crate) skipped: Vec<Error>,
 }
 
-/// Each cluster's representative, by cluster id.
-fn representatives(clustering: &Clustering) -> Vec<u32> {
-    let mut rep = vec![0u32; clustering.num_clusters()];
-    for i in 0..clustering.len() {
-        if clustering.is_representative(i) {
-            rep[clustering.cluster(i) as usize] = i as u32;
-        }
-    }
-    rep
-}
-
 /// Each cluster's lowest estimated similarity of a member to its representative (1 for
 /// singletons).
 fn min_similarities(clustering: &Clustering, signatures: &SignatureMatrix, criterion: &Criterion) -> Vec<f64> {
-    let rep = representatives(clustering);
+    let rep = clustering.representatives();
     let mut min = vec![1.0f64; rep.len()];
     let k = signatures.num_perm().max(1) as f64;
     for i in 0..clustering.len() {
@@ -1037,7 +1026,7 @@ fn is_giant(size: u64, documents: usize) -> bool {
 
 /// The ten largest clusters with their flags, given each cluster's [`min_similarities`].
 fn summarise(clustering: &Clustering, ids: &[String], min: &[f64], criterion: &Criterion) -> Vec<ClusterSummary> {
-    let rep = representatives(clustering);
+    let rep = clustering.representatives();
     clustering
         .largest(10)
         .into_iter()

@@ -588,7 +588,7 @@ impl Index {
             guard_refusals: stats.guard_refusals,
             window_refusals: stats.window_refusals,
         };
-        let reps = representatives(&clustering);
+        let reps = clustering.representatives();
         write_clusters(&self.dir, &manifest.clusters, &fingerprint, clustering.clusters(), &reps, &components, &meta)?;
         store::write_manifest(&self.dir, &fingerprint, &manifest)?;
         self.reload()?;
@@ -805,17 +805,6 @@ fn new_band_tables(new: &SignatureMatrix, params: &crate::LshParams, first: u32)
     }
     #[cfg(not(feature = "parallel"))]
     (0..params.bands()).map(one).collect()
-}
-
-/// Each cluster's representative document.
-fn representatives(c: &Clustering) -> Vec<u32> {
-    let mut rep = vec![0u32; c.num_clusters()];
-    for i in 0..c.len() {
-        if c.is_representative(i) {
-            rep[c.cluster(i) as usize] = i as u32;
-        }
-    }
-    rep
 }
 
 /// Each cluster's first document.
