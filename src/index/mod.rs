@@ -493,7 +493,9 @@ impl Index {
     /// first batch and the configuration asks for it), finds their candidates among the stored
     /// documents and each other, verifies them, re-links the clusters and commits a new segment.
     /// Invalid records stop the batch with their error (nothing is committed) or, with
-    /// `skip_invalid`, are left out and listed.
+    /// `skip_invalid`, are left out and listed. After the commit the newest segments may be merged
+    /// (see [`compact`](Index::compact)); an error there is returned although the batch is
+    /// committed (re-open the index to see it).
     pub fn insert_batch<S: DocumentSource + ?Sized>(&mut self, source: &S, skip_invalid: bool) -> Result<Insertion> {
         self.insert_batch_with_progress(source, skip_invalid, None)
     }
