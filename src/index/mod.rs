@@ -347,11 +347,8 @@ impl Index {
 
     fn locate(&self, doc: DocId) -> Result<(&Segment, usize)> {
         let i = doc.index();
-        let at = self.segments.partition_point(|s| s.first_doc() <= i);
-        match at.checked_sub(1).map(|j| &self.segments[j]) {
-            Some(s) if i < s.first_doc() + s.len() => Ok((s, i - s.first_doc())),
-            _ => Err(Error::new(ErrorKind::Config, format!("no document {i} in an index of {}", self.len()))),
-        }
+        segment_of(&self.segments, i)
+            .ok_or_else(|| Error::new(ErrorKind::Config, format!("no document {i} in an index of {}", self.len())))
     }
 
     fn rows<'a>(&'a self, new: Option<&'a SignatureMatrix>) -> Rows<'a> {
@@ -837,12 +834,11 @@ struct Rows<'a> {
     k: usize,
 }
 
-impl Rows<'_> {
-    fn find(&self, i: usize) -> (&Segment, usize) {
-        let at = self.segments.partition_point(|s| s.first_doc() <= i).saturating_sub(1);
-        let s = &self.segments[at];
-        (s, i - s.first_doc())
-    }
+/// The segment holding document `i` and its position there.
+fn segment_of(segments: &[Segment], i: usize) -> Option<(&Segment, usize)> {
+    let at = segments.partition_point(|s| s.first_doc() <= i).checked_sub(1)?;
+    let s = &segments[at];
+    (i < s.first_doc() + s.len()).then(|| (s, i - s.first_doc()))
 }
 
 impl SignatureRows for Rows<'_> {
@@ -855,19 +851,13 @@ impl SignatureRows for Rows<'_> {
     fn signature(&self, i: usize) -> &[u32] {
         match self.new {
             Some(m) if i >= self.first_new => m.row(i - self.first_new),
-            _ => {
-                let (s, j) = self.find(i);
-                s.row(j)
-            }
+            _ => segment_of(self.segments, i).map_or(&[], |(s, j)| s.row(j)),
         }
     }
     fn shingles(&self, i: usize) -> u32 {
         match self.new {
             Some(m) if i >= self.first_new => m.set_size(i - self.first_new),
-            _ => {
-                let (s, j) = self.find(i);
-                s.set_sizes()[j]
-            }
+            _ => segment_of(self.segments, i).map_or(0, |(s, j)| s.set_sizes()[j]),
         }
     }
 }
