@@ -290,7 +290,7 @@ mod tests {
     #[test]
     fn two_passes_find_exactly_the_frequent_shingles() {
         // Shingles spread over the whole hash range so that they share counters only by chance.
-        let h = |i: u64| crate::minhash::fmix64(i + 1);
+        let h = |i: u64| crate::hash::fmix64(i + 1);
         let docs: Vec<Vec<u64>> = (0..40u64)
             .map(|d| {
                 let mut v = vec![h(1000 + d), h(2000 + d)];

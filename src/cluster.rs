@@ -10,6 +10,7 @@ use crate::DocId;
 
 /// An undirected edge between two documents, stored with `a < b`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Edge {
     /// The smaller document id.
     pub a: DocId,
@@ -230,11 +231,16 @@ impl std::str::FromStr for Representative {
     }
 }
 
-/// Cluster assignments for documents `0..n`.
+/// Cluster assignments for documents `0..n`: a cluster id per document (numbered `0, 1, 2, ...`
+/// in order of each cluster's first document) and a representative [`DocId`] per cluster.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Clustering {
     cluster: Vec<u32>,
-    representative: Vec<bool>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    is_representative: Vec<bool>,
+    representatives: Vec<DocId>,
+    #[cfg_attr(feature = "serde", serde(skip))]
     sizes: Vec<u32>,
 }
 
@@ -287,22 +293,37 @@ impl Clustering {
             }
             cluster.push(id);
         }
-        let mut representative = vec![false; n];
+        let mut is_representative = vec![false; n];
         for &d in &best {
-            representative[d as usize] = true;
+            is_representative[d as usize] = true;
         }
-        Clustering { cluster, representative, sizes }
+        let representatives = best.into_iter().map(DocId).collect();
+        Clustering { cluster, is_representative, representatives, sizes }
     }
 
     /// Each cluster's representative document, by cluster id.
-    pub fn representatives(&self) -> Vec<u32> {
-        let mut rep = vec![0u32; self.sizes.len()];
-        for (i, &c) in self.cluster.iter().enumerate() {
-            if self.representative[i] {
-                rep[c as usize] = i as u32;
-            }
+    pub fn representatives(&self) -> &[DocId] {
+        &self.representatives
+    }
+
+    /// Cluster `c`'s representative document.
+    pub fn representative(&self, c: u32) -> DocId {
+        self.representatives[c as usize]
+    }
+
+    /// The documents of cluster `c`, in input order. One pass over all documents: to list every
+    /// cluster, use [`groups`](Clustering::groups).
+    pub fn members(&self, c: u32) -> impl Iterator<Item = DocId> + '_ {
+        self.cluster.iter().enumerate().filter(move |&(_, &x)| x == c).map(|(d, _)| DocId(d as u32))
+    }
+
+    /// The documents of every cluster, by cluster id, each in input order (singletons included).
+    pub fn groups(&self) -> Vec<Vec<DocId>> {
+        let mut groups: Vec<Vec<DocId>> = self.sizes.iter().map(|&s| Vec::with_capacity(s as usize)).collect();
+        for (d, &c) in self.cluster.iter().enumerate() {
+            groups[c as usize].push(DocId(d as u32));
         }
-        rep
+        groups
     }
 
     /// The number of documents.
@@ -315,9 +336,9 @@ impl Clustering {
         self.cluster.is_empty()
     }
 
-    /// Document `i`'s cluster id.
-    pub fn cluster(&self, i: usize) -> u32 {
-        self.cluster[i]
+    /// Document `doc`'s cluster id.
+    pub fn cluster(&self, doc: DocId) -> u32 {
+        self.cluster[doc.index()]
     }
 
     /// All cluster ids, one per document.
@@ -325,9 +346,9 @@ impl Clustering {
         &self.cluster
     }
 
-    /// Whether document `i` represents its cluster (singletons represent themselves).
-    pub fn is_representative(&self, i: usize) -> bool {
-        self.representative[i]
+    /// Whether document `doc` represents its cluster (singletons represent themselves).
+    pub fn is_representative(&self, doc: DocId) -> bool {
+        self.is_representative[doc.index()]
     }
 
     /// The number of clusters, singletons included.
@@ -414,9 +435,15 @@ mod tests {
         assert_eq!(c.clusters(), &[0, 1, 2, 1, 1]);
         assert_eq!(c.num_clusters(), 3);
         assert_eq!(c.num_duplicates(), 2);
-        assert!(c.is_representative(1) && !c.is_representative(3) && !c.is_representative(4));
+        let rep = |d| c.is_representative(DocId(d));
+        assert!(rep(1) && !rep(3) && !rep(4));
+        assert_eq!(c.representatives(), &[DocId(0), DocId(1), DocId(2)]);
+        assert_eq!(c.members(1).collect::<Vec<_>>(), vec![DocId(1), DocId(3), DocId(4)]);
+        assert_eq!(c.groups(), vec![vec![DocId(0)], vec![DocId(1), DocId(3), DocId(4)], vec![DocId(2)]]);
         let c = Clustering::from_edges(5, &[e(1, 4), e(3, 4)], Representative::Longest, &[5, 1, 2, 9, 9]);
-        assert!(c.is_representative(3) && !c.is_representative(1) && !c.is_representative(4));
+        let rep = |d| c.is_representative(DocId(d));
+        assert!(rep(3) && !rep(1) && !rep(4));
+        assert_eq!(c.representative(1), DocId(3));
         assert_eq!(c.largest(1), vec![(1, 3)]);
         assert_eq!(c.num_multi_clusters(), 1);
     }

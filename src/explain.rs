@@ -14,14 +14,15 @@
 //! assert!(e.exact_jaccard > 0.8 && e.candidate && e.linked);
 //! ```
 
-use serde::Serialize;
-
+use crate::hash::agreeing_slots;
 use crate::minhash::estimate_jaccard;
 use crate::pipeline::Deduper;
-use crate::verify::{BORDERLINE_SE, Decision, Verify, agreeing_slots};
+use crate::verify::{BORDERLINE_SE, Decision, Verify};
 
 /// The numbers behind one pair of documents (see [`Deduper::explain`]).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct Explanation {
     /// Distinct shingles of each document (after boilerplate is left out, when the deduper has a
     /// boilerplate filter).

@@ -73,40 +73,48 @@
 
 pub mod boilerplate;
 pub mod cluster;
+pub mod config;
 pub mod corpus;
 pub mod date;
 pub mod error;
 pub mod eval;
 pub mod explain;
 pub mod format;
+pub mod hash;
 pub mod index;
+pub mod link;
 pub mod lsh;
 pub mod minhash;
 pub mod oracle;
 pub mod output;
 mod pipeline;
+pub mod results;
 pub mod shingle;
 pub mod sketch;
+pub mod source;
 pub mod synth;
 mod tokenize;
 pub mod verify;
 
 pub use cluster::{Clustering, Edge, Guard, Representative, UnionFind};
+pub use config::{
+    Config, ConfigBuilder, DEFAULT_MIN_SHINGLES, DEFAULT_MIN_SIZE_RATIO, DEFAULT_THRESHOLD, LSH_MIN_ROWS, LSH_RECALL,
+};
 pub use corpus::{Corpus, CorpusConfig, Document, InputFormat};
 pub use error::{Error, ErrorKind, Result};
 pub use explain::Explanation;
 pub use lsh::LshParams;
 pub use minhash::{Algorithm, MinHashConfig, MinHasher, Signature, SignatureMatrix};
-pub use pipeline::{
-    ClusterSummary, Config, ConfigBuilder, DEFAULT_MIN_SHINGLES, DEFAULT_MIN_SIZE_RATIO, DEFAULT_THRESHOLD, Deduper,
-    DocumentSource, GIANT_CLUSTER, LSH_MIN_ROWS, LSH_RECALL, Output, Progress, StageSeconds, Stats,
-};
+pub use pipeline::{Deduper, Progress};
+pub use results::{ClusterSummary, GIANT_CLUSTER, Output, StageSeconds, Stats};
 pub use shingle::{ShingleConfig, ShingleSet, Shingler};
 pub use sketch::{Sketch, Sketcher};
+pub use source::DocumentSource;
 pub use verify::{Criterion, Similarity, Verify};
 
 /// A document's position in a batch: `0, 1, 2, ...` in input order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(transparent))]
 pub struct DocId(pub u32);
 
 impl DocId {

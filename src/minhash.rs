@@ -17,7 +17,7 @@
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::error::{Error, Result};
-use crate::shingle::DistinctCounter;
+use crate::hash::{DistinctCounter, fmix64};
 
 /// The value of a slot that no shingle reached (only in signatures of empty sets).
 pub const EMPTY_SLOT: u32 = u32::MAX;
@@ -133,16 +133,6 @@ pub struct MinHasher {
     perms: Vec<(u64, u64)>,
     /// One-permutation: the key mixed into every shingle hash.
     key: u64,
-}
-
-/// A 64-bit finaliser (a bijection with full avalanche): murmur3's fmix64.
-#[inline]
-pub(crate) fn fmix64(mut x: u64) -> u64 {
-    x ^= x >> 33;
-    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    x ^= x >> 33;
-    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    x ^ (x >> 33)
 }
 
 #[inline]
@@ -330,27 +320,31 @@ pub fn estimate_jaccard(a: &[u32], b: &[u32]) -> f64 {
 /// take any of them.
 pub trait SignatureRows: Sync {
     /// The number of slots per signature.
-    fn slots(&self) -> usize;
+    fn num_perm(&self) -> usize;
     /// The number of documents.
-    fn num_rows(&self) -> usize;
-    /// Document `i`'s signature (`i < num_rows()`).
-    fn signature(&self, i: usize) -> &[u32];
-    /// Document `i`'s number of distinct shingles (`i < num_rows()`).
-    fn shingles(&self, i: usize) -> u32;
+    fn len(&self) -> usize;
+    /// Whether there are no documents.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Document `i`'s signature (`i < len()`).
+    fn row(&self, i: usize) -> &[u32];
+    /// Document `i`'s set size: its number of distinct shingles (`i < len()`).
+    fn set_size(&self, i: usize) -> u32;
 }
 
 impl SignatureRows for SignatureMatrix {
-    fn slots(&self) -> usize {
+    fn num_perm(&self) -> usize {
         self.num_perm
     }
-    fn num_rows(&self) -> usize {
-        self.len()
+    fn len(&self) -> usize {
+        self.set_sizes.len()
     }
-    fn signature(&self, i: usize) -> &[u32] {
-        self.row(i)
+    fn row(&self, i: usize) -> &[u32] {
+        SignatureMatrix::row(self, i)
     }
-    fn shingles(&self, i: usize) -> u32 {
-        self.set_size(i)
+    fn set_size(&self, i: usize) -> u32 {
+        self.set_sizes[i]
     }
 }
 

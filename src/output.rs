@@ -4,9 +4,10 @@
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
+use crate::DocId;
 use crate::corpus::Corpus;
 use crate::error::{Error, Result};
-use crate::pipeline::Output;
+use crate::results::Output;
 
 /// The format of the `cluster` output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -31,11 +32,10 @@ impl std::str::FromStr for ClusterFormat {
 
 /// Writes one line per document, in input order.
 pub fn write_clusters<W: Write>(w: W, out: &Output, format: ClusterFormat) -> io::Result<()> {
-    let rows = out
-        .ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| Ok((id.as_str(), out.clustering.cluster(i), out.clustering.is_representative(i))));
+    let rows = out.ids.iter().enumerate().map(|(i, id)| {
+        let doc = DocId(i as u32);
+        Ok((id.as_str(), out.clustering.cluster(doc), out.clustering.is_representative(doc)))
+    });
     write_cluster_rows(w, rows, format)
 }
 

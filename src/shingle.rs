@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use crate::boilerplate::ShingleFilter;
 use crate::error::{Error, Result};
-use crate::minhash::fmix64;
+use crate::hash::fmix64;
 pub use crate::tokenize::words;
 use crate::tokenize::{for_each_word, for_each_word_hash};
 
@@ -247,62 +247,6 @@ impl Shingler {
     }
 }
 
-/// Counts the distinct values of hash lists without sorting them; reuse one per thread.
-///
-/// Each value sets one bit of a bitmap with at least 32 bits per value, at the position given by
-/// Fibonacci hashing (the top bits of the value times an odd constant). Values whose bit is
-/// already set are *clashes*: only the values that fall on clashing bits (a few percent) are
-/// sorted and counted exactly; every other value has a bit of its own, so it is distinct.
-#[derive(Clone, Debug, Default)]
-pub struct DistinctCounter {
-    seen: Vec<u64>,
-    clash: Vec<u64>,
-    clashing: Vec<u64>,
-}
-
-impl DistinctCounter {
-    /// The number of distinct values in `hashes`.
-    pub fn count(&mut self, hashes: &[u64]) -> usize {
-        let n = hashes.len();
-        if n < 2 {
-            return n;
-        }
-        let bits = (32 * n).next_power_of_two().trailing_zeros().max(6);
-        let slot = |h: u64| {
-            let b = (h.wrapping_mul(ROLL) >> (64 - bits)) as usize;
-            (b >> 6, 1u64 << (b & 63))
-        };
-        for map in [&mut self.seen, &mut self.clash] {
-            map.clear();
-            map.resize(1 << (bits - 6), 0);
-        }
-        let mut clashes = false;
-        for &h in hashes {
-            let (w, m) = slot(h);
-            if self.seen[w] & m == 0 {
-                self.seen[w] |= m;
-            } else {
-                self.clash[w] |= m;
-                clashes = true;
-            }
-        }
-        if !clashes {
-            return n;
-        }
-        self.clashing.clear();
-        for &h in hashes {
-            let (w, m) = slot(h);
-            if self.clash[w] & m != 0 {
-                self.clashing.push(h);
-            }
-        }
-        let on_clashing_bits = self.clashing.len();
-        self.clashing.sort_unstable();
-        self.clashing.dedup();
-        n - on_clashing_bits + self.clashing.len()
-    }
-}
-
 /// A set of shingle hashes: sorted, without repeats. Used for exact Jaccard.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ShingleSet(Vec<u64>);
@@ -413,28 +357,6 @@ mod tests {
         assert_eq!(s.shingle_set("ＢＢＣ ﬁle"), s.shingle_set("bbc file"));
         let mut plain = shingler(1);
         assert_ne!(plain.shingle_set("ＢＢＣ"), plain.shingle_set("bbc"));
-    }
-
-    #[test]
-    fn distinct_counter_counts() {
-        let mut c = DistinctCounter::default();
-        assert_eq!(c.count(&[5, 1, 5, 9, 1]), 3);
-        assert_eq!(c.count(&[]), 0);
-        let v: Vec<u64> = (0..1000).map(|i| fmix64(i % 700)).collect();
-        assert_eq!(c.count(&v), 700);
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn distinct_counter_matches_sort_dedup(v in proptest::collection::vec(0u64..40, 0..200), big in proptest::collection::vec(proptest::num::u64::ANY, 0..200)) {
-            let mut c = DistinctCounter::default();
-            for v in [v, big] {
-                let mut sorted = v.clone();
-                sorted.sort_unstable();
-                sorted.dedup();
-                proptest::prop_assert_eq!(c.count(&v), sorted.len());
-            }
-        }
     }
 
     #[test]

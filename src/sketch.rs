@@ -14,8 +14,9 @@
 //! assert_eq!(a.set_size, 7); // 11 words: seven 5-word shingles
 //! ```
 
+use crate::hash::DistinctCounter;
 use crate::minhash::{MinHashConfig, MinHasher, Signature, SignatureMatrix};
-use crate::shingle::{DistinctCounter, ShingleConfig, Shingler};
+use crate::shingle::{ShingleConfig, Shingler};
 
 /// One text's sketch: its signature and the number of distinct shingles it has.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

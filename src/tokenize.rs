@@ -66,7 +66,7 @@ fn absorb(h: u64, chunk: u64) -> u64 {
 /// The final mix of the word hash (Murmur3's 64-bit finaliser with the length folded in).
 #[inline]
 fn finish(h: u64, len: usize) -> u64 {
-    crate::minhash::fmix64(h ^ len as u64)
+    crate::hash::fmix64(h ^ len as u64)
 }
 
 /// The 64-bit hash of one (already lowercased) word.

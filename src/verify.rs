@@ -8,6 +8,7 @@
 //! the exact Jaccard for every candidate, and [`Verify::None`] keeps every candidate.
 
 use crate::cluster::{Edge, UnionFind};
+use crate::hash::agreeing_slots;
 use crate::minhash::SignatureRows;
 use crate::shingle::ShingleSet;
 
@@ -200,8 +201,8 @@ impl Criterion {
     /// [`decide`](Self::decide) for an edge of a signature matrix.
     pub fn decide_edge<S: SignatureRows + ?Sized>(&self, e: &Edge, signatures: &S, margin: f64) -> Decision {
         let (i, j) = (e.a.index(), e.b.index());
-        let agree = agreeing_slots(signatures.signature(i), signatures.signature(j));
-        self.decide(agree, signatures.slots(), signatures.shingles(i), signatures.shingles(j), margin)
+        let agree = agreeing_slots(signatures.row(i), signatures.row(j));
+        self.decide(agree, signatures.num_perm(), signatures.set_size(i), signatures.set_size(j), margin)
     }
 }
 
@@ -244,11 +245,6 @@ pub fn par_verify_estimated<S: SignatureRows + ?Sized>(
     edges.par_iter().copied().filter(|e| criterion.decide_edge(e, signatures, 0.0) == Decision::Pass).collect()
 }
 
-/// The number of slots on which two signatures agree.
-pub(crate) fn agreeing_slots(x: &[u32], y: &[u32]) -> usize {
-    x.iter().zip(y).filter(|(p, q)| p == q).count()
-}
-
 /// Whether `agree` of `k` slots is an estimate at or above `threshold` (compared in slot counts,
 /// so that rounding does not move a pair across the threshold).
 pub(crate) fn estimate_reaches(agree: usize, k: usize, threshold: f64) -> bool {
@@ -285,6 +281,84 @@ pub fn edge_documents(edges: &[Edge]) -> Vec<crate::DocId> {
     docs.sort_unstable();
     docs.dedup();
     docs
+}
+
+/// Exact checks are made in chunks of this many edges, in order: only one chunk's shingle sets
+/// are held at a time, and an edge that the edges accepted before it already connect is not
+/// checked.
+pub const EXACT_CHUNK: usize = 4096;
+
+/// The edges that pass verification, and the exact work it took.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Verified {
+    /// The edges kept, sorted.
+    pub edges: Vec<Edge>,
+    /// Pairs whose exact similarity was computed.
+    pub exact_checks: u64,
+    /// Documents whose shingle sets were computed for exact checks (once per chunk).
+    pub exact_documents: u64,
+}
+
+/// Stage: the `candidates` (sorted, as from the LSH stage) that pass `verify` under `criterion`.
+///
+/// `exact_sets` is called for [`Verify::Exact`] and the borderline pairs of [`Verify::Hybrid`]
+/// only, once per chunk of [`EXACT_CHUNK`] edges with the sorted documents of the chunk's edges
+/// that earlier accepted edges do not already connect; it returns their shingle sets (a run
+/// re-reads and shingles the texts; a distributed engine joins them in). The parallel checks run
+/// with the `parallel` feature.
+pub fn verify_candidates<S, F>(
+    verify: Verify,
+    candidates: &[Edge],
+    signatures: &S,
+    criterion: &Criterion,
+    mut exact_sets: F,
+) -> crate::Result<Verified>
+where
+    S: SignatureRows + ?Sized,
+    F: FnMut(Vec<crate::DocId>) -> crate::Result<ExactSets>,
+{
+    let mut out = Verified::default();
+    let (mut kept, exact, mut linked) = match verify {
+        Verify::None => (candidates.to_vec(), Vec::new(), None),
+        Verify::Estimate => {
+            #[cfg(feature = "parallel")]
+            let kept = par_verify_estimated(candidates, signatures, criterion);
+            #[cfg(not(feature = "parallel"))]
+            let kept = verify_estimated(candidates, signatures, criterion);
+            (kept, Vec::new(), None)
+        }
+        Verify::Exact => (Vec::new(), candidates.to_vec(), Some(UnionFind::new(signatures.len()))),
+        Verify::Hybrid => {
+            let (kept, borderline) = split_by_estimate(candidates, signatures, criterion);
+            let mut linked = UnionFind::new(signatures.len());
+            for e in &kept {
+                linked.union(e.a.0, e.b.0);
+            }
+            (kept, borderline, Some(linked))
+        }
+    };
+    if let Some(linked) = linked.as_mut() {
+        for chunk in exact.chunks(EXACT_CHUNK) {
+            let open = unlinked(chunk, linked);
+            let docs = edge_documents(&open);
+            out.exact_checks += open.len() as u64;
+            out.exact_documents += docs.len() as u64;
+            let sets = exact_sets(docs)?;
+            #[cfg(feature = "parallel")]
+            let passed = par_verify_exact(&open, &sets, criterion);
+            #[cfg(not(feature = "parallel"))]
+            let passed = verify_exact(&open, &sets, criterion);
+            drop(sets);
+            for e in &passed {
+                linked.union(e.a.0, e.b.0);
+            }
+            kept.extend(passed);
+        }
+        kept.sort_unstable();
+    }
+    out.edges = kept;
+    Ok(out)
 }
 
 /// Shingle sets of the documents that appear in candidate edges, for exact verification.

@@ -226,6 +226,7 @@ pub struct RecordSpan {
 
 /// One document: its id and its text, borrowed from the corpus where possible.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Document<'a> {
     /// The document's id.
     pub id: Cow<'a, str>,
@@ -234,6 +235,19 @@ pub struct Document<'a> {
     /// The document's date as days since 1970-01-01, when the corpus reads a
     /// [date field](CorpusConfigBuilder::date_field).
     pub day: Option<i32>,
+}
+
+impl<'a> Document<'a> {
+    /// A document without a date.
+    pub fn new(id: impl Into<Cow<'a, str>>, text: impl Into<Cow<'a, str>>) -> Document<'a> {
+        Document { id: id.into(), text: text.into(), day: None }
+    }
+
+    /// This document dated `day` (days since 1970-01-01).
+    pub fn with_day(mut self, day: Option<i32>) -> Document<'a> {
+        self.day = day;
+        self
+    }
 }
 
 /// An opened set of input files, cut into records.
@@ -377,6 +391,11 @@ impl Corpus {
     /// The total size of the input files, in bytes.
     pub fn total_bytes(&self) -> u64 {
         self.bytes
+    }
+
+    /// The configuration the corpus was opened with.
+    pub fn config(&self) -> &CorpusConfig {
+        &self.config
     }
 
     /// Errors of records skipped while opening (only with `skip_invalid`).

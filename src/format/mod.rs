@@ -36,8 +36,8 @@ use bincode::{Decode, Encode};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::boilerplate::ShingleFilter;
+use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
-use crate::pipeline::Config;
 
 pub mod index;
 

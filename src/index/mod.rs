@@ -67,12 +67,16 @@ use std::time::Instant;
 use crate::DocId;
 use crate::boilerplate::{BoilerplateConfig, ShingleFilter};
 use crate::cluster::{Clustering, Edge, Representative, UnionFind};
+use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::index::{ClustersMeta, Manifest};
 use crate::format::{self, FileKind, Fingerprint};
+use crate::link;
 use crate::lsh::{self, PAIRWISE_BUCKET};
 use crate::minhash::{SignatureMatrix, SignatureRows};
-use crate::pipeline::{self, Config, Deduper, DocumentSource, Progress, Stats};
+use crate::pipeline::{Deduper, Progress};
+use crate::results::Stats;
+use crate::source::DocumentSource;
 use crate::verify::{self, Criterion, Decision, Similarity, Verify};
 
 use clusters::{ClusterFile, write_clusters};
@@ -96,6 +100,8 @@ pub struct Index {
 
 /// One stored document that matches a query.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct Match {
     /// The stored document.
     pub doc: DocId,
@@ -111,12 +117,14 @@ pub struct Match {
     pub duplicate: bool,
     /// The stored document's cluster.
     pub cluster: u32,
-    /// The id of that cluster's representative.
-    pub representative: String,
+    /// That cluster's representative (its id: [`Index::document_id`]).
+    pub representative: DocId,
 }
 
 /// What happened to one inserted document.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct Added {
     /// Its document id in the index.
     pub doc: DocId,
@@ -133,6 +141,7 @@ pub struct Added {
 
 /// The result of [`Index::insert_batch`].
 #[derive(Debug, Default)]
+#[non_exhaustive]
 pub struct Insertion {
     /// The inserted documents, in input order.
     pub added: Vec<Added>,
@@ -152,6 +161,8 @@ pub struct Insertion {
 
 /// A document's cluster assignment, as [`Index::clusters`] lists them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct Assignment<'a> {
     /// The document.
     pub doc: DocId,
@@ -160,11 +171,13 @@ pub struct Assignment<'a> {
     /// Its cluster (numbered in order of each cluster's first document, as [`Clustering`]).
     pub cluster: u32,
     /// Whether it represents its cluster.
-    pub representative: bool,
+    pub is_representative: bool,
 }
 
 /// Sizes and counts of an index, from [`Index::stats`].
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct IndexStats {
     /// The manifest's generation (one more per committed change).
     pub generation: u64,
@@ -387,14 +400,14 @@ impl Index {
         let criterion = self.config.criterion();
         let containment = Criterion::new(Similarity::Containment, criterion.threshold(), 0);
         let rows = self.rows(None);
-        let k = rows.slots();
+        let k = rows.num_perm();
         let mut scored = Vec::with_capacity(docs.len());
         for d in docs {
             if d as usize >= n {
                 return Err(corrupt(format!("a band table lists document {d} of an index of {n}")));
             }
-            let other = rows.shingles(d as usize);
-            let agree = verify::agreeing_slots(signature, rows.signature(d as usize));
+            let other = rows.set_size(d as usize);
+            let agree = crate::hash::agreeing_slots(signature, rows.row(d as usize));
             let j = agree as f64 / k as f64;
             let duplicate = criterion.decide(agree, k, set_size, other, 0.0) == Decision::Pass;
             scored.push((duplicate, criterion.from_jaccard(j, set_size, other), j, other, d));
@@ -415,7 +428,7 @@ impl Index {
                     similarity,
                     duplicate,
                     cluster,
-                    representative: self.document_id(rep)?.to_string(),
+                    representative: rep,
                 })
             })
             .collect()
@@ -430,7 +443,7 @@ impl Index {
                 doc,
                 id: self.document_id(doc)?,
                 cluster,
-                representative: self.representative_of(cluster)? == doc,
+                is_representative: self.representative_of(cluster)? == doc,
             })
         })
     }
@@ -489,19 +502,18 @@ impl Index {
     /// Inserts a batch: signs its documents (learning the boilerplate filter first if this is the
     /// first batch and the configuration asks for it), finds their candidates among the stored
     /// documents and each other, verifies them, re-links the clusters and commits a new segment.
-    /// Invalid records stop the batch with their error (nothing is committed) or, with
-    /// `skip_invalid`, are left out and listed. After the commit the newest segments may be merged
+    /// Invalid records stop the batch with their error (nothing is committed) or, when the source
+    /// says [`Invalid::Skip`](crate::source::Invalid::Skip), are left out and listed. After the commit the newest segments may be merged
     /// (see [`compact`](Index::compact)); an error there is returned although the batch is
     /// committed (re-open the index to see it).
-    pub fn insert_batch<S: DocumentSource + ?Sized>(&mut self, source: &S, skip_invalid: bool) -> Result<Insertion> {
-        self.insert_batch_with_progress(source, skip_invalid, None)
+    pub fn insert_batch<S: DocumentSource + ?Sized>(&mut self, source: &S) -> Result<Insertion> {
+        self.insert_batch_with_progress(source, None)
     }
 
     /// [`insert_batch`](Index::insert_batch) with progress reports while signing.
     pub fn insert_batch_with_progress<S: DocumentSource + ?Sized>(
         &mut self,
         source: &S,
-        skip_invalid: bool,
         progress: Option<Progress<'_>>,
     ) -> Result<Insertion> {
         self.writer()?;
@@ -521,7 +533,7 @@ impl Index {
             deduper = deduper.with_filter(Some(filter.clone()));
             new_filter = Some(filter);
         }
-        let signed = deduper.sign_source(source, skip_invalid, progress)?;
+        let signed = deduper.sign_source(source, progress)?;
         let mut out = Insertion { skipped: signed.skipped, ..Insertion::default() };
         let new = signed.signatures;
         if new.is_empty() {
@@ -587,7 +599,7 @@ impl Index {
             guard_refusals: stats.guard_refusals,
             window_refusals: stats.window_refusals,
         };
-        let reps = clustering.representatives();
+        let reps: Vec<u32> = clustering.representatives().iter().map(|d| d.0).collect();
         write_clusters(&self.dir, &manifest.clusters, &fingerprint, clustering.clusters(), &reps, &components, &meta)?;
         store::write_manifest(&self.dir, &fingerprint, &manifest)?;
         self.reload()?;
@@ -595,7 +607,7 @@ impl Index {
         let first_of: Vec<u32> = first_members(&clustering);
         out.added = (n_old..n)
             .map(|i| {
-                let c = clustering.cluster(i);
+                let c = clustering.clusters()[i];
                 let id = data.ids[i - n_old].clone();
                 Added {
                     doc: DocId(i as u32),
@@ -613,12 +625,12 @@ impl Index {
 
     /// The clusters of all documents once `new_edges` (verified edges of a batch being inserted,
     /// whose rows `rows` holds after the stored ones) join the stored edges: exactly those of
-    /// [`pipeline::link`] over all edges, computed only for the connected components of the edge
+    /// [`link::link`] over all edges, computed only for the connected components of the edge
     /// graph that the new edges touch (a merge only looks at the two clusters it joins, so the
     /// other components keep their stored clusters). The cluster file keeps each document's
     /// component (a member's id), so finding them takes one pass over the stored edges.
     fn relink(&self, new_edges: &[Edge], rows: &Rows<'_>, new_lengths: &[u64], new_days: &[i32]) -> Result<Relinked> {
-        let (n_old, n) = (self.len(), rows.num_rows());
+        let (n_old, n) = (self.len(), rows.len());
         let component = self.clusters.components()?;
         let old_root = self.clusters.roots()?;
         let mut touched = vec![false; n_old];
@@ -652,8 +664,9 @@ impl Index {
             days.extend_from_slice(new_days);
             days
         });
-        let mut stats = Stats::default();
-        let mut uf = pipeline::link_union(&self.config, &affected, rows, days.as_deref(), &mut stats);
+        let link::LinkedSets { sets: mut uf, guard_refusals, window_refusals } =
+            link::link_sets(&self.config, &affected, rows, days.as_deref());
+        let stats = Stats { guard_refusals, window_refusals, ..Stats::default() };
         let lengths: Vec<u64> = match self.config.representative() {
             Representative::Longest => self
                 .segments
@@ -810,7 +823,7 @@ fn new_band_tables(new: &SignatureMatrix, params: &crate::LshParams, first: u32)
 fn first_members(c: &Clustering) -> Vec<u32> {
     let mut first = vec![u32::MAX; c.num_clusters()];
     for i in (0..c.len()).rev() {
-        first[c.cluster(i) as usize] = i as u32;
+        first[c.clusters()[i] as usize] = i as u32;
     }
     first
 }
@@ -842,19 +855,19 @@ fn segment_of(segments: &[Segment], i: usize) -> Option<(&Segment, usize)> {
 }
 
 impl SignatureRows for Rows<'_> {
-    fn slots(&self) -> usize {
+    fn num_perm(&self) -> usize {
         self.k
     }
-    fn num_rows(&self) -> usize {
+    fn len(&self) -> usize {
         self.first_new + self.new.map_or(0, SignatureMatrix::len)
     }
-    fn signature(&self, i: usize) -> &[u32] {
+    fn row(&self, i: usize) -> &[u32] {
         match self.new {
             Some(m) if i >= self.first_new => m.row(i - self.first_new),
             _ => segment_of(self.segments, i).map_or(&[], |(s, j)| s.row(j)),
         }
     }
-    fn shingles(&self, i: usize) -> u32 {
+    fn set_size(&self, i: usize) -> u32 {
         match self.new {
             Some(m) if i >= self.first_new => m.set_size(i - self.first_new),
             _ => segment_of(self.segments, i).map_or(0, |(s, j)| s.set_sizes()[j]),

@@ -5,11 +5,11 @@ use std::path::Path;
 
 use crate::boilerplate::ShingleFilter;
 use crate::cluster::{Guard, Representative};
+use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::format::index::IndexParams;
 use crate::format::{self, FileKind, Fingerprint};
 use crate::minhash::Algorithm;
-use crate::pipeline::Config;
 use crate::verify::{Similarity, Verify};
 
 use super::{corrupt, store};
