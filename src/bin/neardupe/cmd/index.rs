@@ -1,82 +1,15 @@
 //! `neardupe index ...`: build, extend, query, inspect, compact and export a persistent index.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
-use clap::Subcommand;
 use neardupe::index::{Index, Insertion};
-use neardupe::output::{self, ClusterFormat};
+use neardupe::output;
 use neardupe::{Corpus, Error, Result};
 
-use super::{InputArgs, RunArgs, config_of, corpus_config_of, parse, pool_of, progress_bar, write_to};
+use crate::args::{IndexCommand, InputArgs};
+use crate::common::{config_of, corpus_config_of, pool_of, progress_bar, write_to};
 
-#[derive(Subcommand, Debug)]
-pub(crate) enum IndexCommand {
-    /// Create an index in DIR from the inputs, with the same options as `cluster` (the index
-    /// verifies by the signature estimate: `--verify hybrid` becomes `estimate`).
-    Build {
-        #[command(flatten)]
-        run: RunArgs,
-        /// The index directory to create (must not hold an index yet).
-        #[arg(short = 'o', long = "output")]
-        dir: PathBuf,
-    },
-    /// Add the inputs' documents to the index in DIR, with its own parameters, and report for
-    /// each new document the cluster it joined or that it starts one (one JSON object a line).
-    Add {
-        /// The index directory.
-        dir: PathBuf,
-        #[command(flatten)]
-        input: InputArgs,
-        /// Where the report goes (`-` for standard output).
-        #[arg(short = 'o', long, default_value = "-")]
-        output: PathBuf,
-    },
-    /// For each input document, its best matches in the index in DIR (estimated Jaccard and
-    /// containment, their clusters), without changing the index (one JSON object a line).
-    Query {
-        /// The index directory.
-        dir: PathBuf,
-        #[command(flatten)]
-        input: InputArgs,
-        /// The most matches listed per document.
-        #[arg(long, default_value_t = 5)]
-        limit: usize,
-        /// List only the matches that pass the index's threshold.
-        #[arg(long)]
-        duplicates_only: bool,
-        /// Where the matches go (`-` for standard output).
-        #[arg(short = 'o', long, default_value = "-")]
-        output: PathBuf,
-    },
-    /// Print the index's counts, sizes and parameters as JSON.
-    Stats {
-        /// The index directory.
-        dir: PathBuf,
-    },
-    /// Merge the index's segments into one (clusters do not change).
-    Compact {
-        /// The index directory.
-        dir: PathBuf,
-    },
-    /// Write every document's cluster, as `cluster` does.
-    Export {
-        /// The index directory.
-        dir: PathBuf,
-        /// Output file (`-` for standard output).
-        #[arg(short = 'o', long, default_value = "-")]
-        output: PathBuf,
-        /// Output format.
-        #[arg(long = "format", default_value = "jsonl", value_parser = parse::<ClusterFormat>)]
-        output_format: ClusterFormat,
-    },
-    /// Read every file of the index and check its checksums.
-    Check {
-        /// The index directory.
-        dir: PathBuf,
-    },
-}
-
+/// Runs one `index` subcommand.
 pub(crate) fn run(command: IndexCommand) -> Result<()> {
     match command {
         IndexCommand::Build { run, dir } => {

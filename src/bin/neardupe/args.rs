@@ -1,0 +1,314 @@
+//! The command line: every command, its arguments and their help text (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use neardupe::boilerplate::BoilerplateConfig;
+use neardupe::output::ClusterFormat;
+use neardupe::{Algorithm, Error, Guard, InputFormat, Representative, Similarity, Verify};
+
+/// Find and cluster near-duplicate texts (syndicated news, web pages, LLM training data).
+#[derive(Parser, Debug)]
+#[command(name = "neardupe", version, about, long_about = None)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum Command {
+    /// Assign every document a cluster id: one output line per document, in input order.
+    Cluster {
+        #[command(flatten)]
+        run: RunArgs,
+        /// Output file (`-` for standard output).
+        #[arg(short = 'o', long, default_value = "-")]
+        output: PathBuf,
+        /// Output format.
+        #[arg(long = "format", default_value = "jsonl", value_parser = parse::<ClusterFormat>)]
+        output_format: ClusterFormat,
+    },
+    /// Keep one document per cluster: copies the kept input records byte for byte (for
+    /// directories of text files, lists the kept paths).
+    Dedup {
+        #[command(flatten)]
+        run: RunArgs,
+        /// Where the kept records go (`-` for standard output).
+        #[arg(short = 'o', long, default_value = "-")]
+        output: PathBuf,
+        /// Where the removed records go.
+        #[arg(long)]
+        removed: Option<PathBuf>,
+    },
+    /// Explain one pair: shingle counts, estimated and exact Jaccard and containment, the LSH bands
+    /// that collide, and whether the pair is linked under the given options.
+    Explain {
+        /// The first document's id (for text files: the path as listed by `cluster`).
+        id1: String,
+        /// The second document's id.
+        id2: String,
+        #[command(flatten)]
+        run: RunArgs,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Exact ground truth by brute force: every pair whose exact Jaccard (or containment) of the
+    /// same shingles as `cluster` (after the same learnt boilerplate filter; `--boilerplate off`
+    /// for every shingle) reaches a threshold, and their connected components as a truth file for
+    /// `eval`. Holds every document's shingle set in memory.
+    Oracle {
+        #[command(flatten)]
+        run: RunArgs,
+        /// Pairs whose exact Jaccard is at least this are linked.
+        #[arg(long, required_unless_present = "containment")]
+        jaccard: Option<f64>,
+        /// Pairs whose exact containment (|A ∩ B| / min(|A|, |B|)) is at least this are linked too.
+        #[arg(long)]
+        containment: Option<f64>,
+        /// Truth output: `{"id": ..., "cluster": ...}` per document, the connected components.
+        #[arg(long)]
+        truth_out: PathBuf,
+        /// Pairs output: `{"a": id, "b": id, "jaccard": ..., "containment": ..., "intersection": ...}`
+        /// per linked pair.
+        #[arg(long)]
+        pairs_out: Option<PathBuf>,
+    },
+    /// A persistent index: build it once, add new documents as they arrive (each joins a cluster or
+    /// starts one), query it, compact it, export its clusters.
+    Index {
+        #[command(subcommand)]
+        command: IndexCommand,
+    },
+    /// Score predicted clusters against a truth file: pairwise precision, recall, F1 and ARI.
+    Eval {
+        /// Truth JSONL: `{"id": ..., "cluster": ...}` per line.
+        #[arg(long)]
+        truth: PathBuf,
+        /// Predicted JSONL, as written by `neardupe cluster`.
+        #[arg(long)]
+        pred: PathBuf,
+    },
+    /// Generate a labelled syndicated-news corpus (originals, republished copies, distractors).
+    Synth {
+        /// Number of original stories.
+        #[arg(long, default_value_t = 200)]
+        stories: usize,
+        /// Mean number of copies per story.
+        #[arg(long, default_value_t = 2.0)]
+        copies: f64,
+        /// Fraction of stories that get a same-topic distractor.
+        #[arg(long, default_value_t = 0.3)]
+        distractors: f64,
+        /// Copy tiers, comma-separated (default: the standard tiers; `all` for every tier).
+        #[arg(long)]
+        tiers: Option<String>,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Corpus output (JSONL).
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+        /// Truth output (JSONL).
+        #[arg(long)]
+        truth: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum IndexCommand {
+    /// Create an index in DIR from the inputs, with the same options as `cluster` (the index
+    /// verifies by the signature estimate: `--verify hybrid` becomes `estimate`).
+    Build {
+        #[command(flatten)]
+        run: RunArgs,
+        /// The index directory to create (must not hold an index yet).
+        #[arg(short = 'o', long = "output")]
+        dir: PathBuf,
+    },
+    /// Add the inputs' documents to the index in DIR, with its own parameters, and report for
+    /// each new document the cluster it joined or that it starts one (one JSON object a line).
+    Add {
+        /// The index directory.
+        dir: PathBuf,
+        #[command(flatten)]
+        input: InputArgs,
+        /// Where the report goes (`-` for standard output).
+        #[arg(short = 'o', long, default_value = "-")]
+        output: PathBuf,
+    },
+    /// For each input document, its best matches in the index in DIR (estimated Jaccard and
+    /// containment, their clusters), without changing the index (one JSON object a line).
+    Query {
+        /// The index directory.
+        dir: PathBuf,
+        #[command(flatten)]
+        input: InputArgs,
+        /// The most matches listed per document.
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+        /// List only the matches that pass the index's threshold.
+        #[arg(long)]
+        duplicates_only: bool,
+        /// Where the matches go (`-` for standard output).
+        #[arg(short = 'o', long, default_value = "-")]
+        output: PathBuf,
+    },
+    /// Print the index's counts, sizes and parameters as JSON.
+    Stats {
+        /// The index directory.
+        dir: PathBuf,
+    },
+    /// Merge the index's segments into one (clusters do not change).
+    Compact {
+        /// The index directory.
+        dir: PathBuf,
+    },
+    /// Write every document's cluster, as `cluster` does.
+    Export {
+        /// The index directory.
+        dir: PathBuf,
+        /// Output file (`-` for standard output).
+        #[arg(short = 'o', long, default_value = "-")]
+        output: PathBuf,
+        /// Output format.
+        #[arg(long = "format", default_value = "jsonl", value_parser = parse::<ClusterFormat>)]
+        output_format: ClusterFormat,
+    },
+    /// Read every file of the index and check its checksums.
+    Check {
+        /// The index directory.
+        dir: PathBuf,
+    },
+}
+
+/// Where documents come from and how they are read (shared by every command that reads input).
+#[derive(Args, Debug)]
+pub(crate) struct InputArgs {
+    /// Input files and directories (JSONL files, directories of text files, text files).
+    #[arg(required = true)]
+    pub(crate) inputs: Vec<PathBuf>,
+    /// How inputs are read: auto (by extension), jsonl or text.
+    #[arg(long, default_value = "auto", value_parser = parse::<InputFormat>)]
+    pub(crate) input_format: InputFormat,
+    /// JSONL field with the text.
+    #[arg(long, default_value = "text")]
+    pub(crate) text_field: String,
+    /// JSONL field with the id (records without it are named by line number).
+    #[arg(long, default_value = "id")]
+    pub(crate) id_field: String,
+    /// Split text files into records at this string (escapes \n, \t, \r and \\ are understood).
+    #[arg(long)]
+    pub(crate) delimiter: Option<String>,
+    /// Only read files with these extensions from directories (comma-separated, e.g. `txt,md`).
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) ext: Vec<String>,
+    /// Skip invalid records (bad JSON or UTF-8, no text, too large, empty files) and count them.
+    #[arg(long)]
+    pub(crate) skip_invalid: bool,
+    /// Replace invalid UTF-8 with U+FFFD instead of rejecting the record (legacy encodings).
+    #[arg(long)]
+    pub(crate) lossy_utf8: bool,
+    /// The largest record accepted, in bytes.
+    #[arg(long, default_value_t = neardupe::corpus::DEFAULT_MAX_RECORD_BYTES)]
+    pub(crate) max_record_bytes: usize,
+    /// Read input files instead of memory-mapping them.
+    #[arg(long)]
+    pub(crate) no_mmap: bool,
+    /// JSONL field with each document's date (ISO 8601, RFC 2822, Unix seconds, `26-Feb-1987`;
+    /// see --date-format). Needed by --window.
+    #[arg(long)]
+    pub(crate) date_field: Option<String>,
+    /// A strftime-style format for --date-field values (e.g. `%d/%m/%Y`).
+    #[arg(long, requires = "date_field")]
+    pub(crate) date_format: Option<String>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub(crate) threads: Option<usize>,
+    /// No progress bar and no summary.
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
+}
+
+/// Options shared by the commands that run the pipeline.
+#[derive(Args, Debug)]
+pub(crate) struct RunArgs {
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
+    /// Similarity at which two documents are near-duplicates, on the --similarity scale.
+    #[arg(long, default_value_t = neardupe::DEFAULT_THRESHOLD)]
+    pub(crate) threshold: f64,
+    /// Similarity measure: containment (|A∩B| / min(|A|,|B|): also finds reprints cut to their
+    /// first paragraphs and copies after a long preface) or jaccard (|A∩B| / |A∪B|: the two texts
+    /// are mostly the same text).
+    #[arg(long, default_value = "containment", value_parser = parse::<Similarity>)]
+    pub(crate) similarity: Similarity,
+    /// Containment guard: pairs whose smaller document has fewer shingles are judged by Jaccard,
+    /// so that a very short text does not join every document it occurs in.
+    #[arg(long, default_value_t = neardupe::DEFAULT_MIN_SHINGLES)]
+    pub(crate) min_shingles: u32,
+    /// Containment: the smallest size ratio (smaller / larger document) searched for; lower finds
+    /// shorter excerpts at a higher candidate cost.
+    #[arg(long, default_value_t = neardupe::DEFAULT_MIN_SIZE_RATIO)]
+    pub(crate) min_size_ratio: f64,
+    /// Boilerplate: learn shingles that occur in very many documents (footers, "Read more",
+    /// copyright lines) from the corpus and leave them out (on), or keep every shingle (off).
+    #[arg(long, default_value = "on", value_parser = ["on", "off"])]
+    pub(crate) boilerplate: String,
+    /// Boilerplate: the document frequency (fraction of documents) from which a shingle is
+    /// boilerplate.
+    #[arg(long, default_value_t = BoilerplateConfig::default().max_df())]
+    pub(crate) boilerplate_df: f64,
+    /// Boilerplate: the fewest documents a boilerplate shingle occurs in.
+    #[arg(long, default_value_t = BoilerplateConfig::default().min_docs())]
+    pub(crate) boilerplate_min_docs: u32,
+    /// Boilerplate: the most documents (evenly spaced) counted to learn it.
+    #[arg(long, default_value_t = BoilerplateConfig::default().sample())]
+    pub(crate) boilerplate_sample: usize,
+    /// Chaining guard: none (every verified pair links its clusters) or representative (two
+    /// clusters merge only if their cores, the members with the most shingles, are similar).
+    #[arg(long, default_value = "representative", value_parser = parse::<Guard>)]
+    pub(crate) guard: Guard,
+    /// Never put documents more than this many days apart in one cluster (needs --date-field).
+    #[arg(long, requires = "date_field")]
+    pub(crate) window: Option<u32>,
+    /// Number of MinHash slots (permutations).
+    #[arg(long, default_value_t = neardupe::minhash::DEFAULT_NUM_PERM)]
+    pub(crate) num_perm: usize,
+    /// Word n-gram size.
+    #[arg(long, default_value_t = neardupe::shingle::DEFAULT_WORD_NGRAM, conflicts_with = "char_ngrams")]
+    pub(crate) ngram: usize,
+    /// Use character n-grams of this size instead of word n-grams.
+    #[arg(long)]
+    pub(crate) char_ngrams: Option<usize>,
+    /// Apply Unicode NFKC normalisation before shingling.
+    #[arg(long)]
+    pub(crate) nfkc: bool,
+    /// Hash seed.
+    #[arg(long, default_value_t = neardupe::minhash::DEFAULT_SEED)]
+    pub(crate) seed: u64,
+    /// MinHash algorithm: oph (one-permutation hashing, fast) or classic.
+    #[arg(long, default_value = "oph", value_parser = parse::<Algorithm>)]
+    pub(crate) algorithm: Algorithm,
+    /// LSH bands (with --rows; default: optimised for the threshold).
+    #[arg(long, requires = "rows")]
+    pub(crate) bands: Option<usize>,
+    /// LSH rows per band (with --bands).
+    #[arg(long, requires = "bands")]
+    pub(crate) rows: Option<usize>,
+    /// Candidate verification: hybrid (the signature estimate, and exact Jaccard for pairs within
+    /// three standard errors of the threshold), estimate, exact (shingle sets) or none.
+    #[arg(long, default_value = "hybrid", value_parser = parse::<Verify>)]
+    pub(crate) verify: Verify,
+    /// Which cluster member is kept: first (input order) or longest.
+    #[arg(long, default_value = "first", value_parser = parse::<Representative>)]
+    pub(crate) representative: Representative,
+    /// Write run statistics as JSON to this file.
+    #[arg(long)]
+    pub(crate) stats_json: Option<PathBuf>,
+}
+
+/// A clap value parser for the library's `FromStr` types: the error's message, without the kind.
+pub(crate) fn parse<T: std::str::FromStr<Err = Error>>(s: &str) -> std::result::Result<T, String> {
+    s.parse().map_err(|e: Error| e.message().to_string())
+}

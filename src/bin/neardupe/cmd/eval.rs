@@ -1,0 +1,22 @@
+//! `neardupe eval`: pairwise precision, recall, F1 and ARI of predicted clusters against a truth
+//! file, as one JSON line.
+
+use std::path::Path;
+
+use neardupe::{Error, Result};
+
+/// Scores `pred` against `truth` and prints the report.
+pub(crate) fn run(truth: &Path, pred: &Path) -> Result<()> {
+    let report = neardupe::eval::evaluate_files(truth, pred)?;
+    let line = serde_json::to_string(&report).map_err(|e| Error::config(e.to_string()))?;
+    println!("{line}");
+    if report.missing_in_pred > 0 {
+        eprintln!(
+            "neardupe: warning: {} truth ids missing from {} (scored as singletons), e.g. {:?}",
+            report.missing_in_pred,
+            pred.display(),
+            report.missing_examples
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,120 @@
+//! `neardupe oracle`: exact ground truth by brute force over every document's shingle set.
+
+use std::path::Path;
+use std::time::Instant;
+
+use neardupe::{Corpus, Error, Result};
+
+use crate::args::RunArgs;
+use crate::common::write_to;
+use crate::job::Job;
+
+/// `neardupe oracle`: shingles every document as `cluster` does, finds every pair that reaches a
+/// threshold exactly, and writes their components (and the pairs).
+pub(crate) fn run(
+    args: &RunArgs,
+    jaccard: Option<f64>,
+    containment: Option<f64>,
+    truth_out: &Path,
+    pairs_out: Option<&Path>,
+) -> Result<()> {
+    use neardupe::ShingleSet;
+    use rayon::prelude::*;
+
+    for (flag, t) in [("--jaccard", jaccard), ("--containment", containment)] {
+        if t.is_some_and(|t| !(0.0..=1.0).contains(&t)) {
+            return Err(Error::config(format!("{flag} must be between 0 and 1")));
+        }
+    }
+    let started = Instant::now();
+    let (deduper, corpus_config, pool) = Job::setup(args)?;
+    let corpus = Corpus::open(&args.input.inputs, corpus_config)?;
+    // The same boilerplate as `cluster` learns from these inputs (`--boilerplate off`: every shingle).
+    let deduper = pool.install(|| deduper.with_boilerplate_of(&corpus))?;
+    let shingled: Vec<Result<(String, ShingleSet)>> = pool.install(|| {
+        (0..corpus.len())
+            .into_par_iter()
+            .map_init(
+                || deduper.shingler(),
+                |shingler, i| {
+                    let doc = corpus.document(i)?;
+                    Ok((doc.id.into_owned(), shingler.shingle_set(&doc.text)))
+                },
+            )
+            .collect()
+    });
+    let mut skipped: Vec<Error> = corpus.skipped().to_vec();
+    let (mut ids, mut sets) = (Vec::with_capacity(shingled.len()), Vec::with_capacity(shingled.len()));
+    for r in shingled {
+        match r {
+            Ok((id, set)) => {
+                ids.push(id);
+                sets.push(set);
+            }
+            Err(e) if args.input.skip_invalid => skipped.push(e),
+            Err(e) => return Err(e),
+        }
+    }
+    if u32::try_from(sets.len()).is_err() {
+        return Err(Error::config("the oracle takes fewer than 2^32 documents"));
+    }
+    let shingle_seconds = started.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let (min_j, min_c) = (jaccard.unwrap_or(f64::INFINITY), containment.unwrap_or(f64::INFINITY));
+    let pairs = pool.install(|| neardupe::oracle::par_exact_pairs(&sets, min_j, min_c));
+    drop(sets);
+    let comp = neardupe::oracle::components(ids.len(), &pairs);
+    let pair_seconds = t.elapsed().as_secs_f64();
+
+    write_to(truth_out, |w| {
+        for (id, c) in ids.iter().zip(&comp) {
+            w.write_all(b"{\"id\":")?;
+            serde_json::to_writer(&mut *w, id)?;
+            writeln!(w, ",\"cluster\":{c}}}")?;
+        }
+        w.flush()
+    })?;
+    if let Some(path) = pairs_out {
+        write_to(path, |w| {
+            for p in &pairs {
+                w.write_all(b"{\"a\":")?;
+                serde_json::to_writer(&mut *w, &ids[p.a as usize])?;
+                w.write_all(b",\"b\":")?;
+                serde_json::to_writer(&mut *w, &ids[p.b as usize])?;
+                writeln!(
+                    w,
+                    ",\"jaccard\":{},\"containment\":{},\"intersection\":{}}}",
+                    p.jaccard, p.containment, p.intersection
+                )?;
+            }
+            w.flush()
+        })?;
+    }
+    if !args.input.quiet {
+        for e in skipped.iter().take(10) {
+            eprintln!("neardupe: skipped: {e}");
+        }
+        let mut sizes = vec![0u32; ids.len()];
+        for &c in &comp {
+            sizes[c as usize] += 1;
+        }
+        let multi = sizes.iter().filter(|&&s| s > 1).count();
+        let criteria: Vec<String> = [("J", jaccard), ("containment", containment)]
+            .iter()
+            .filter_map(|(name, t)| t.map(|t| format!("{name} >= {t}")))
+            .collect();
+        eprintln!(
+            "neardupe: oracle: {} documents ({} skipped), {} pairs at {}, {} components with more than one document, {:.2} s (shingle {:.2} s, pairs {:.2} s)",
+            ids.len(),
+            skipped.len(),
+            pairs.len(),
+            criteria.join(" or "),
+            multi,
+            started.elapsed().as_secs_f64(),
+            shingle_seconds,
+            pair_seconds
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,121 @@
+//! Helpers that several commands share: options → library configuration, the worker pool,
+//! writing outputs, the progress bar.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use neardupe::boilerplate::BoilerplateConfig;
+use neardupe::output;
+use neardupe::{Config, CorpusConfig, Error, Result};
+
+use crate::args::{InputArgs, RunArgs};
+
+/// Writes to a file atomically, or to standard output for `-`.
+pub(crate) fn write_to(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    if path == Path::new("-") {
+        let stdout = std::io::stdout();
+        let mut lock = std::io::BufWriter::new(stdout.lock());
+        return write(&mut lock).map_err(|e| Error::io(path, "cannot write to standard output", e));
+    }
+    output::write_atomic(path, write)
+}
+
+/// Understands `\n`, `\t`, `\r` and `\\` in a delimiter given on the command line.
+pub(crate) fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('\\') => out.push('\\'),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// The configuration that `args` ask for.
+pub(crate) fn config_of(args: &RunArgs) -> Result<Config> {
+    let mut b = Config::builder()
+        .threshold(args.threshold)
+        .num_perm(args.num_perm)
+        .seed(args.seed)
+        .algorithm(args.algorithm)
+        .nfkc(args.nfkc)
+        .verify(args.verify)
+        .representative(args.representative)
+        .similarity(args.similarity)
+        .min_shingles(args.min_shingles)
+        .min_size_ratio(args.min_size_ratio)
+        .guard(args.guard)
+        .window_days(args.window);
+    if args.boilerplate == "on" {
+        let bp = BoilerplateConfig::builder()
+            .max_df(args.boilerplate_df)
+            .min_docs(args.boilerplate_min_docs)
+            .sample(args.boilerplate_sample)
+            .build()?;
+        b = b.boilerplate(Some(bp));
+    } else {
+        b = b.boilerplate(None);
+    }
+    b = match args.char_ngrams {
+        Some(n) => b.char_ngrams(n),
+        None => b.word_ngrams(args.ngram),
+    };
+    if let (Some(bands), Some(rows)) = (args.bands, args.rows) {
+        b = b.bands_rows(bands, rows);
+    }
+    b.build()
+}
+
+/// The corpus options that `input` asks for.
+pub(crate) fn corpus_config_of(input: &InputArgs) -> Result<CorpusConfig> {
+    CorpusConfig::builder()
+        .format(input.input_format)
+        .text_field(input.text_field.clone())
+        .id_field(input.id_field.clone())
+        .delimiter(input.delimiter.as_deref().map(unescape))
+        .extensions(input.ext.clone())
+        .max_record_bytes(input.max_record_bytes)
+        .skip_invalid(input.skip_invalid)
+        .lossy_utf8(input.lossy_utf8)
+        .mmap(!input.no_mmap)
+        .date_field(input.date_field.clone())
+        .date_format(input.date_format.clone())
+        .build()
+}
+
+/// The worker pool of `--threads`.
+pub(crate) fn pool_of(input: &InputArgs) -> Result<rayon::ThreadPool> {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = input.threads {
+        if n == 0 {
+            return Err(Error::config("--threads must be at least 1"));
+        }
+        pool = pool.num_threads(n);
+    }
+    pool.build().map_err(|e| Error::config(format!("cannot start worker threads: {e}")))
+}
+
+/// A progress bar on standard error, or none when `quiet` or standard error is not a terminal.
+pub(crate) fn progress_bar(quiet: bool, len: u64) -> Option<indicatif::ProgressBar> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    let style = indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} docs [{bar:30}] {msg} {elapsed}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
+}

@@ -1,0 +1,141 @@
+//! One pipeline run as `cluster` and `dedup` make it: setup, the run with a progress bar, the
+//! summary and `--stats-json`.
+
+use std::time::Instant;
+
+use neardupe::output;
+use neardupe::{Corpus, CorpusConfig, Deduper, Error, Output, Result};
+
+use crate::args::RunArgs;
+use crate::common::{config_of, corpus_config_of, pool_of, progress_bar};
+
+/// One pipeline run: the opened corpus and its output, with timings.
+pub(crate) struct Job {
+    pub(crate) corpus: Corpus,
+    pub(crate) out: Output,
+    started: Instant,
+}
+
+impl Job {
+    /// The deduper, corpus options and worker pool that `args` ask for.
+    pub(crate) fn setup(args: &RunArgs) -> Result<(Deduper, CorpusConfig, rayon::ThreadPool)> {
+        Ok((Deduper::new(config_of(args)?), corpus_config_of(&args.input)?, pool_of(&args.input)?))
+    }
+
+    pub(crate) fn run(args: &RunArgs) -> Result<Job> {
+        let started = Instant::now();
+        let (deduper, corpus_config, pool) = Job::setup(args)?;
+        let t = Instant::now();
+        let corpus = Corpus::open(&args.input.inputs, corpus_config)?;
+        let read = t.elapsed().as_secs_f64();
+
+        let bar = progress_bar(args.input.quiet, corpus.len() as u64);
+        let report = |docs: u64, bytes: u64| {
+            if let Some(bar) = &bar {
+                bar.set_position(docs);
+                let secs = bar.elapsed().as_secs_f64().max(1e-9);
+                bar.set_message(format!("{:.1} MB/s", bytes as f64 / 1e6 / secs));
+            }
+        };
+        let mut out = pool.install(|| deduper.run(&corpus, args.input.skip_invalid, Some(&report)))?;
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        out.stats.seconds.read = read;
+        out.stats.skipped += corpus.skipped().len() as u64;
+        Ok(Job { corpus, out, started })
+    }
+
+    /// Records the write time, prints warnings and the summary, and writes `--stats-json`.
+    pub(crate) fn finish(&mut self, args: &RunArgs, write_started: Instant) -> Result<()> {
+        self.out.stats.seconds.write = write_started.elapsed().as_secs_f64();
+        let skipped: Vec<&Error> = self.corpus.skipped().iter().chain(&self.out.skipped).collect();
+        if !args.input.quiet {
+            for e in skipped.iter().take(10) {
+                eprintln!("neardupe: skipped: {e}");
+            }
+            if skipped.len() > 10 {
+                eprintln!("neardupe: skipped {} more invalid records", skipped.len() - 10);
+            }
+            self.summary();
+        }
+        if let Some(path) = &args.stats_json {
+            let s = &self.out.stats;
+            let wall = self.started.elapsed().as_secs_f64();
+            let json = serde_json::json!({
+                "stats": s,
+                "input_bytes": self.corpus.total_bytes(),
+                "wall_seconds": wall,
+                "mb_per_s": self.corpus.total_bytes() as f64 / 1e6 / wall.max(1e-9),
+                "threshold": args.threshold,
+                "similarity": args.similarity.as_str(),
+                "num_perm": args.num_perm,
+                "shingle": if let Some(n) = args.char_ngrams { format!("chars:{n}") } else { format!("words:{}", args.ngram) },
+                "skipped_examples": skipped.iter().take(10).map(|e| e.to_string()).collect::<Vec<_>>(),
+            });
+            let text = serde_json::to_string_pretty(&json).map_err(|e| Error::config(e.to_string()))?;
+            output::write_atomic(path, |w| writeln!(w, "{text}"))?;
+        }
+        Ok(())
+    }
+
+    fn summary(&self) {
+        let s = &self.out.stats;
+        let wall = self.started.elapsed().as_secs_f64();
+        let mb = self.corpus.total_bytes() as f64 / 1e6;
+        let t = &s.seconds;
+        eprintln!(
+            "neardupe: {} documents ({:.1} MB) in {:.2} s ({:.1} MB/s); {} skipped",
+            s.documents,
+            mb,
+            wall,
+            mb / wall.max(1e-9),
+            s.skipped
+        );
+        eprintln!(
+            "neardupe: {} candidates, {} verified edges, {} clusters ({} with duplicates, largest {}), {} duplicates",
+            s.candidates, s.verified_edges, s.clusters, s.duplicate_clusters, s.largest_cluster, s.duplicates
+        );
+        if s.boilerplate_sample > 0 {
+            eprintln!(
+                "neardupe: boilerplate: {} shingles left out (learnt from {} documents)",
+                s.boilerplate_shingles, s.boilerplate_sample
+            );
+        }
+        if s.guard_refusals + s.window_refusals > 0 {
+            eprintln!(
+                "neardupe: merges refused: {} by the chaining guard, {} by the time window",
+                s.guard_refusals, s.window_refusals
+            );
+        }
+        for c in s.largest_clusters.iter().filter(|c| c.giant || c.loose) {
+            eprintln!(
+                "neardupe: warning: suspicious cluster {} ({} documents, representative {:?}, lowest member similarity {:.2}{}{}): check its pairs with `neardupe explain`",
+                c.cluster,
+                c.size,
+                c.representative,
+                c.min_similarity,
+                if c.giant { ", giant" } else { "" },
+                if c.loose { ", loose" } else { "" },
+            );
+        }
+        if s.suspicious_clusters > 0 {
+            eprintln!("neardupe: {} suspicious clusters (giant or loose; see --stats-json)", s.suspicious_clusters);
+        }
+        let parse_share = t.parse_cpu / (t.parse_cpu + t.sketch_cpu).max(1e-9);
+        eprintln!(
+            "neardupe: seconds: read {:.3}, boilerplate {:.3}, parse+shingle+sign {:.3} (parse {:.0}%), band {:.3}, verify {:.3} ({} exact checks), union {:.3}, write {:.3} (bands {} x rows {})",
+            t.read,
+            t.boilerplate,
+            t.sign,
+            100.0 * parse_share,
+            t.band,
+            t.verify,
+            s.exact_checks,
+            t.union,
+            t.write,
+            s.bands,
+            s.rows
+        );
+    }
+}
