@@ -20,7 +20,7 @@ fn end_to_end(c: &mut Criterion) {
     group.sampling_mode(SamplingMode::Flat);
     group.throughput(Throughput::Bytes(common::text_bytes(&docs)));
     group.bench_with_input(BenchmarkId::new("cluster", &label), &docs, |b, docs| {
-        b.iter(|| deduper.cluster(docs).unwrap().stats.clusters)
+        b.iter(|| deduper.clone().cluster(docs).unwrap().stats.clusters)
     });
 
     let dir = tempfile::tempdir().unwrap();
@@ -39,7 +39,7 @@ fn end_to_end(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new(name, &label), &path, |b, path| {
             b.iter(|| {
                 let corpus = Corpus::open(&[path], CorpusConfig::builder().mmap(mmap).build().unwrap()).unwrap();
-                deduper.run(&corpus, false, None).unwrap().stats.clusters
+                deduper.clone().run(&corpus).unwrap().stats.clusters
             })
         });
     }

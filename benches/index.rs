@@ -109,7 +109,7 @@ fn small_index(dir: &Path) -> Target {
     let path = dir.join("small");
     let t = Instant::now();
     let mut index = Index::create(&path, Config::builder().build().expect("default config")).expect("create index");
-    index.insert_batch(&docs[..], false).expect("insert generated documents");
+    index.insert_batch(&docs[..]).expect("insert generated documents");
     eprintln!("index bench: built a {}-document index in {:.1} s", docs.len(), t.elapsed().as_secs_f64());
     let stride = (docs.len() / QUERIES).max(1);
     let stored = docs.iter().step_by(stride).take(QUERIES).map(|(_, t)| t.clone()).collect();
@@ -274,7 +274,7 @@ fn insert(c: &mut Criterion) {
                     (copy, index)
                 },
                 |(copy, mut index)| {
-                    let done = index.insert_batch(&docs[..], false).expect("insert batch");
+                    let done = index.insert_batch(&docs[..]).expect("insert batch");
                     (done, index, copy)
                 },
                 BatchSize::PerIteration,

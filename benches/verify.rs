@@ -17,7 +17,7 @@ fn verify(c: &mut Criterion) {
     let docs = common::corpus(1000);
     let config = Config::builder().build().unwrap();
     let criterion = config.criterion();
-    let deduper = Deduper::new(config);
+    let mut deduper = Deduper::new(config);
     let sigs = deduper.cluster(&docs).unwrap().signatures;
     let n = sigs.len() as u32;
 

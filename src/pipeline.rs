@@ -13,7 +13,7 @@ use crate::DocId;
 use crate::boilerplate::{self, BoilerplateConfig, BoilerplateCounter, ShingleFilter};
 use crate::cluster::{Clustering, Edge};
 use crate::config::Config;
-use crate::corpus::Document;
+use crate::corpus::{Corpus, CorpusConfig, Document};
 use crate::error::{Error, Result};
 use crate::link::{self, Linked};
 use crate::lsh;
@@ -146,6 +146,29 @@ impl Deduper {
         self.run(docs)
     }
 
+    /// Clusters `(id, text)` pairs from any iterator without holding the texts in memory: they
+    /// are spilled to an unnamed temporary file in `spill_dir` (see [`Corpus::from_documents`])
+    /// and read back from there, so memory is what a run over a file needs (the signature
+    /// matrix and the ids), and the clusters equal those of [`cluster`](Deduper::cluster) on the
+    /// same documents.
+    ///
+    /// ```
+    /// let stories = (0..50).map(|i| (format!("doc{i}"), format!("story {} was republished today", i % 5)));
+    /// let mut deduper = neardupe::Deduper::new(neardupe::Config::builder().threshold(0.5).build()?);
+    /// let out = deduper.cluster_iter(stories, None)?;
+    /// assert_eq!(out.ids.len(), 50);
+    /// # Ok::<(), neardupe::Error>(())
+    /// ```
+    pub fn cluster_iter<I, D, T>(&mut self, documents: I, spill_dir: Option<&std::path::Path>) -> Result<Output>
+    where
+        I: IntoIterator<Item = (D, T)>,
+        D: AsRef<str>,
+        T: AsRef<str>,
+    {
+        let corpus = Corpus::from_documents(documents, CorpusConfig::default(), spill_dir)?;
+        self.run(&corpus)
+    }
+
     /// Runs the whole pipeline over `source`. Invalid records stop the run with their error, or,
     /// when the source says [`Invalid::Skip`], are left out and listed in [`Output::skipped`].
     ///
@@ -218,6 +241,7 @@ impl Deduper {
         stats.documents = ids.len() as u64;
         stats.text_bytes = lengths.iter().sum();
         stats.skipped = skipped.len() as u64 + source.skipped();
+        stats.seconds.read = source.open_seconds();
         stats.empty_documents = signatures.set_sizes().iter().filter(|&&s| s == 0).count() as u64;
         stats.candidates = candidates.len() as u64;
         stats.verified_edges = edges.len() as u64;

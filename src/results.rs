@@ -13,7 +13,7 @@ use crate::minhash::SignatureMatrix;
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StageSeconds {
-    /// Opening and splitting the input (set by the caller that opened it).
+    /// Opening and splitting the input (from [`DocumentSource::open_seconds`](crate::DocumentSource::open_seconds)).
     pub read: f64,
     /// Learning boilerplate shingles (two passes over a sample of the documents).
     pub boilerplate: f64,

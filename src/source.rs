@@ -36,6 +36,11 @@ pub trait DocumentSource: Sync {
     fn skipped(&self) -> u64 {
         0
     }
+    /// Seconds spent opening the source before the run (reported as
+    /// [`StageSeconds::read`](crate::StageSeconds::read)). 0 by default.
+    fn open_seconds(&self) -> f64 {
+        0.0
+    }
 }
 
 /// What a run does with an invalid record.
@@ -67,6 +72,9 @@ impl DocumentSource for Corpus {
     }
     fn skipped(&self) -> u64 {
         Corpus::skipped(self).len() as u64
+    }
+    fn open_seconds(&self) -> f64 {
+        Corpus::open_seconds(self)
     }
 }
 

@@ -144,7 +144,7 @@ fn lsh_candidates_match_brute_force_banding() {
     let c = Clustering::from_edges(n, &edges, Representative::First, &[]);
     for &(i, j) in &brute {
         assert!(set.contains(&(i, j)), "colliding pair ({i}, {j}) is not a candidate");
-        assert_eq!(c.cluster(i), c.cluster(j), "colliding pair ({i}, {j}) not connected");
+        assert_eq!(c.clusters()[i], c.clusters()[j], "colliding pair ({i}, {j}) not connected");
     }
     assert_eq!(edges.len(), brute.len());
     assert!(!brute.is_empty() && records.len() > edges.len());
@@ -169,7 +169,7 @@ fn lsh_recall_follows_the_s_curve() {
             if jac >= threshold {
                 total += 1;
                 expected += params.probability(jac);
-                if c.cluster(i) == c.cluster(j) {
+                if c.clusters()[i] == c.clusters()[j] {
                     found += 1;
                 }
             }

@@ -26,7 +26,7 @@ fn pristine() -> &'static [(String, Vec<u8>)] {
         let docs = documents();
         // Decreasing batches are not merged: three segments.
         for batch in [&docs[..24], &docs[24..34], &docs[34..]] {
-            index.insert_batch(batch, false).unwrap();
+            index.insert_batch(batch).unwrap();
         }
         let stats = index.stats();
         assert_eq!((stats.segments, stats.documents), (3, 40), "{stats:?}");
@@ -247,7 +247,7 @@ fn exercise(dir: &Path, must_detect: bool) {
     }
     if let Some(mut index) = ok_or_clean(Index::open_writable(dir), "open_writable") {
         let docs = [("new-1", QUERIES[0]), ("new-2", QUERIES[1])];
-        ok_or_clean(index.insert_batch(&docs[..], false), "insert_batch");
+        ok_or_clean(index.insert_batch(&docs[..]), "insert_batch");
         ok_or_clean(index.compact(), "compact");
     }
 }

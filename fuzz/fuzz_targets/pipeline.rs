@@ -23,7 +23,7 @@ fn check(deduper: &Deduper, docs: &[(String, String)]) {
     let mut sizes = vec![0u32; k];
     let mut next = 0u32;
     for i in 0..n {
-        let id = c.cluster(i);
+        let id = c.clusters()[i];
         assert!((id as usize) < k, "cluster id {id} out of range {k}");
         // Ids are numbered in order of each cluster's first document.
         assert!(id <= next, "cluster {id} numbered out of order");
@@ -43,12 +43,12 @@ fn check(deduper: &Deduper, docs: &[(String, String)]) {
     assert_eq!(c.num_duplicates(), n - k);
     for e in &out.edges {
         assert!(e.a < e.b && e.b.index() < n);
-        assert_eq!(c.cluster(e.a.index()), c.cluster(e.b.index()));
+        assert_eq!(c.cluster(e.a), c.cluster(e.b));
     }
     // Identical non-empty texts always land together.
     for i in 1..n.min(64) {
         if docs[i].1 == docs[i - 1].1 && !deduper.shingle_set(&docs[i].1).is_empty() {
-            assert_eq!(c.cluster(i), c.cluster(i - 1), "identical documents {i} and {} apart", i - 1);
+            assert_eq!(c.clusters()[i], c.clusters()[i - 1], "identical documents {i} and {} apart", i - 1);
         }
     }
 }

@@ -19,6 +19,13 @@ pub(crate) struct Fields<'a> {
     pub(crate) date: Option<Cow<'a, str>>,
 }
 
+/// A record as written to a spill file.
+#[derive(serde::Serialize)]
+pub(crate) struct Record<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) text: &'a str,
+}
+
 /// Parses one line (already checked to be UTF-8). `Err` carries a message without location.
 pub(crate) fn parse_line<'a>(
     line: &'a str,

@@ -211,6 +211,17 @@ struct SourceFile {
     bytes: Bytes,
 }
 
+/// An unnamed temporary file in `dir` (or the system's temporary directory), rewound for
+/// reading once written.
+fn spill_file(dir: Option<&Path>) -> Result<std::fs::File> {
+    let at = dir.map_or_else(std::env::temp_dir, Path::to_path_buf);
+    match dir {
+        Some(d) => tempfile::tempfile_in(d),
+        None => tempfile::tempfile(),
+    }
+    .map_err(|e| Error::io(&at, "cannot create a spill file", e))
+}
+
 /// Where one record lies: which file, which bytes, which line (JSONL) or record number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RecordSpan {
@@ -258,6 +269,8 @@ pub struct Corpus {
     records: Vec<RecordSpan>,
     skipped: Vec<Error>,
     bytes: u64,
+    /// Seconds spent opening the corpus.
+    open_seconds: f64,
 }
 
 impl Corpus {
@@ -266,14 +279,16 @@ impl Corpus {
     /// Fails on a missing or unreadable path, and (unless [`skip_invalid`](CorpusConfig::skip_invalid))
     /// on an empty file or a record larger than the limit.
     pub fn open<P: AsRef<Path>>(paths: &[P], config: CorpusConfig) -> Result<Corpus> {
+        let started = std::time::Instant::now();
         if paths.is_empty() {
             return Err(Error::config("no input paths given"));
         }
-        let mut corpus = Corpus { config, files: Vec::new(), records: Vec::new(), skipped: Vec::new(), bytes: 0 };
+        let mut corpus = Corpus::empty(config);
         let several = paths.len() > 1;
         for p in paths {
             corpus.add_path(p.as_ref(), several)?;
         }
+        corpus.open_seconds = started.elapsed().as_secs_f64();
         Ok(corpus)
     }
 
@@ -309,6 +324,79 @@ impl Corpus {
         self.add_file(path, name, kind)
     }
 
+    /// A corpus read from a stream (standard input, a socket, a decompressor) without holding
+    /// it in memory: the bytes are copied to an unnamed temporary file in `spill_dir` (the
+    /// system's temporary directory when `None`), which is mapped like an input file and removed
+    /// by the operating system when the corpus is dropped, or the process ends in any way.
+    /// The stream is cut into records as one input file of the configured
+    /// [`format`](CorpusConfigBuilder::format) ([`InputFormat::Auto`] reads JSONL); `name` stands
+    /// for it in messages. Records read as from a single JSONL file, so a record without an id is
+    /// named by its line number.
+    pub fn from_reader(
+        mut reader: impl std::io::Read,
+        name: &str,
+        config: CorpusConfig,
+        spill_dir: Option<&Path>,
+    ) -> Result<Corpus> {
+        let started = std::time::Instant::now();
+        let path = Path::new(name);
+        let mut file = spill_file(spill_dir)?;
+        std::io::copy(&mut reader, &mut file)
+            .map_err(|e| Error::io(path, "cannot copy the stream to a spill file", e))?;
+        let kind = match config.format {
+            InputFormat::Jsonl | InputFormat::Auto => FileKind::Jsonl,
+            InputFormat::Text => {
+                if config.delimiter.is_some() {
+                    FileKind::Delimited
+                } else {
+                    FileKind::Whole
+                }
+            }
+        };
+        let bytes = source::from_file(file, path, config.mmap)?;
+        let mut corpus = Corpus::empty(config);
+        let file_name = if kind == FileKind::Jsonl { String::new() } else { name.to_string() };
+        corpus.add_bytes(bytes, path, file_name, kind)?;
+        corpus.open_seconds = started.elapsed().as_secs_f64();
+        Ok(corpus)
+    }
+
+    /// A corpus of `(id, text)` pairs from any iterator (a database cursor, a network stream, a
+    /// generator) without holding the texts in memory: they are written to an unnamed temporary
+    /// file in `spill_dir` as JSONL (see [`from_reader`](Corpus::from_reader)) and read back from
+    /// there. Only `config`'s options that apply to records (size limit, invalid records,
+    /// mapping) are used; the fields are `id` and `text`.
+    pub fn from_documents<I, D, T>(documents: I, config: CorpusConfig, spill_dir: Option<&Path>) -> Result<Corpus>
+    where
+        I: IntoIterator<Item = (D, T)>,
+        D: AsRef<str>,
+        T: AsRef<str>,
+    {
+        let started = std::time::Instant::now();
+        let name = Path::new("<documents>");
+        let file = spill_file(spill_dir)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        let write_err = |e: std::io::Error| Error::io(name, "cannot write to the spill file", e);
+        for (id, text) in documents {
+            let record = jsonl::Record { id: id.as_ref(), text: text.as_ref() };
+            serde_json::to_writer(&mut out, &record).map_err(|e| write_err(std::io::Error::other(e)))?;
+            std::io::Write::write_all(&mut out, b"\n").map_err(write_err)?;
+        }
+        let file = out.into_inner().map_err(|e| write_err(e.into_error()))?;
+        let config = CorpusConfig {
+            format: InputFormat::Jsonl,
+            text_field: "text".into(),
+            id_field: "id".into(),
+            date_field: None,
+            ..config
+        };
+        let bytes = source::from_file(file, name, config.mmap)?;
+        let mut corpus = Corpus::empty(config);
+        corpus.add_bytes(bytes, name, String::new(), FileKind::Jsonl)?;
+        corpus.open_seconds = started.elapsed().as_secs_f64();
+        Ok(corpus)
+    }
+
     fn text_kind(&self) -> FileKind {
         if self.config.delimiter.is_some() { FileKind::Delimited } else { FileKind::Whole }
     }
@@ -323,6 +411,10 @@ impl Corpus {
 
     fn add_file(&mut self, path: &Path, name: String, kind: FileKind) -> Result<()> {
         let bytes = source::open(path, self.config.mmap)?;
+        self.add_bytes(bytes, path, name, kind)
+    }
+
+    fn add_bytes(&mut self, bytes: Bytes, path: &Path, name: String, kind: FileKind) -> Result<()> {
         let file = u32::try_from(self.files.len()).map_err(|_| Error::config("too many input files"))?;
         let data = bytes.as_slice();
         self.bytes += data.len() as u64;
@@ -391,6 +483,15 @@ impl Corpus {
     /// The total size of the input files, in bytes.
     pub fn total_bytes(&self) -> u64 {
         self.bytes
+    }
+
+    fn empty(config: CorpusConfig) -> Corpus {
+        Corpus { config, files: Vec::new(), records: Vec::new(), skipped: Vec::new(), bytes: 0, open_seconds: 0.0 }
+    }
+
+    /// Seconds it took to open the corpus (find and map its files, cut them into records).
+    pub fn open_seconds(&self) -> f64 {
+        self.open_seconds
     }
 
     /// The configuration the corpus was opened with.

@@ -74,6 +74,11 @@ pub(crate) enum Hint {
 /// Opens `path` (an input, or a file of an index) and maps it (when `use_mmap` and the `mmap` feature are on) or reads it.
 pub(crate) fn open(path: &Path, use_mmap: bool) -> Result<Bytes> {
     let file = File::open(path).map_err(|e| Error::io(path, "cannot open input", e))?;
+    from_file(file, path, use_mmap)
+}
+
+/// Maps or reads an open `file`, named `path` in messages.
+pub(crate) fn from_file(file: File, path: &Path, use_mmap: bool) -> Result<Bytes> {
     let meta = file.metadata().map_err(|e| Error::io(path, "cannot read metadata of input", e))?;
     if !meta.is_file() {
         return Err(Error::io(
@@ -91,7 +96,9 @@ pub(crate) fn open(path: &Path, use_mmap: bool) -> Result<Bytes> {
         // unsafe because another process could truncate or modify it while it is mapped, which
         // would make reads observe changing bytes or fault (SIGBUS). neardupe treats its inputs as
         // immutable for the length of a run, as the README documents; users whose inputs may be
-        // changed concurrently turn mapping off (`--no-mmap`), which reads the file instead.
+        // changed concurrently turn mapping off (`--no-mmap`), which reads the file instead. A
+        // spill file (`Corpus::from_reader`) is an unnamed temporary file no other process can
+        // open by name.
         #[allow(unsafe_code)]
         let map = unsafe { memmap2::Mmap::map(&file) };
         return map.map(Bytes::Mapped).map_err(|e| Error::io(path, "cannot memory-map input", e));

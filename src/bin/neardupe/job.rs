@@ -24,10 +24,8 @@ impl Job {
 
     pub(crate) fn run(args: &RunArgs) -> Result<Job> {
         let started = Instant::now();
-        let (deduper, corpus_config, pool) = Job::setup(args)?;
-        let t = Instant::now();
+        let (mut deduper, corpus_config, pool) = Job::setup(args)?;
         let corpus = Corpus::open(&args.input.inputs, corpus_config)?;
-        let read = t.elapsed().as_secs_f64();
 
         let bar = progress_bar(args.input.quiet, corpus.len() as u64);
         let report = |docs: u64, bytes: u64| {
@@ -37,12 +35,10 @@ impl Job {
                 bar.set_message(format!("{:.1} MB/s", bytes as f64 / 1e6 / secs));
             }
         };
-        let mut out = pool.install(|| deduper.run(&corpus, args.input.skip_invalid, Some(&report)))?;
+        let out = pool.install(|| deduper.run_with_progress(&corpus, Some(&report)))?;
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
-        out.stats.seconds.read = read;
-        out.stats.skipped += corpus.skipped().len() as u64;
         Ok(Job { corpus, out, started })
     }
 

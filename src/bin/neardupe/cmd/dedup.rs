@@ -4,8 +4,8 @@
 use std::path::Path;
 use std::time::Instant;
 
-use neardupe::Result;
 use neardupe::output;
+use neardupe::{DocId, Result};
 
 use crate::args::RunArgs;
 use crate::common::{unescape, write_to};
@@ -18,11 +18,11 @@ pub(crate) fn run(args: &RunArgs, output: &Path, removed: Option<&Path>) -> Resu
     let delim = args.input.delimiter.as_deref().map(unescape);
     let c = &job.out.clustering;
     write_to(output, |w| {
-        output::write_records(w, &job.corpus, &job.out, delim.as_deref(), |i| c.is_representative(i))
+        output::write_records(w, &job.corpus, &job.out, delim.as_deref(), |i| c.is_representative(DocId(i as u32)))
     })?;
     if let Some(removed) = removed {
         write_to(removed, |w| {
-            output::write_records(w, &job.corpus, &job.out, delim.as_deref(), |i| !c.is_representative(i))
+            output::write_records(w, &job.corpus, &job.out, delim.as_deref(), |i| !c.is_representative(DocId(i as u32)))
         })?;
     }
     job.finish(args, t)

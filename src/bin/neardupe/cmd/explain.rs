@@ -1,6 +1,6 @@
 //! `neardupe explain`: the numbers behind one pair, and whether a run links them.
 
-use neardupe::{Corpus, Error, Result};
+use neardupe::{Corpus, DocId, Error, Result};
 
 use crate::args::RunArgs;
 use crate::job::Job;
@@ -10,7 +10,7 @@ pub(crate) fn run(id1: &str, id2: &str, args: &RunArgs, json: bool) -> Result<()
     let (deduper, corpus_config, pool) = Job::setup(args)?;
     let corpus = Corpus::open(&args.input.inputs, corpus_config)?;
     // The same boilerplate as `cluster` learns from these inputs.
-    let deduper = pool.install(|| deduper.with_boilerplate_of(&corpus))?;
+    let mut deduper = pool.install(|| deduper.with_boilerplate_of(&corpus))?;
     let mut found: [Option<(usize, String)>; 2] = [None, None];
     for i in 0..corpus.len() {
         let doc = match corpus.document(i) {
@@ -35,8 +35,8 @@ pub(crate) fn run(id1: &str, id2: &str, args: &RunArgs, json: bool) -> Result<()
     let e = deduper.explain(&a, &b);
     // Whether a whole run puts them together (through other documents, or kept apart by the
     // chaining guard or the window).
-    let out = pool.install(|| deduper.run(&corpus, args.input.skip_invalid, None))?;
-    let cluster_of = |r: usize| out.records.binary_search(&r).ok().map(|i| out.clustering.cluster(i));
+    let out = pool.install(|| deduper.run(&corpus))?;
+    let cluster_of = |r: usize| out.records.binary_search(&r).ok().map(|i| out.clustering.cluster(DocId(i as u32)));
     let same_cluster = matches!((cluster_of(ra), cluster_of(rb)), (Some(x), Some(y)) if x == y);
     if json {
         let value = serde_json::json!({ "id1": id1, "id2": id2, "explanation": e, "same_cluster": same_cluster });

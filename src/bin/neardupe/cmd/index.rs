@@ -90,7 +90,7 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
                         let matches: Vec<serde_json::Value> = found
                             .iter()
                             .map(|m| {
-                                serde_json::json!({
+                                Ok(serde_json::json!({
                                     "id": m.id,
                                     "doc": m.doc.0,
                                     "jaccard": m.jaccard,
@@ -98,10 +98,10 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
                                     "similarity": m.similarity,
                                     "duplicate": m.duplicate,
                                     "cluster": m.cluster,
-                                    "representative": m.representative,
-                                })
+                                    "representative": index.document_id(m.representative)?,
+                                }))
                             })
-                            .collect();
+                            .collect::<Result<_>>()?;
                         Ok(Some(serde_json::json!({"id": doc.id, "matches": matches}).to_string()))
                     })
                     .collect()
@@ -164,8 +164,9 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
         }
         IndexCommand::Export { dir, output, output_format } => {
             let index = Index::open(&dir)?;
-            let rows =
-                index.clusters().map(|a| a.map(|a| (a.id, a.cluster, a.representative)).map_err(std::io::Error::other));
+            let rows = index
+                .clusters()
+                .map(|a| a.map(|a| (a.id, a.cluster, a.is_representative)).map_err(std::io::Error::other));
             write_to(&output, |w| output::write_cluster_rows(w, rows, output_format))
         }
         IndexCommand::Check { dir } => {
@@ -185,7 +186,7 @@ fn insert(index: &mut Index, corpus: &Corpus, input: &InputArgs, pool: &rayon::T
             bar.set_position(docs);
         }
     };
-    let done = pool.install(|| index.insert_batch_with_progress(corpus, input.skip_invalid, Some(&report)))?;
+    let done = pool.install(|| index.insert_batch_with_progress(corpus, Some(&report)))?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
