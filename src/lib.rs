@@ -81,6 +81,7 @@ pub mod error;
 pub mod eval;
 pub mod explain;
 pub mod format;
+pub mod graph;
 pub mod hash;
 pub mod index;
 pub mod link;
@@ -97,13 +98,14 @@ pub mod synth;
 mod tokenize;
 pub mod verify;
 
-pub use cluster::{Clustering, Edge, Guard, Representative, UnionFind};
+pub use cluster::{Clustering, Guard, Representative};
 pub use config::{
     Config, ConfigBuilder, DEFAULT_MIN_SHINGLES, DEFAULT_MIN_SIZE_RATIO, DEFAULT_THRESHOLD, LSH_MIN_ROWS, LSH_RECALL,
 };
 pub use corpus::{Corpus, CorpusConfig, Document, InputFormat};
 pub use error::{Error, ErrorKind, Result};
 pub use explain::Explanation;
+pub use graph::{Edge, UnionFind};
 pub use lsh::LshParams;
 pub use minhash::{Algorithm, MinHashConfig, MinHasher, Signature, SignatureMatrix};
 pub use pipeline::{Deduper, Progress};

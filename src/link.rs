@@ -25,8 +25,9 @@
 //! # Ok::<(), neardupe::Error>(())
 //! ```
 
-use crate::cluster::{Clustering, Edge, Guard, GuardedUnion, UnionFind};
+use crate::cluster::{Clustering, Guard, GuardedUnion};
 use crate::config::Config;
+use crate::graph::{Edge, UnionFind};
 use crate::hash::agreeing_slots;
 use crate::minhash::SignatureRows;
 use crate::verify::{BORDERLINE_SE, Decision};

@@ -16,8 +16,8 @@
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::DocId;
-use crate::cluster::Edge;
 use crate::error::{Error, Result};
+use crate::graph::Edge;
 use crate::minhash::SignatureMatrix;
 
 /// A banding of signatures: `bands` bands of `rows` slots each.

@@ -35,7 +35,8 @@
 //! `O(S log S)`. Pairs with no shingle in common are never visited, so they are never reported,
 //! even at a threshold of 0.
 
-use crate::cluster::{Clustering, Representative, UnionFind};
+use crate::cluster::{Clustering, Representative};
+use crate::graph::UnionFind;
 use crate::shingle::ShingleSet;
 use crate::verify::exact_reaches;
 

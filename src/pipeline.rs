@@ -11,10 +11,11 @@ use std::time::Instant;
 
 use crate::DocId;
 use crate::boilerplate::{self, BoilerplateConfig, BoilerplateCounter, ShingleFilter};
-use crate::cluster::{Clustering, Edge};
+use crate::cluster::Clustering;
 use crate::config::Config;
 use crate::corpus::{Corpus, CorpusConfig, Document};
 use crate::error::{Error, Result};
+use crate::graph::Edge;
 use crate::link::{self, Linked};
 use crate::lsh;
 use crate::minhash::{MinHasher, SignatureMatrix};

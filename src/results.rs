@@ -4,8 +4,9 @@
 use std::sync::Arc;
 
 use crate::boilerplate::ShingleFilter;
-use crate::cluster::{Clustering, Edge};
+use crate::cluster::Clustering;
 use crate::error::Error;
+use crate::graph::Edge;
 use crate::minhash::SignatureMatrix;
 
 /// Wall time of each stage, in seconds.

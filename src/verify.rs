@@ -7,7 +7,7 @@
 //! Jaccard of their shingle sets. [`Verify::Estimate`] uses the estimate alone, [`Verify::Exact`]
 //! the exact Jaccard for every candidate, and [`Verify::None`] keeps every candidate.
 
-use crate::cluster::{Edge, UnionFind};
+use crate::graph::{Edge, UnionFind};
 use crate::hash::agreeing_slots;
 use crate::minhash::SignatureRows;
 use crate::shingle::ShingleSet;

@@ -365,7 +365,7 @@ impl Corpus {
     /// generator) without holding the texts in memory: they are written to an unnamed temporary
     /// file in `spill_dir` as JSONL (see [`from_reader`](Corpus::from_reader)) and read back from
     /// there. Only `config`'s options that apply to records (size limit, invalid records,
-    /// mapping) are used; the fields are `id` and `text`.
+    /// mapping) are used; the fields are `id` and `text`. No documents give an empty corpus.
     pub fn from_documents<I, D, T>(documents: I, config: CorpusConfig, spill_dir: Option<&Path>) -> Result<Corpus>
     where
         I: IntoIterator<Item = (D, T)>,
@@ -377,7 +377,9 @@ impl Corpus {
         let file = spill_file(spill_dir)?;
         let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
         let write_err = |e: std::io::Error| Error::io(name, "cannot write to the spill file", e);
+        let mut written = 0u64;
         for (id, text) in documents {
+            written += 1;
             let record = jsonl::Record { id: id.as_ref(), text: text.as_ref() };
             serde_json::to_writer(&mut out, &record).map_err(|e| write_err(std::io::Error::other(e)))?;
             std::io::Write::write_all(&mut out, b"\n").map_err(write_err)?;
@@ -390,9 +392,11 @@ impl Corpus {
             date_field: None,
             ..config
         };
-        let bytes = source::from_file(file, name, config.mmap)?;
         let mut corpus = Corpus::empty(config);
-        corpus.add_bytes(bytes, name, String::new(), FileKind::Jsonl)?;
+        if written > 0 {
+            let bytes = source::from_file(file, name, corpus.config.mmap)?;
+            corpus.add_bytes(bytes, name, String::new(), FileKind::Jsonl)?;
+        }
         corpus.open_seconds = started.elapsed().as_secs_f64();
         Ok(corpus)
     }

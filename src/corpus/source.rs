@@ -109,7 +109,8 @@ pub(crate) fn from_file(file: File, path: &Path, use_mmap: bool) -> Result<Bytes
 }
 
 fn read_all(mut file: File, path: &Path, len: u64) -> Result<Bytes> {
-    use std::io::Read;
+    use std::io::{Read, Seek};
+    file.rewind().map_err(|e| Error::io(path, "cannot read input", e))?;
     let mut v = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     file.read_to_end(&mut v).map_err(|e| Error::io(path, "cannot read input", e))?;
     let n = v.len();

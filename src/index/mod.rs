@@ -66,11 +66,12 @@ use std::time::Instant;
 
 use crate::DocId;
 use crate::boilerplate::{BoilerplateConfig, ShingleFilter};
-use crate::cluster::{Clustering, Edge, Representative, UnionFind};
+use crate::cluster::{Clustering, Representative};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::index::{ClustersMeta, Manifest};
 use crate::format::{self, FileKind, Fingerprint};
+use crate::graph::{Edge, UnionFind};
 use crate::link;
 use crate::lsh::{self, PAIRWISE_BUCKET};
 use crate::minhash::{SignatureMatrix, SignatureRows};

@@ -11,11 +11,11 @@
 use std::path::Path;
 
 use crate::DocId;
-use crate::cluster::Edge;
 use crate::corpus::source::{Bytes, Hint};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::index::{SegmentEntry, SegmentToc, Span};
 use crate::format::{self, FileKind, Fingerprint, Header};
+use crate::graph::Edge;
 use crate::minhash::SignatureMatrix;
 
 use super::store;
