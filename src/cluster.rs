@@ -52,6 +52,7 @@ impl Guard {
 /// Each set keeps its core (the member with the highest `rank`, ties to the lower index) and
 /// the earliest and latest day of its members. Feed it edges best first.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct GuardedUnion {
     uf: UnionFind,
     core: Vec<u32>,

@@ -23,45 +23,57 @@
 //!
 //! # The pipeline
 //!
-//! Each stage is a pure, batch-shaped function in its own module, so it runs the same in-process
-//! or inside the map and shuffle steps of a distributed engine:
+//! Each stage is a pure, batch-shaped public function in its own module, so it runs the same
+//! in-process, in Python, or inside the map and shuffle steps of a distributed engine; composing
+//! them in order gives exactly the clusters of [`Deduper::run`] (`tests/stages.rs`). A module uses
+//! only modules below it in this list (`tests/layers.rs`):
 //!
-//! 1. [`corpus`]: memory-mapped JSONL files, directories of text files and delimited text files,
-//!    cut into records and parsed into borrowed [`Document`]s (with a [`date`] when a date field is
-//!    read).
+//! 0. Leaves shared by every stage: [`error`], [`date`], [`hash`] (a finaliser, distinct counting,
+//!    agreeing signature slots) and [`graph`] ([`Edge`]s between [`DocId`]s, [`UnionFind`]).
+//! 1. [`corpus`]: memory-mapped JSONL files, directories of text files, delimited text files and
+//!    streams, cut into records and parsed into borrowed [`Document`]s (with a [`date`] when a
+//!    date field is read).
 //! 2. [`shingle`]: Unicode lowercasing, punctuation and whitespace folding, optional NFKC, word or
 //!    character n-grams hashed to `u64` (words by a word-at-a-time tokeniser that hashes ASCII
-//!    words in place).
-//!    [`boilerplate`] learns the shingles that occur in very many documents (footers, promotions)
-//!    from a sample of the corpus; the shingler leaves them out.
+//!    words in place). [`boilerplate`] learns the shingles that occur in very many documents
+//!    (footers, promotions) from a sample of the corpus; the shingler leaves them out.
 //! 3. [`minhash`]: signatures by one-permutation hashing with optimal densification (default) or the
-//!    classic k-permutation scheme, into a [`SignatureMatrix`]. [`Sketcher`] fuses stages 2 and 3:
-//!    text in, signature and set size out, with reused buffers.
+//!    classic k-permutation scheme, into a [`SignatureMatrix`]. [`sketch`]'s [`Sketcher`] fuses
+//!    stages 2 and 3: text in, signature and set size out, with reused buffers.
 //! 4. [`lsh`]: band keys and candidate edges per bucket, band by band in process, or as sorted
 //!    `(band, key, doc)` records for a distributed shuffle.
 //! 5. [`verify`]: candidates kept when their estimated (or exact) similarity reaches the threshold:
 //!    containment by default (a reprint cut to its first paragraphs is a copy), or Jaccard.
-//! 6. [`cluster`]: union-find, optionally guarded against chaining and bounded by a time window,
-//!    and deterministic cluster ids and representatives.
+//! 6. [`cluster`]: union-find clusterings, the chaining guard and the time window, deterministic
+//!    cluster ids and representatives; [`config`] gathers every stage's parameters in a
+//!    [`Config`]; [`link`] links verified edges into clusters under it, best first.
 //!
-//! 7. [`index`]: the same stages, persistent and incremental: an on-disk index of immutable,
-//!    memory-mapped segments (signatures, sorted band tables, ids, verified edges) and a cluster
-//!    file, that a process opens in milliseconds, queries from many threads and extends batch by
-//!    batch, with exactly the clusters of one run over all its documents.
-//!
-//! [`format`](mod@format) owns the layout of saved files (header, parameter fingerprint, checksum).
-//! [`Deduper`] strings them together; [`eval`] scores clusters against a truth file and [`synth`]
-//! generates labelled syndicated-news corpora. [`oracle`] finds every pair whose exact Jaccard or
-//! containment reaches a threshold by brute force (an inverted index, no sketches): ground truth
-//! for measuring the pipeline on unlabelled corpora.
+//! Above the stages: [`source`] (the [`DocumentSource`] trait a run reads from), [`results`]
+//! ([`Output`], [`Stats`]), [`Deduper`] (the orchestration: chunked parallel signing, exact checks
+//! in bounded chunks, stage times), [`explain`] (one pair's numbers), [`oracle`] (every pair whose
+//! exact Jaccard or containment reaches a threshold, by brute force: ground truth for unlabelled
+//! corpora), [`index`] (the same stages, persistent and incremental: an on-disk index of
+//! immutable, memory-mapped segments that a process opens in milliseconds, queries from many
+//! threads and extends batch by batch, with exactly the clusters of one run over all its
+//! documents) and [`output`] (cluster files, kept and removed records, atomic replacement).
 //!
 //! # Features
 //!
-//! * `mmap` (default): memory-map input files and index files with memmap2 instead of reading them.
+//! A program that embeds neardupe turns default features off and names the ones it wants:
+//!
+//! ```toml
+//! neardupe = { version = "0.1", default-features = false, features = ["mmap", "parallel"] }
+//! ```
+//!
+//! * `mmap` (default): memory-map input files and index files with memmap2 instead of reading
+//!   them (opening a large index goes from milliseconds to tens of milliseconds without it).
 //! * `parallel` (default): rayon parallelism in signing, band sorting and verification, and the
 //!   `par_*` stage functions. Without it every stage runs on the calling thread.
-//! * `cli` (default): the `neardupe` binary (clap, indicatif). Library users turn default features
-//!   off (`default-features = false`) and never compile clap.
+//! * `cli` (default, so that `cargo install neardupe` builds the binary): the `neardupe` binary
+//!   (clap, indicatif, and the `neardupe-synth` generator and scorer for its `synth` and `eval`
+//!   commands). A library build never needs it.
+//! * `serde`: `serde::Serialize` for results: [`Clustering`], [`link::Linked`], index matches and
+//!   assignments, [`Explanation`], [`Stats`].
 //!
 //! # Errors
 //!

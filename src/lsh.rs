@@ -157,6 +157,7 @@ fn band_key(band: usize, slots: &[u32]) -> u64 {
 
 /// One document's key in one band. Sorting records groups each bucket into a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub struct BandRecord {
     /// The band index.
     pub band: u16,
@@ -164,6 +165,13 @@ pub struct BandRecord {
     pub key: u64,
     /// The document.
     pub doc: DocId,
+}
+
+impl BandRecord {
+    /// The record of `doc` in `band` with `key` (for records that come back from a shuffle).
+    pub fn new(band: u16, key: u64, doc: DocId) -> BandRecord {
+        BandRecord { band, key, doc }
+    }
 }
 
 /// The band records of every document in `signatures` whose set is not empty; document `i` of the

@@ -42,6 +42,7 @@ use crate::verify::exact_reaches;
 
 /// One pair of documents and their exact similarity.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ExactPair {
     /// The first document (index into the sets), `a < b`.
     pub a: u32,

@@ -20,6 +20,7 @@ use crate::shingle::{ShingleConfig, Shingler};
 
 /// One text's sketch: its signature and the number of distinct shingles it has.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Sketch {
     /// The MinHash signature.
     pub signature: Signature,

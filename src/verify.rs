@@ -183,15 +183,15 @@ impl Criterion {
         exact_reaches(similarity, self.threshold)
     }
 
-    /// What `agree` agreeing slots out of `k` say about a pair of sets of sizes `a` and `b`:
-    /// compared on the Jaccard scale, in slot counts, with `margin` standard-error bands
+    /// What `agree` agreeing slots out of `num_perm` say about a pair of sets of sizes `a` and
+    /// `b`: compared on the Jaccard scale, in slot counts, with `margin` standard-error bands
     /// (`margin = 0` gives only [`Decision::Pass`] or [`Decision::Fail`]).
-    pub fn decide(&self, agree: usize, k: usize, a: u32, b: u32, margin: f64) -> Decision {
+    pub fn decide(&self, agree: usize, num_perm: usize, a: u32, b: u32, margin: f64) -> Decision {
         let t = self.jaccard_threshold(a, b);
-        let m = margin * (t * (1.0 - t) / k.max(1) as f64).sqrt();
-        if estimate_reaches(agree, k, t + m) {
+        let m = margin * (t * (1.0 - t) / num_perm.max(1) as f64).sqrt();
+        if estimate_reaches(agree, num_perm, t + m) {
             Decision::Pass
-        } else if m > 0.0 && estimate_reaches(agree, k, t - m) {
+        } else if m > 0.0 && estimate_reaches(agree, num_perm, t - m) {
             Decision::Borderline
         } else {
             Decision::Fail

@@ -224,6 +224,7 @@ fn spill_file(dir: Option<&Path>) -> Result<std::fs::File> {
 
 /// Where one record lies: which file, which bytes, which line (JSONL) or record number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RecordSpan {
     /// Index of the file among the corpus's files.
     pub file: u32,
