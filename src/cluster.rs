@@ -25,25 +25,12 @@ pub enum Guard {
     Representative,
 }
 
-impl std::str::FromStr for Guard {
-    type Err = crate::Error;
-    fn from_str(s: &str) -> crate::Result<Guard> {
-        match s {
-            "none" | "off" => Ok(Guard::None),
-            "representative" | "core" => Ok(Guard::Representative),
-            _ => Err(crate::Error::config(format!("unknown chaining guard {s:?} (expected none or representative)"))),
-        }
+crate::names::option_names! {
+    Guard, "chaining guard" {
+        None => "none",
+        Representative => "representative",
     }
-}
-
-impl Guard {
-    /// A stable name: `none` or `representative`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Guard::None => "none",
-            Guard::Representative => "representative",
-        }
-    }
+    aliases { "off" => None, "core" => Representative }
 }
 
 /// Union-find that refuses some merges: by a check on the two clusters' cores (see
@@ -141,24 +128,10 @@ pub enum Representative {
     Longest,
 }
 
-impl Representative {
-    /// A stable name: `first` or `longest`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Representative::First => "first",
-            Representative::Longest => "longest",
-        }
-    }
-}
-
-impl std::str::FromStr for Representative {
-    type Err = crate::Error;
-    fn from_str(s: &str) -> crate::Result<Representative> {
-        match s {
-            "first" => Ok(Representative::First),
-            "longest" => Ok(Representative::Longest),
-            _ => Err(crate::Error::config(format!("unknown representative policy {s:?} (expected first or longest)"))),
-        }
+crate::names::option_names! {
+    Representative, "representative policy" {
+        First => "first",
+        Longest => "longest",
     }
 }
 

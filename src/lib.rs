@@ -99,6 +99,7 @@ pub mod index;
 pub mod link;
 pub mod lsh;
 pub mod minhash;
+mod names;
 pub mod oracle;
 pub mod output;
 mod pipeline;

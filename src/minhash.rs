@@ -32,25 +32,12 @@ pub enum Algorithm {
     OnePermutation,
 }
 
-impl Algorithm {
-    /// A stable name: `classic` or `oph`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Algorithm::Classic => "classic",
-            Algorithm::OnePermutation => "oph",
-        }
+crate::names::option_names! {
+    Algorithm, "MinHash algorithm" {
+        Classic => "classic",
+        OnePermutation => "oph",
     }
-}
-
-impl std::str::FromStr for Algorithm {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Algorithm> {
-        match s {
-            "classic" => Ok(Algorithm::Classic),
-            "oph" | "one-permutation" => Ok(Algorithm::OnePermutation),
-            _ => Err(Error::config(format!("unknown MinHash algorithm {s:?} (expected classic or oph)"))),
-        }
-    }
+    aliases { "one-permutation" => OnePermutation }
 }
 
 /// The default number of signature slots ("permutations"), chosen by measurement.

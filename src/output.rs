@@ -19,15 +19,12 @@ pub enum ClusterFormat {
     Csv,
 }
 
-impl std::str::FromStr for ClusterFormat {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<ClusterFormat> {
-        match s {
-            "jsonl" | "json" => Ok(ClusterFormat::Jsonl),
-            "csv" => Ok(ClusterFormat::Csv),
-            _ => Err(Error::config(format!("unknown output format {s:?} (expected jsonl or csv)"))),
-        }
+crate::names::option_names! {
+    ClusterFormat, "output format" {
+        Jsonl => "jsonl",
+        Csv => "csv",
     }
+    aliases { "json" => Jsonl }
 }
 
 /// Writes one line per document, in input order.

@@ -42,13 +42,10 @@ pub enum ShingleUnit {
     Chars,
 }
 
-impl ShingleUnit {
-    /// A stable name, as used by the CLI and in saved parameters.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ShingleUnit::Words => "words",
-            ShingleUnit::Chars => "chars",
-        }
+crate::names::option_names! {
+    ShingleUnit, "shingle unit" {
+        Words => "words",
+        Chars => "chars",
     }
 }
 

@@ -26,31 +26,14 @@ pub enum Verify {
     Hybrid,
 }
 
-impl std::str::FromStr for Verify {
-    type Err = crate::Error;
-    fn from_str(s: &str) -> crate::Result<Verify> {
-        match s {
-            "none" | "off" => Ok(Verify::None),
-            "estimate" | "signature" | "on" => Ok(Verify::Estimate),
-            "exact" => Ok(Verify::Exact),
-            "hybrid" => Ok(Verify::Hybrid),
-            _ => Err(crate::Error::config(format!(
-                "unknown verification {s:?} (expected hybrid, estimate, exact or none)"
-            ))),
-        }
+crate::names::option_names! {
+    Verify, "verification" {
+        Hybrid => "hybrid",
+        Estimate => "estimate",
+        Exact => "exact",
+        None => "none",
     }
-}
-
-impl Verify {
-    /// A stable name: `none`, `estimate`, `exact` or `hybrid`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verify::None => "none",
-            Verify::Estimate => "estimate",
-            Verify::Exact => "exact",
-            Verify::Hybrid => "hybrid",
-        }
-    }
+    aliases { "off" => None, "signature" => Estimate, "on" => Estimate }
 }
 
 /// Three standard errors of the MinHash estimate at Jaccard `threshold` with `num_perm` slots: the
@@ -72,24 +55,10 @@ pub enum Similarity {
     Containment,
 }
 
-impl std::str::FromStr for Similarity {
-    type Err = crate::Error;
-    fn from_str(s: &str) -> crate::Result<Similarity> {
-        match s {
-            "jaccard" => Ok(Similarity::Jaccard),
-            "containment" => Ok(Similarity::Containment),
-            _ => Err(crate::Error::config(format!("unknown similarity {s:?} (expected containment or jaccard)"))),
-        }
-    }
-}
-
-impl Similarity {
-    /// A stable name: `jaccard` or `containment`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Similarity::Jaccard => "jaccard",
-            Similarity::Containment => "containment",
-        }
+crate::names::option_names! {
+    Similarity, "similarity" {
+        Containment => "containment",
+        Jaccard => "jaccard",
     }
 }
 

@@ -39,16 +39,13 @@ pub enum InputFormat {
     Text,
 }
 
-impl std::str::FromStr for InputFormat {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<InputFormat> {
-        match s {
-            "auto" => Ok(InputFormat::Auto),
-            "jsonl" | "ndjson" => Ok(InputFormat::Jsonl),
-            "text" | "txt" => Ok(InputFormat::Text),
-            _ => Err(Error::config(format!("unknown input format {s:?} (expected auto, jsonl or text)"))),
-        }
+crate::names::option_names! {
+    InputFormat, "input format" {
+        Auto => "auto",
+        Jsonl => "jsonl",
+        Text => "text",
     }
+    aliases { "ndjson" => Jsonl, "txt" => Text }
 }
 
 /// The default limit on one record's size: 64 MiB.

@@ -4,13 +4,13 @@
 use std::path::Path;
 
 use crate::boilerplate::ShingleFilter;
-use crate::cluster::{Guard, Representative};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::format::index::IndexParams;
 use crate::format::{self, FileKind, Fingerprint};
-use crate::minhash::Algorithm;
-use crate::verify::{Similarity, Verify};
+use crate::names::OptionName;
+use crate::shingle::ShingleUnit;
+use crate::verify::Verify;
 
 use super::{corrupt, store};
 
@@ -31,8 +31,8 @@ pub(crate) fn read_filter(dir: &Path, name: &str, config: &Config) -> Result<(Sh
 /// The stored parameters of `config` (its `hybrid` verification as `estimate`).
 pub(crate) fn params_of(config: &Config) -> Result<IndexParams> {
     let verify = match config.verify() {
-        Verify::None => "none",
-        Verify::Estimate | Verify::Hybrid => "estimate",
+        Verify::None => Verify::None,
+        Verify::Estimate | Verify::Hybrid => Verify::Estimate,
         Verify::Exact => {
             return Err(Error::config(
                 "an index keeps signatures, not texts: it verifies by the estimate (use --verify estimate or hybrid)",
@@ -42,7 +42,7 @@ pub(crate) fn params_of(config: &Config) -> Result<IndexParams> {
     Ok(IndexParams {
         signatures: Fingerprint::of(config, None),
         min_size_ratio_bits: config.min_size_ratio().to_bits(),
-        verify: verify.to_string(),
+        verify: verify.as_str().to_string(),
         guard: config.guard().as_str().to_string(),
         window: config.window(),
         representative: config.representative().as_str().to_string(),
@@ -50,32 +50,115 @@ pub(crate) fn params_of(config: &Config) -> Result<IndexParams> {
     })
 }
 
+/// The value a stored name stands for: canonical names only, never the CLI's aliases (`off`,
+/// `core`...), which are no part of the format.
+fn stored<T: OptionName>(name: &str) -> Result<T> {
+    T::from_name(name).ok_or_else(|| corrupt(format!("manifest: {}", T::unknown(name))))
+}
+
 /// The configuration stored parameters describe (without boilerplate learning: the filter is
 /// the index's).
 pub(crate) fn config_of(params: &IndexParams) -> Result<Config> {
     let p = &params.signatures;
     let builder = Config::builder();
-    let builder = match p.shingle_unit.as_str() {
-        "words" => builder.word_ngrams(p.shingle_size as usize),
-        "chars" => builder.char_ngrams(p.shingle_size as usize),
-        other => return Err(corrupt(format!("manifest: unknown shingle unit {other:?}"))),
+    let builder = match stored(&p.shingle_unit)? {
+        ShingleUnit::Words => builder.word_ngrams(p.shingle_size as usize),
+        ShingleUnit::Chars => builder.char_ngrams(p.shingle_size as usize),
     };
     let bad = |e: Error| corrupt(format!("manifest: {}", e.message()));
     builder
         .nfkc(p.nfkc)
-        .algorithm(p.algorithm.parse::<Algorithm>().map_err(bad)?)
+        .algorithm(stored(&p.algorithm)?)
         .num_perm(p.num_perm as usize)
         .seed(p.seed)
         .bands_rows(p.bands as usize, p.rows as usize)
-        .similarity(p.similarity.parse::<Similarity>().map_err(bad)?)
+        .similarity(stored(&p.similarity)?)
         .threshold(f64::from_bits(p.threshold_bits))
         .min_shingles(p.min_shingles)
         .min_size_ratio(f64::from_bits(params.min_size_ratio_bits))
-        .verify(params.verify.parse::<Verify>().map_err(bad)?)
-        .guard(params.guard.parse::<Guard>().map_err(bad)?)
+        .verify(stored(&params.verify)?)
+        .guard(stored(&params.guard)?)
         .window_days(params.window)
-        .representative(params.representative.parse::<Representative>().map_err(bad)?)
+        .representative(stored(&params.representative)?)
         .boilerplate(None)
         .build()
         .map_err(bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{config_of, params_of};
+    use crate::cluster::{Guard, Representative};
+    use crate::config::Config;
+    use crate::error::ErrorKind;
+    use crate::format::index::IndexParams;
+    use crate::minhash::Algorithm;
+    use crate::verify::{Similarity, Verify};
+
+    fn refused(edit: impl FnOnce(&mut IndexParams)) -> String {
+        let mut params = params_of(&Config::default()).unwrap();
+        edit(&mut params);
+        let e = config_of(&params).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Format, "{e}");
+        e.message().to_string()
+    }
+
+    #[test]
+    fn stored_names_round_trip() {
+        let config = Config::builder()
+            .char_ngrams(4)
+            .algorithm(Algorithm::Classic)
+            .similarity(Similarity::Jaccard)
+            .verify(Verify::None)
+            .guard(Guard::None)
+            .representative(Representative::Longest)
+            .boilerplate(None)
+            .build()
+            .unwrap();
+        let params = params_of(&config).unwrap();
+        assert_eq!(params_of(&config_of(&params).unwrap()).unwrap(), params);
+        let defaults = params_of(&Config::builder().boilerplate(None).build().unwrap()).unwrap();
+        assert_eq!(params_of(&config_of(&defaults).unwrap()).unwrap(), defaults);
+    }
+
+    /// The stored spellings are the ones index files have always held.
+    #[test]
+    fn stored_names_are_unchanged() {
+        let p = params_of(&Config::default()).unwrap();
+        let s = &p.signatures;
+        assert_eq!(
+            (s.shingle_unit.as_str(), s.algorithm.as_str(), s.similarity.as_str()),
+            ("words", "oph", "containment")
+        );
+        assert_eq!(
+            (p.verify.as_str(), p.guard.as_str(), p.representative.as_str()),
+            ("estimate", "representative", "first")
+        );
+    }
+
+    /// The CLI's aliases are no part of the format: a stored `off` is a corrupt manifest, even
+    /// though `--guard off` is accepted.
+    #[test]
+    fn stored_aliases_are_refused() {
+        assert_eq!("off".parse::<Guard>().unwrap(), Guard::None);
+        let msg = refused(|p| p.guard = "off".to_string());
+        assert_eq!(msg, r#"manifest: unknown chaining guard "off" (expected none or representative)"#);
+
+        assert_eq!("core".parse::<Guard>().unwrap(), Guard::Representative);
+        refused(|p| p.guard = "core".to_string());
+        assert_eq!("on".parse::<Verify>().unwrap(), Verify::Estimate);
+        refused(|p| p.verify = "on".to_string());
+        refused(|p| p.verify = "off".to_string());
+        refused(|p| p.verify = "signature".to_string());
+        assert_eq!("one-permutation".parse::<Algorithm>().unwrap(), Algorithm::OnePermutation);
+        refused(|p| p.signatures.algorithm = "one-permutation".to_string());
+    }
+
+    #[test]
+    fn unknown_stored_names_are_refused() {
+        let msg = refused(|p| p.signatures.shingle_unit = "lines".to_string());
+        assert!(msg.starts_with(r#"manifest: unknown shingle unit "lines""#), "{msg}");
+        refused(|p| p.signatures.similarity = "Jaccard".to_string());
+        refused(|p| p.representative = String::new());
+    }
 }
