@@ -101,94 +101,79 @@ macro_rules! option_names {
 pub(crate) use option_names;
 
 #[cfg(test)]
+#[allow(unreachable_pub)] // `as_str` is `pub` on the test's private enums
 mod tests {
     use super::OptionName;
-    use crate::cluster::{Guard, Representative};
-    use crate::corpus::InputFormat;
-    use crate::minhash::Algorithm;
-    use crate::output::ClusterFormat;
-    use crate::shingle::ShingleUnit;
-    use crate::verify::{Similarity, Verify};
+
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Size {
+        Small,
+        Medium,
+        Large,
+    }
+
+    option_names! {
+        Size, "size" {
+            Large => "large",
+            Medium => "medium",
+            Small => "small",
+        }
+        aliases { "big" => Large, "s" => Small }
+    }
+
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Pair {
+        Left,
+        Right,
+    }
+
+    option_names! {
+        Pair, "side" {
+            Left => "left",
+            Right => "right",
+        }
+    }
+
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Unit {
+        Only,
+    }
+
+    option_names! {
+        Unit, "unit" {
+            Only => "only",
+        }
+    }
 
     fn message<T: std::str::FromStr<Err = crate::Error>>(s: &str) -> String {
-        match s.parse::<T>() {
-            Ok(_) => panic!("{s:?} parsed"),
-            Err(e) => {
-                assert_eq!(e.kind(), crate::ErrorKind::Config);
-                e.message().to_string()
-            }
+        let Err(e) = s.parse::<T>() else { panic!("{s:?} parsed") };
+        assert_eq!(e.kind(), crate::ErrorKind::Config);
+        e.message().to_string()
+    }
+
+    #[test]
+    fn names_and_aliases() {
+        for v in [Size::Small, Size::Medium, Size::Large] {
+            assert_eq!(v.as_str().parse::<Size>().unwrap(), v);
+            assert_eq!(Size::from_name(v.as_str()), Some(v));
         }
-    }
-
-    /// The messages are the ones the hand-written parsers gave, word for word.
-    #[test]
-    fn unknown_names_list_the_canonical_names() {
-        assert_eq!(message::<Guard>("x"), r#"unknown chaining guard "x" (expected none or representative)"#);
-        assert_eq!(message::<Representative>("x"), r#"unknown representative policy "x" (expected first or longest)"#);
-        assert_eq!(message::<Verify>("x"), r#"unknown verification "x" (expected hybrid, estimate, exact or none)"#);
-        assert_eq!(message::<Similarity>("x"), r#"unknown similarity "x" (expected containment or jaccard)"#);
-        assert_eq!(message::<Algorithm>("x"), r#"unknown MinHash algorithm "x" (expected classic or oph)"#);
-        assert_eq!(message::<InputFormat>("x"), r#"unknown input format "x" (expected auto, jsonl or text)"#);
-        assert_eq!(message::<ClusterFormat>("x"), r#"unknown output format "x" (expected jsonl or csv)"#);
-        assert_eq!(message::<ShingleUnit>("x"), r#"unknown shingle unit "x" (expected words or chars)"#);
-        // Names are case-sensitive, as before.
-        assert_eq!(message::<Guard>("None"), r#"unknown chaining guard "None" (expected none or representative)"#);
-    }
-
-    /// Every spelling the hand-written parsers accepted, and only canonical names by `from_name`.
-    #[test]
-    fn aliases_parse_but_are_not_names() {
-        fn check<T>(canonical: &[(&str, T)], aliases: &[(&str, T)])
-        where
-            T: OptionName + std::str::FromStr<Err = crate::Error> + Copy + PartialEq + std::fmt::Debug,
-        {
-            for &(s, v) in canonical {
-                assert_eq!(s.parse::<T>().unwrap(), v, "{s}");
-                assert_eq!(T::from_name(s), Some(v), "{s}");
-            }
-            for &(s, v) in aliases {
-                assert_eq!(s.parse::<T>().unwrap(), v, "{s}");
-                assert_eq!(T::from_name(s), None, "{s}");
-            }
-        }
-        check(
-            &[("none", Guard::None), ("representative", Guard::Representative)],
-            &[("off", Guard::None), ("core", Guard::Representative)],
-        );
-        check(&[("first", Representative::First), ("longest", Representative::Longest)], &[]);
-        check(
-            &[
-                ("none", Verify::None),
-                ("estimate", Verify::Estimate),
-                ("exact", Verify::Exact),
-                ("hybrid", Verify::Hybrid),
-            ],
-            &[("off", Verify::None), ("signature", Verify::Estimate), ("on", Verify::Estimate)],
-        );
-        check(&[("jaccard", Similarity::Jaccard), ("containment", Similarity::Containment)], &[]);
-        check(
-            &[("classic", Algorithm::Classic), ("oph", Algorithm::OnePermutation)],
-            &[("one-permutation", Algorithm::OnePermutation)],
-        );
-        check(
-            &[("auto", InputFormat::Auto), ("jsonl", InputFormat::Jsonl), ("text", InputFormat::Text)],
-            &[("ndjson", InputFormat::Jsonl), ("txt", InputFormat::Text)],
-        );
-        check(&[("jsonl", ClusterFormat::Jsonl), ("csv", ClusterFormat::Csv)], &[("json", ClusterFormat::Jsonl)]);
-        check(&[("words", ShingleUnit::Words), ("chars", ShingleUnit::Chars)], &[]);
+        assert_eq!(Size::Large.as_str(), "large");
+        assert_eq!("big".parse::<Size>().unwrap(), Size::Large);
+        assert_eq!("s".parse::<Size>().unwrap(), Size::Small);
+        assert_eq!(Size::from_name("big"), None);
+        assert_eq!(Size::from_name("s"), None);
+        assert_eq!(Size::from_name("Large"), None);
+        assert_eq!(Pair::from_name("right"), Some(Pair::Right));
+        assert_eq!(Pair::Left.as_str(), "left");
+        assert_eq!(Unit::Only.as_str(), "only");
     }
 
     #[test]
-    fn as_str_gives_the_canonical_name() {
-        assert_eq!(Guard::None.as_str(), "none");
-        assert_eq!(Guard::Representative.as_str(), "representative");
-        assert_eq!(Verify::Hybrid.as_str(), "hybrid");
-        assert_eq!(Verify::Estimate.as_str(), "estimate");
-        assert_eq!(Algorithm::OnePermutation.as_str(), "oph");
-        assert_eq!(Similarity::Containment.as_str(), "containment");
-        assert_eq!(Representative::Longest.as_str(), "longest");
-        assert_eq!(ShingleUnit::Chars.as_str(), "chars");
-        assert_eq!(InputFormat::Text.as_str(), "text");
-        assert_eq!(ClusterFormat::Csv.as_str(), "csv");
+    fn unknown_names_list_the_canonical_names_in_table_order() {
+        assert_eq!(message::<Size>("huge"), r#"unknown size "huge" (expected large, medium or small)"#);
+        assert_eq!(message::<Size>("Large"), r#"unknown size "Large" (expected large, medium or small)"#);
+        assert_eq!(message::<Pair>(""), r#"unknown side "" (expected left or right)"#);
+        assert_eq!(message::<Unit>("x"), r#"unknown unit "x" (expected only)"#);
+        assert_eq!(Size::unknown("x"), r#"unknown size "x" (expected large, medium or small)"#);
     }
 }

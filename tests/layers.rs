@@ -15,6 +15,8 @@ const LAYERS: &[&str] = &[
     "date",
     "hash",
     "graph",
+    // the names of option values (as_str, FromStr), used by every stage's options
+    "names",
     // 1. input
     "corpus",
     // 2. text → shingles (the boilerplate filter is applied while shingling)
