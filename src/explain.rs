@@ -143,7 +143,7 @@ impl Deduper {
 
 #[cfg(test)]
 mod tests {
-    use crate::{Config, Deduper, Similarity, Verify};
+    use crate::{Config, Deduper, DocId, Similarity, Verify};
 
     #[test]
     fn explanation_agrees_with_the_pipeline() {
@@ -160,13 +160,13 @@ mod tests {
                 continue;
             }
             let config = Config::builder().threshold(0.5).verify(verify).similarity(sim).min_shingles(5);
-            let d = Deduper::new(config.build().unwrap());
+            let mut d = Deduper::new(config.build().unwrap());
             let docs: Vec<(String, &str)> = texts.iter().enumerate().map(|(i, t)| (i.to_string(), *t)).collect();
             let out = d.cluster(&docs).unwrap();
             for i in 0..texts.len() {
                 for j in i + 1..texts.len() {
                     let e = d.explain(texts[i], texts[j]);
-                    let linked = out.clustering.cluster(i) == out.clustering.cluster(j);
+                    let linked = out.clustering.cluster(DocId(i as u32)) == out.clustering.cluster(DocId(j as u32));
                     assert_eq!(e.linked, linked, "{verify:?} {sim:?} {i} {j}: {e:?}");
                     assert!(e.exact_containment >= e.exact_jaccard);
                 }

@@ -36,14 +36,15 @@ fn open(paths: &[std::path::PathBuf]) -> Corpus {
 
 /// `(id, cluster, representative)` of a full run of `index`'s deduper over `paths`.
 fn full_run(index: &Index, paths: &[std::path::PathBuf]) -> Vec<(String, u32, bool)> {
-    let out = index.deduper().run(&open(paths), false, None).unwrap();
+    let out = index.deduper().clone().run(&open(paths)).unwrap();
     (0..out.ids.len())
-        .map(|i| (out.ids[i].clone(), out.clustering.cluster(i), out.clustering.is_representative(i)))
+        .map(|i| DocId(i as u32))
+        .map(|d| (out.ids[d.index()].clone(), out.clustering.cluster(d), out.clustering.is_representative(d)))
         .collect()
 }
 
 fn assignments(index: &Index) -> Vec<(String, u32, bool)> {
-    index.clusters().map(|a| a.map(|a| (a.id.to_string(), a.cluster, a.representative)).unwrap()).collect()
+    index.clusters().map(|a| a.map(|a| (a.id.to_string(), a.cluster, a.is_representative)).unwrap()).collect()
 }
 
 #[test]
@@ -71,7 +72,7 @@ fn ten_batches_give_the_clusters_of_one_run() {
         let mut index = Index::create(&dir, config.clone()).unwrap();
         let mut joined = 0;
         for (b, p) in paths.iter().enumerate() {
-            let added = index.insert_batch(&open(std::slice::from_ref(p)), false).unwrap();
+            let added = index.insert_batch(&open(std::slice::from_ref(p))).unwrap();
             joined += added.added.iter().filter(|a| !a.started).count();
             // After every batch, not only the last: a batch re-links only the components it
             // touches, and the rest must still be what a run over everything so far gives.
@@ -95,10 +96,10 @@ fn ten_batches_give_the_clusters_of_one_run() {
         // The same documents in one batch: the same clusters again.
         let one = tmp.path().join(format!("{}-one", name.replace([' ', ','], "_")));
         let mut single = Index::create(&one, config).unwrap();
-        single.insert_batch(&open(&paths[..1]), false).unwrap();
+        single.insert_batch(&open(&paths[..1])).unwrap();
         let mut rest = Index::open_writable(&one).unwrap_err(); // the lock is held
         assert!(rest.to_string().contains("another process"), "{rest}");
-        single.insert_batch(&open(&paths[1..]), false).unwrap();
+        single.insert_batch(&open(&paths[1..])).unwrap();
         drop(single);
         let single = Index::open(&one).unwrap();
         rest = Index::create(&one, Config::builder().num_perm(64).build().unwrap()).unwrap_err();
@@ -114,9 +115,9 @@ fn queries_find_stored_copies_and_readers_share_an_index() {
     let docs = synth::generate(&config);
     let pairs: Vec<(String, String)> = docs.iter().map(|d| (d.id.clone(), d.text.clone())).collect();
     let mut index = Index::create(tmp.path().join("ix"), Config::builder().build().unwrap()).unwrap();
-    index.insert_batch(&pairs[..], false).unwrap();
+    index.insert_batch(&pairs[..]).unwrap();
     let mut read_only = Index::open(tmp.path().join("ix")).unwrap();
-    assert!(read_only.insert_batch(&pairs[..1], false).is_err(), "read-only");
+    assert!(read_only.insert_batch(&pairs[..1]).is_err(), "read-only");
     let reader = read_only;
     // Every stored document finds itself first, and its cluster mates among its matches.
     std::thread::scope(|s| {
@@ -161,7 +162,7 @@ fn bad_uses_and_files_are_clear_errors() {
     let mut index = Index::create(&dir, Config::builder().build().unwrap()).unwrap();
     let texts: Vec<(String, String)> =
         (0..40).map(|i| (format!("d{i}"), synth::generate_text(800, i as u64 % 20))).collect();
-    index.insert_batch(&texts[..], false).unwrap();
+    index.insert_batch(&texts[..]).unwrap();
     drop(index);
     // Truncate or flip a byte of each file: opening (or checking) says which file is bad.
     for entry in std::fs::read_dir(&dir).unwrap() {

@@ -43,7 +43,7 @@ fn pristine() -> Vec<(String, Vec<u8>)> {
     let mut index = Index::create(tmp.path(), Config::builder().num_perm(32).build().unwrap()).unwrap();
     let docs = documents();
     for batch in [&docs[..20], &docs[20..23], &docs[23..]] {
-        index.insert_batch(batch, false).unwrap();
+        index.insert_batch(batch).unwrap();
     }
     let stats = index.stats();
     assert_eq!((stats.segments, stats.documents), (3, 24), "{stats:?}");
@@ -112,7 +112,7 @@ fn write_ops(dir: &Path) -> Result<(), String> {
         Err(e) => return clean(&e, "open_writable"),
     };
     let docs = [("new-1", documents()[3].1.as_str()), ("new-2", "a short note about gardening in spring")];
-    if let Err(e) = index.insert_batch(&docs[..], false) {
+    if let Err(e) = index.insert_batch(&docs[..]) {
         clean(&e, "insert_batch")?;
     }
     if let Err(e) = index.compact() {
@@ -276,7 +276,7 @@ fn manifest_at_the_last_generation_is_read_but_not_changed() {
     write_all(tmp.path(), &files);
     assert_eq!(read_all(tmp.path()), Ok(false));
     let mut index = Index::open_writable(tmp.path()).unwrap();
-    let e = index.insert_batch(&[("new", "a short note about gardening in spring")][..], false).unwrap_err();
+    let e = index.insert_batch(&[("new", "a short note about gardening in spring")][..]).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Format, "{e}");
     assert!(e.to_string().contains("generation"), "{e}");
     let e = index.compact().unwrap_err();
