@@ -291,10 +291,8 @@ impl ConfigBuilder {
             return Err(Error::config(format!("minimum size ratio must be in (0, 1], got {}", self.min_size_ratio)));
         }
         if self.similarity == Similarity::Containment && self.verify == Verify::None {
-            return Err(Error::config(
-                "containment needs verification: its candidates include low-Jaccard pairs (use --verify hybrid, \
-                 estimate or exact, or --similarity jaccard)",
-            ));
+            return Err(Error::config("containment needs verification: its candidates include low-Jaccard pairs")
+                .with_hint("set `verify` to hybrid, estimate or exact, or `similarity` to jaccard"));
         }
         let target = lsh_target(self.similarity, self.threshold, self.min_size_ratio);
         let lsh = match (self.bands_rows, self.lsh_weights, self.verify) {

@@ -313,10 +313,10 @@ impl Deduper {
             let results = self.sign_chunk(source, start, rows);
             for (j, r) in results.into_iter().enumerate() {
                 let r = r.and_then(|d| match (windowed, d.day) {
-                    (true, None) => Err(Error::new(
-                        crate::ErrorKind::MissingField,
-                        format!("document {:?} has no date: --window needs --date-field", d.id),
-                    )),
+                    (true, None) => {
+                        Err(Error::new(crate::ErrorKind::MissingField, format!("document {:?} has no date", d.id))
+                            .with_hint("`window_days` needs dates: see `date_field`"))
+                    }
                     _ => Ok(d),
                 });
                 match r {

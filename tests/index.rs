@@ -7,7 +7,7 @@ use std::path::Path;
 
 use neardupe::index::Index;
 use neardupe::synth::{self, SynthConfig, Tier};
-use neardupe::{Config, Corpus, CorpusConfig, DocId, Guard, Similarity, Verify};
+use neardupe::{Config, Corpus, CorpusConfig, DocId, ErrorKind, Guard, Similarity, Verify};
 
 /// A synthetic news corpus (all hard tiers, outlet boilerplate) as JSONL files of `batches`
 /// consecutive slices, with dates.
@@ -95,15 +95,19 @@ fn ten_batches_give_the_clusters_of_one_run() {
         assert_eq!(assignments(&reader), want, "{name}: after compaction and re-opening");
         // The same documents in one batch: the same clusters again.
         let one = tmp.path().join(format!("{}-one", name.replace([' ', ','], "_")));
-        let mut single = Index::create(&one, config).unwrap();
+        let mut single = Index::create(&one, config.clone()).unwrap();
         single.insert_batch(&open(&paths[..1])).unwrap();
         let mut rest = Index::open_writable(&one).unwrap_err(); // the lock is held
         assert!(rest.to_string().contains("another process"), "{rest}");
+        assert_eq!(rest.kind(), ErrorKind::Locked, "{rest}");
         single.insert_batch(&open(&paths[1..])).unwrap();
         drop(single);
         let single = Index::open(&one).unwrap();
         rest = Index::create(&one, Config::builder().num_perm(64).build().unwrap()).unwrap_err();
         assert!(rest.to_string().contains("num_perm: 64 vs 128"), "{rest}");
+        assert_eq!(rest.kind(), ErrorKind::Incompatible, "{rest}");
+        rest = Index::create(&one, config).unwrap_err();
+        assert_eq!(rest.kind(), ErrorKind::AlreadyExists, "{rest}");
         assert_eq!(assignments(&single), full_run(&single, &paths), "{name}: 2 batches vs one run");
     }
 }
@@ -117,7 +121,10 @@ fn queries_find_stored_copies_and_readers_share_an_index() {
     let mut index = Index::create(tmp.path().join("ix"), Config::builder().build().unwrap()).unwrap();
     index.insert_batch(&pairs[..]).unwrap();
     let mut read_only = Index::open(tmp.path().join("ix")).unwrap();
-    assert!(read_only.insert_batch(&pairs[..1]).is_err(), "read-only");
+    let e = read_only.insert_batch(&pairs[..1]).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::ReadOnly, "{e}");
+    assert_eq!(read_only.compact().unwrap_err().kind(), ErrorKind::ReadOnly);
+    assert_eq!(read_only.len(), pairs.len(), "unchanged");
     let reader = read_only;
     // Every stored document finds itself first, and its cluster mates among its matches.
     std::thread::scope(|s| {
@@ -156,13 +163,26 @@ fn bad_uses_and_files_are_clear_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let e = Index::open(tmp.path()).unwrap_err();
     assert!(e.to_string().contains("not a neardupe index"), "{e}");
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    for missing in [Index::open(tmp.path().join("nowhere")), Index::open_writable(tmp.path().join("nowhere"))] {
+        let e = missing.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+        assert!(e.to_string().contains("nowhere is not a neardupe index"), "{e}");
+    }
+    assert!(!tmp.path().join("nowhere").exists(), "opening made nothing");
     let e = Index::create(tmp.path().join("x"), Config::builder().verify(Verify::Exact).build().unwrap()).unwrap_err();
     assert!(e.to_string().contains("estimate"), "{e}");
+    assert_eq!((e.kind(), e.options().collect::<Vec<_>>()), (ErrorKind::Config, vec!["verify"]), "{e}");
     let dir = tmp.path().join("ix");
     let mut index = Index::create(&dir, Config::builder().build().unwrap()).unwrap();
     let texts: Vec<(String, String)> =
         (0..40).map(|i| (format!("d{i}"), synth::generate_text(800, i as u64 % 20))).collect();
     index.insert_batch(&texts[..]).unwrap();
+    assert_eq!(index.document_id(DocId(39)).unwrap(), "d39");
+    for e in [index.document_id(DocId(40)).unwrap_err(), index.cluster_of(DocId(40)).unwrap_err()] {
+        assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+        assert!(e.to_string().contains("no document 40 in an index of 40"), "{e}");
+    }
     drop(index);
     // Truncate or flip a byte of each file: opening (or checking) says which file is bad.
     for entry in std::fs::read_dir(&dir).unwrap() {
@@ -176,12 +196,15 @@ fn bad_uses_and_files_are_clear_errors() {
             std::fs::write(&path, &good[..cut]).unwrap();
             let e = Index::open(&dir).and_then(|i| i.check()).unwrap_err();
             assert!(e.to_string().contains(&name) || name == "MANIFEST", "{name} cut at {cut}: {e}");
+            assert_eq!(e.kind(), ErrorKind::Corrupt, "{name} cut at {cut}: {e}");
         }
         let mut flipped = good.clone();
         let at = good.len() - 3;
         flipped[at] ^= 0x40;
         std::fs::write(&path, &flipped).unwrap();
-        assert!(Index::open(&dir).and_then(|i| i.check()).is_err(), "{name}: flipped byte {at} went unnoticed");
+        let e =
+            Index::open(&dir).and_then(|i| i.check()).expect_err(&format!("{name}: flipped byte {at} went unnoticed"));
+        assert_eq!(e.kind(), ErrorKind::Corrupt, "{name}: flipped byte {at}: {e}");
         std::fs::write(&path, &good).unwrap();
     }
     Index::open(&dir).unwrap().check().unwrap();
