@@ -39,6 +39,8 @@ fn config_values_are_refused_when_built() {
         Config::builder().bands_rows(40, 8).build(),
         Config::builder().word_ngrams(0).build(),
         Config::builder().lsh_weights(-1.0, 1.0).build(),
+        Config::builder().lsh_weights(f64::INFINITY, 1.0).build(),
+        Config::builder().bands_rows(16, 8).lsh_weights(1.0, 1.0).build(),
         Config::builder().similarity(Similarity::Containment).verify(Verify::None).build(),
     ];
     for r in bad {
@@ -50,6 +52,10 @@ fn config_values_are_refused_when_built() {
     let e = Config::builder().verify(Verify::None).build().unwrap_err();
     assert_eq!(options(&e), ["verify", "similarity"], "{e}");
     assert!(e.to_string().ends_with("(set `verify` to hybrid, estimate or exact, or `similarity` to jaccard)"), "{e}");
+    // Valid edge values still build: a same-day window, the largest signature, LSH weights alone.
+    Config::builder().window_days(Some(0)).build().unwrap();
+    Config::builder().num_perm(8192).build().unwrap();
+    Config::builder().lsh_weights(1.0, 0.0).build().unwrap();
     assert_eq!(CorpusConfig::builder().text_field("").build().unwrap_err().kind(), ErrorKind::Config);
     assert_eq!(Corpus::open::<&str>(&[], corpus_config().build().unwrap()).unwrap_err().kind(), ErrorKind::Config);
     assert_eq!("sometimes".parse::<Verify>().unwrap_err().kind(), ErrorKind::Config);
