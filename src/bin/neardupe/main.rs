@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 
+mod errors;
 mod index;
 use neardupe::boilerplate::BoilerplateConfig;
 use neardupe::output::{self, ClusterFormat};
@@ -258,7 +259,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("neardupe: error: {e}");
+            eprintln!("neardupe: error: {}", errors::cli_message(&e));
             ExitCode::FAILURE
         }
     }
