@@ -505,7 +505,7 @@ fn oracle(
     }
     if !args.input.quiet {
         for e in skipped.iter().take(10) {
-            eprintln!("neardupe: skipped: {e}");
+            eprintln!("neardupe: skipped: {}", errors::cli_message(e));
         }
         let mut sizes = vec![0u32; ids.len()];
         for &c in &comp {
@@ -672,7 +672,7 @@ impl Job {
         let skipped: Vec<&Error> = self.corpus.skipped().iter().chain(&self.out.skipped).collect();
         if !args.input.quiet {
             for e in skipped.iter().take(10) {
-                eprintln!("neardupe: skipped: {e}");
+                eprintln!("neardupe: skipped: {}", errors::cli_message(e));
             }
             if skipped.len() > 10 {
                 eprintln!("neardupe: skipped {} more invalid records", skipped.len() - 10);
@@ -691,7 +691,7 @@ impl Job {
                 "similarity": args.similarity.as_str(),
                 "num_perm": args.num_perm,
                 "shingle": if let Some(n) = args.char_ngrams { format!("chars:{n}") } else { format!("words:{}", args.ngram) },
-                "skipped_examples": skipped.iter().take(10).map(|e| e.to_string()).collect::<Vec<_>>(),
+                "skipped_examples": skipped.iter().take(10).map(|e| errors::cli_message(e)).collect::<Vec<_>>(),
             });
             let text = serde_json::to_string_pretty(&json).map_err(|e| Error::config(e.to_string()))?;
             output::write_atomic(path, |w| writeln!(w, "{text}"))?;
