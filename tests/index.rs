@@ -209,3 +209,33 @@ fn bad_uses_and_files_are_clear_errors() {
     }
     Index::open(&dir).unwrap().check().unwrap();
 }
+
+#[test]
+fn readers_opening_while_a_writer_merges_never_fail() {
+    // Every batch commits, and most merge segments and remove the files the previous manifest
+    // listed: a reader that read that manifest finds them gone and must read the new one.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("ix");
+    let config = Config::builder().num_perm(32).boilerplate(None).build().unwrap();
+    let mut index = Index::create(&dir, config).unwrap();
+    let texts: Vec<(String, String)> =
+        (0..120).map(|i| (format!("d{i}"), synth::generate_text(300, i as u64 % 30))).collect();
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                let mut opened = 0;
+                while !done.load(std::sync::atomic::Ordering::Relaxed) || opened == 0 {
+                    let reader = Index::open(&dir).unwrap_or_else(|e| panic!("{:?}: {e}", e.kind()));
+                    reader.query(&texts[0].1, 3).unwrap();
+                    opened += 1;
+                }
+            });
+        }
+        for batch in texts.chunks(2) {
+            index.insert_batch(batch).unwrap();
+        }
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+    assert_eq!(Index::open(&dir).unwrap().len(), 120);
+}
