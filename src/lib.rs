@@ -2,7 +2,7 @@
 //! story in one cluster, different stories apart.
 //!
 //! ```
-//! use neardupe::{Config, Deduper};
+//! use neardupe::{Config, Deduper, DocId};
 //!
 //! let story = "North Korea's leader Kim Jong Un has reportedly started his journey to Vladivostok \
 //!              for a summit with Russia's President Vladimir Putin. The armoured train that Kim \
@@ -12,11 +12,12 @@
 //!              falling faster than expected and that growth would pick up later in the year.";
 //! let docs = [("bbc", story.to_string()), ("kathmandu-post", copy), ("markets", other.to_string())];
 //!
-//! let deduper = Deduper::new(Config::builder().threshold(0.5).build()?);
+//! let mut deduper = Deduper::new(Config::builder().threshold(0.5).build()?);
 //! let out = deduper.cluster(&docs)?;
-//! assert_eq!(out.clustering.cluster(0), out.clustering.cluster(1)); // the copy joins the story
-//! assert_ne!(out.clustering.cluster(0), out.clustering.cluster(2)); // another story stays apart
-//! assert!(out.clustering.is_representative(0) && !out.clustering.is_representative(1));
+//! let (bbc, kathmandu, markets) = (DocId(0), DocId(1), DocId(2));
+//! assert_eq!(out.clustering.cluster(bbc), out.clustering.cluster(kathmandu)); // the copy joins the story
+//! assert_ne!(out.clustering.cluster(bbc), out.clustering.cluster(markets)); // another story stays apart
+//! assert!(out.clustering.is_representative(bbc) && !out.clustering.is_representative(kathmandu));
 //! # Ok::<(), neardupe::Error>(())
 //! ```
 //!

@@ -243,7 +243,8 @@ impl Deduper {
 
     /// Stage: the candidates that pass verification ([`verify::verify_candidates`] under this
     /// configuration). `document(i)` gives document `i`'s text and is only called for
-    /// [`Verify::Exact`] and the borderline pairs of [`Verify::Hybrid`].
+    /// [`Verify::Exact`](crate::Verify::Exact) and the borderline pairs of
+    /// [`Verify::Hybrid`](crate::Verify::Hybrid).
     pub fn verify<'s>(
         &self,
         candidates: &[Edge],

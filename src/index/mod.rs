@@ -43,9 +43,9 @@
 //! let story = "the central bank raised interest rates by a quarter point on tuesday citing \
 //!              persistent inflation in services and a tight labour market across the region";
 //! let mut index = Index::create(dir.path(), Config::builder().build()?)?;
-//! index.insert_batch(&[("a", story), ("b", "an unrelated note about gardening in the spring")][..], false)?;
+//! index.insert_batch(&[("a", story), ("b", "an unrelated note about gardening in the spring")][..])?;
 //! let copy = format!("Kathmandu: {story} (News Source: BBC)");
-//! let added = index.insert_batch(&[("c", copy.as_str())][..], false)?;
+//! let added = index.insert_batch(&[("c", copy.as_str())][..])?;
 //! assert!(!added.added[0].started, "c joined a's cluster");
 //!
 //! let reader = Index::open(dir.path())?; // read-only, lock-free
