@@ -245,8 +245,9 @@ impl ConfigBuilder {
         self.guard = g;
         self
     }
-    /// Never put documents more than `days` apart in one cluster (documents need dates: see
-    /// [`crate::CorpusConfig`]'s date field).
+    /// Never put documents more than `days` apart in one cluster (`Some(0)`: only documents of
+    /// the same day). Documents need dates: see [`crate::CorpusConfig`]'s date field; a run
+    /// refuses a document without one.
     pub fn window_days(mut self, days: Option<u32>) -> Self {
         self.window = days;
         self
@@ -259,7 +260,8 @@ impl ConfigBuilder {
     /// Derive the banding by weighing false positives against false negatives (the area under
     /// the S-curve below the target against the area above it) instead of the default: with
     /// verification, the banding with the most rows that still catches a pair at the target with
-    /// probability [`LSH_RECALL`]; with [`Verify::None`], equal weights.
+    /// probability [`LSH_RECALL`]; with [`Verify::None`], equal weights. Not with
+    /// [`bands_rows`](ConfigBuilder::bands_rows), which fixes the banding.
     pub fn lsh_weights(mut self, false_positive: f64, false_negative: f64) -> Self {
         self.lsh_weights = Some((false_positive, false_negative));
         self
@@ -274,7 +276,11 @@ impl ConfigBuilder {
         self.representative = r;
         self
     }
-    /// Validates the values and picks the banding.
+    /// Validates the values and picks the banding: a [`Config`](crate::ErrorKind::Config) error
+    /// names the first bad value or combination (a shingle size, `num_perm` outside 1..=8192, a
+    /// threshold outside (0, 1), a fixed banding with `bands * rows > num_perm`, LSH weights with
+    /// a fixed banding, containment without verification), so that a built `Config` never fails
+    /// later for its own sake.
     pub fn build(self) -> Result<Config> {
         let shingle = match self.unit {
             ShingleUnit::Words => ShingleConfig::builder().words(self.ngram),
@@ -291,20 +297,23 @@ impl ConfigBuilder {
             return Err(Error::config(format!("minimum size ratio must be in (0, 1], got {}", self.min_size_ratio)));
         }
         if self.similarity == Similarity::Containment && self.verify == Verify::None {
-            return Err(Error::config(
-                "containment needs verification: its candidates include low-Jaccard pairs (use --verify hybrid, \
-                 estimate or exact, or --similarity jaccard)",
-            ));
+            return Err(Error::config("containment needs verification: its candidates include low-Jaccard pairs")
+                .with_hint("set `verify` to hybrid, estimate or exact, or `similarity` to jaccard"));
+        }
+        if let Some((fp, fneg)) = self.lsh_weights {
+            if self.bands_rows.is_some() {
+                return Err(Error::config("LSH weights choose a banding, but the banding is fixed (bands_rows)"));
+            }
+            if !(fp >= 0.0 && fneg >= 0.0 && fp + fneg > 0.0 && (fp + fneg).is_finite()) {
+                return Err(Error::config(format!(
+                    "LSH weights must be finite, non-negative and not both 0, got ({fp}, {fneg})"
+                )));
+            }
         }
         let target = lsh_target(self.similarity, self.threshold, self.min_size_ratio);
         let lsh = match (self.bands_rows, self.lsh_weights, self.verify) {
             (Some((b, r)), _, _) => LshParams::new(b, r, self.num_perm)?,
-            (None, Some((fp, fneg)), _) => {
-                if !(fp >= 0.0 && fneg >= 0.0 && fp + fneg > 0.0) {
-                    return Err(Error::config(format!("LSH weights must be non-negative, got ({fp}, {fneg})")));
-                }
-                LshParams::optimal(target, self.num_perm, fp, fneg)?
-            }
+            (None, Some((fp, fneg)), _) => LshParams::optimal(target, self.num_perm, fp, fneg)?,
             // Unverified candidates are the output: balance misses and false pairs.
             (None, None, Verify::None) => LshParams::optimal(target, self.num_perm, 0.5, 0.5)?,
             // Verified: a missed pair is lost for good, a false candidate costs one check.

@@ -2,7 +2,7 @@
 //! story in one cluster, different stories apart.
 //!
 //! ```
-//! use neardupe::{Config, DocId, Deduper};
+//! use neardupe::{Config, Deduper, DocId};
 //!
 //! let story = "North Korea's leader Kim Jong Un has reportedly started his journey to Vladivostok \
 //!              for a summit with Russia's President Vladimir Putin. The armoured train that Kim \

@@ -268,7 +268,8 @@ impl Deduper {
 
     /// Stage: the candidates that pass verification ([`verify::verify_candidates`] under this
     /// configuration). `document(i)` gives document `i`'s text and is only called for
-    /// [`Verify::Exact`](crate::Verify::Exact) and the borderline pairs of [`Verify::Hybrid`](crate::Verify::Hybrid).
+    /// [`Verify::Exact`](crate::Verify::Exact) and the borderline pairs of
+    /// [`Verify::Hybrid`](crate::Verify::Hybrid).
     pub fn verify<'s>(
         &self,
         candidates: &[Edge],
@@ -338,10 +339,10 @@ impl Deduper {
             let results = self.sign_chunk(source, start, rows);
             for (j, r) in results.into_iter().enumerate() {
                 let r = r.and_then(|d| match (windowed, d.day) {
-                    (true, None) => Err(Error::new(
-                        crate::ErrorKind::MissingField,
-                        format!("document {:?} has no date: --window needs --date-field", d.id),
-                    )),
+                    (true, None) => {
+                        Err(Error::new(crate::ErrorKind::MissingField, format!("document {:?} has no date", d.id))
+                            .with_hint("`window_days` needs dates: see `date_field`"))
+                    }
                     _ => Ok(d),
                 });
                 match r {

@@ -50,8 +50,9 @@ pub struct Stats {
     pub empty_documents: u64,
     /// Candidate edges from LSH, after removing repeats.
     pub candidates: u64,
-    /// Candidate pairs whose exact Jaccard was computed ([`Verify::Exact`](crate::Verify::Exact), and the borderline
-    /// pairs of [`Verify::Hybrid`](crate::Verify::Hybrid) that were not already linked through other edges).
+    /// Candidate pairs whose exact Jaccard was computed ([`Verify::Exact`](crate::Verify::Exact),
+    /// and the borderline pairs of [`Verify::Hybrid`](crate::Verify::Hybrid) that were not
+    /// already linked through other edges).
     pub exact_checks: u64,
     /// Documents re-read and shingled for exact checks (a document is counted once per chunk of
     /// checks it takes part in).

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use neardupe::index::Index;
 use neardupe::synth::{self, SynthConfig, Tier};
-use neardupe::{Config, Corpus, CorpusConfig, DocId, Guard, Similarity, Verify};
+use neardupe::{Config, Corpus, CorpusConfig, DocId, ErrorKind, Guard, Similarity, Verify};
 
 /// A synthetic news corpus (all hard tiers, outlet boilerplate) as JSONL files of `batches`
 /// consecutive slices, with dates.
@@ -38,7 +38,8 @@ fn open(paths: &[std::path::PathBuf]) -> Corpus {
 fn full_run(index: &Index, paths: &[std::path::PathBuf]) -> Vec<(String, u32, bool)> {
     let out = index.deduper().clone().run(&open(paths)).unwrap();
     (0..out.ids.len())
-        .map(|i| (out.ids[i].clone(), out.clustering.clusters()[i], out.clustering.is_representative(DocId(i as u32))))
+        .map(|i| DocId(i as u32))
+        .map(|d| (out.ids[d.index()].clone(), out.clustering.cluster(d), out.clustering.is_representative(d)))
         .collect()
 }
 
@@ -94,15 +95,19 @@ fn ten_batches_give_the_clusters_of_one_run() {
         assert_eq!(assignments(&reader), want, "{name}: after compaction and re-opening");
         // The same documents in one batch: the same clusters again.
         let one = tmp.path().join(format!("{}-one", name.replace([' ', ','], "_")));
-        let mut single = Index::create(&one, config).unwrap();
+        let mut single = Index::create(&one, config.clone()).unwrap();
         single.insert_batch(&open(&paths[..1])).unwrap();
         let mut rest = Index::open_writable(&one).unwrap_err(); // the lock is held
         assert!(rest.to_string().contains("another process"), "{rest}");
+        assert_eq!(rest.kind(), ErrorKind::Locked, "{rest}");
         single.insert_batch(&open(&paths[1..])).unwrap();
         drop(single);
         let single = Index::open(&one).unwrap();
         rest = Index::create(&one, Config::builder().num_perm(64).build().unwrap()).unwrap_err();
         assert!(rest.to_string().contains("num_perm: 64 vs 128"), "{rest}");
+        assert_eq!(rest.kind(), ErrorKind::Incompatible, "{rest}");
+        rest = Index::create(&one, config).unwrap_err();
+        assert_eq!(rest.kind(), ErrorKind::AlreadyExists, "{rest}");
         assert_eq!(assignments(&single), full_run(&single, &paths), "{name}: 2 batches vs one run");
     }
 }
@@ -116,7 +121,10 @@ fn queries_find_stored_copies_and_readers_share_an_index() {
     let mut index = Index::create(tmp.path().join("ix"), Config::builder().build().unwrap()).unwrap();
     index.insert_batch(&pairs[..]).unwrap();
     let mut read_only = Index::open(tmp.path().join("ix")).unwrap();
-    assert!(read_only.insert_batch(&pairs[..1]).is_err(), "read-only");
+    let e = read_only.insert_batch(&pairs[..1]).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::ReadOnly, "{e}");
+    assert_eq!(read_only.compact().unwrap_err().kind(), ErrorKind::ReadOnly);
+    assert_eq!(read_only.len(), pairs.len(), "unchanged");
     let reader = read_only;
     // Every stored document finds itself first, and its cluster mates among its matches.
     std::thread::scope(|s| {
@@ -155,13 +163,26 @@ fn bad_uses_and_files_are_clear_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let e = Index::open(tmp.path()).unwrap_err();
     assert!(e.to_string().contains("not a neardupe index"), "{e}");
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    for missing in [Index::open(tmp.path().join("nowhere")), Index::open_writable(tmp.path().join("nowhere"))] {
+        let e = missing.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+        assert!(e.to_string().contains("nowhere is not a neardupe index"), "{e}");
+    }
+    assert!(!tmp.path().join("nowhere").exists(), "opening made nothing");
     let e = Index::create(tmp.path().join("x"), Config::builder().verify(Verify::Exact).build().unwrap()).unwrap_err();
     assert!(e.to_string().contains("estimate"), "{e}");
+    assert_eq!((e.kind(), e.options().collect::<Vec<_>>()), (ErrorKind::Config, vec!["verify"]), "{e}");
     let dir = tmp.path().join("ix");
     let mut index = Index::create(&dir, Config::builder().build().unwrap()).unwrap();
     let texts: Vec<(String, String)> =
         (0..40).map(|i| (format!("d{i}"), synth::generate_text(800, i as u64 % 20))).collect();
     index.insert_batch(&texts[..]).unwrap();
+    assert_eq!(index.document_id(DocId(39)).unwrap(), "d39");
+    for e in [index.document_id(DocId(40)).unwrap_err(), index.cluster_of(DocId(40)).unwrap_err()] {
+        assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+        assert!(e.to_string().contains("no document 40 in an index of 40"), "{e}");
+    }
     drop(index);
     // Truncate or flip a byte of each file: opening (or checking) says which file is bad.
     for entry in std::fs::read_dir(&dir).unwrap() {
@@ -175,13 +196,46 @@ fn bad_uses_and_files_are_clear_errors() {
             std::fs::write(&path, &good[..cut]).unwrap();
             let e = Index::open(&dir).and_then(|i| i.check()).unwrap_err();
             assert!(e.to_string().contains(&name) || name == "MANIFEST", "{name} cut at {cut}: {e}");
+            assert_eq!(e.kind(), ErrorKind::Corrupt, "{name} cut at {cut}: {e}");
         }
         let mut flipped = good.clone();
         let at = good.len() - 3;
         flipped[at] ^= 0x40;
         std::fs::write(&path, &flipped).unwrap();
-        assert!(Index::open(&dir).and_then(|i| i.check()).is_err(), "{name}: flipped byte {at} went unnoticed");
+        let e =
+            Index::open(&dir).and_then(|i| i.check()).expect_err(&format!("{name}: flipped byte {at} went unnoticed"));
+        assert_eq!(e.kind(), ErrorKind::Corrupt, "{name}: flipped byte {at}: {e}");
         std::fs::write(&path, &good).unwrap();
     }
     Index::open(&dir).unwrap().check().unwrap();
+}
+
+#[test]
+fn readers_opening_while_a_writer_merges_never_fail() {
+    // Every batch commits, and most merge segments and remove the files the previous manifest
+    // listed: a reader that read that manifest finds them gone and must read the new one.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("ix");
+    let config = Config::builder().num_perm(32).boilerplate(None).build().unwrap();
+    let mut index = Index::create(&dir, config).unwrap();
+    let texts: Vec<(String, String)> =
+        (0..120).map(|i| (format!("d{i}"), synth::generate_text(300, i as u64 % 30))).collect();
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                let mut opened = 0;
+                while !done.load(std::sync::atomic::Ordering::Relaxed) || opened == 0 {
+                    let reader = Index::open(&dir).unwrap_or_else(|e| panic!("{:?}: {e}", e.kind()));
+                    reader.query(&texts[0].1, 3).unwrap();
+                    opened += 1;
+                }
+            });
+        }
+        for batch in texts.chunks(2) {
+            index.insert_batch(batch).unwrap();
+        }
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+    assert_eq!(Index::open(&dir).unwrap().len(), 120);
 }

@@ -1,8 +1,8 @@
 //! A corrupt index is an error, never a panic. A deterministic sweep truncates every file of a
 //! small index at every 7th offset and flips every 7th byte: `open`, `stats`, `clusters`,
 //! `query`, `document_id`, `cluster_of`, `check`, `open_writable`, `insert_batch` and `compact`
-//! give `Ok` or a `Format`/`Io` error with a message, and the change is caught by `open` or by
-//! `check`. Then the cases the `index_loader` fuzz target found (and the review around them),
+//! give `Ok` or a `Corrupt`/`Io` error with a message (a document beyond the last: `NotFound`),
+//! and the change is caught by `open` or by `check`. Then the cases the `index_loader` fuzz target found (and the review around them),
 //! rebuilt in code with valid checksums, so that only the loader's own validation stands
 //! between them and a panic.
 
@@ -69,9 +69,9 @@ fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) {
     }
 }
 
-/// An error a corrupt index may give: `Format` or `Io`, with a message.
+/// An error a corrupt index may give: `Corrupt` or `Io`, with a message.
 fn clean(e: &Error, what: &str) -> Result<(), String> {
-    if e.to_string().is_empty() || !matches!(e.kind(), ErrorKind::Format | ErrorKind::Io) {
+    if e.to_string().is_empty() || !matches!(e.kind(), ErrorKind::Corrupt | ErrorKind::Io) {
         return Err(format!("{what}: {:?} error {e:?}", e.kind()));
     }
     Ok(())
@@ -95,9 +95,22 @@ fn read_all(dir: &Path) -> Result<bool, String> {
         }
     }
     for d in [0, n / 2, n.saturating_sub(1), n, u32::MAX as usize] {
-        // A document beyond the last is a `Config` error.
-        let _ = index.document_id(DocId(d as u32)).map_err(|e| assert!(!e.to_string().is_empty()));
-        let _ = index.cluster_of(DocId(d as u32)).map_err(|e| assert!(!e.to_string().is_empty()));
+        // A document beyond the last is `NotFound`, whatever the damage.
+        let beyond = |e: &Error| match d >= n {
+            true if e.kind() == ErrorKind::NotFound => Ok(()),
+            true => Err(format!("document {d} of {n}: {:?} error {e:?}", e.kind())),
+            false => clean(e, "document"),
+        };
+        match (index.document_id(DocId(d as u32)), d >= n) {
+            (Ok(_), true) => return Err(format!("document {d} of {n} has an id")),
+            (Err(e), _) => beyond(&e)?,
+            _ => {}
+        }
+        match (index.cluster_of(DocId(d as u32)), d >= n) {
+            (Ok(_), true) => return Err(format!("document {d} of {n} has a cluster")),
+            (Err(e), _) => beyond(&e)?,
+            _ => {}
+        }
     }
     match index.check() {
         Ok(()) => Ok(false),
@@ -199,14 +212,14 @@ fn reseal_segment(bytes: &[u8], edit: impl FnOnce(&mut SegmentToc, u64)) -> Vec<
 }
 
 /// Opens `files` read-only and writable and runs every operation: all must give errors, the
-/// first (open's) a `Format` error that contains each of `words`.
+/// first (open's) a `Corrupt` error that contains each of `words`.
 fn assert_refused(files: &[(String, Vec<u8>)], words: &[&str]) {
     let tmp = scratch();
     write_all(tmp.path(), files);
     let e = guarded("open", || Index::open(tmp.path()).map(drop).map_err(|e| e.to_string())).unwrap_err();
     assert!(!e.contains("panicked"), "{e}");
     let e = Index::open(tmp.path()).unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Format, "{e}");
+    assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
     for w in words {
         assert!(e.to_string().contains(w), "{e:?} does not say {w:?}");
     }
@@ -277,7 +290,7 @@ fn manifest_at_the_last_generation_is_read_but_not_changed() {
     assert_eq!(read_all(tmp.path()), Ok(false));
     let mut index = Index::open_writable(tmp.path()).unwrap();
     let e = index.insert_batch(&[("new", "a short note about gardening in spring")][..]).unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Format, "{e}");
+    assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
     assert!(e.to_string().contains("generation"), "{e}");
     let e = index.compact().unwrap_err();
     assert!(e.to_string().contains("generation"), "{e}");

@@ -4,8 +4,9 @@
 //! segment's table of contents) or payload (the mapped arrays). The edited copy is written to a
 //! fresh directory and `Index::open`, `stats`, `clusters`, `query`, `check`, `document_id`,
 //! `cluster_of`, `open_writable`, `insert_batch` and `compact` run on it: each gives `Ok` or a
-//! `Format` or `Io` error with a message, never a panic. A change to the raw bytes alone is
-//! always detected, by `open` or by `check`.
+//! `Corrupt` or `Io` error with a message (`Incompatible` for a header re-sealed with another
+//! format version, `NotFound` once the `MANIFEST` is deleted), never a panic. A change to the raw
+//! bytes alone is always detected, by `open` or by `check`.
 
 #![no_main]
 
@@ -203,10 +204,12 @@ fn edit_file(bytes: &mut Vec<u8>, kind: FileKind, region: Region, op: u8, input:
     }
 }
 
-/// An error from a corrupt index: `Format` or `Io`, with a message.
+/// An error from a corrupt index: `Corrupt` or `Io` (`Incompatible`: another format version;
+/// `NotFound`: no `MANIFEST`), with a message.
 fn clean(e: &Error, what: &str) {
     assert!(!e.to_string().is_empty(), "{what}: empty error message");
-    assert!(matches!(e.kind(), ErrorKind::Format | ErrorKind::Io), "{what}: {:?} error: {e}", e.kind());
+    let kinds = [ErrorKind::Corrupt, ErrorKind::Io, ErrorKind::Incompatible, ErrorKind::NotFound];
+    assert!(kinds.contains(&e.kind()), "{what}: {:?} error: {e}", e.kind());
 }
 
 fn ok_or_clean<T>(r: neardupe::Result<T>, what: &str) -> Option<T> {
@@ -231,12 +234,13 @@ fn exercise(dir: &Path, must_detect: bool) {
         }
         for d in [0, 1, n / 2, n.saturating_sub(1), n, n + 1, u32::MAX as usize] {
             let doc = DocId(d as u32);
-            // Beyond the last document: a `Config` error.
-            if let Err(e) = index.document_id(doc) {
-                assert!(!e.to_string().is_empty());
-            }
-            if let Err(e) = index.cluster_of(doc) {
-                assert!(!e.to_string().is_empty());
+            // Beyond the last document: a `NotFound` error.
+            for r in [index.document_id(doc).map(drop), index.cluster_of(doc).map(drop)] {
+                match r {
+                    Err(e) if d >= n => assert_eq!(e.kind(), ErrorKind::NotFound, "document {d} of {n}: {e}"),
+                    Err(e) => clean(&e, "document"),
+                    Ok(()) => assert!(d < n, "document {d} of {n} found"),
+                }
             }
         }
         let check = index.check();

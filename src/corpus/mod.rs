@@ -417,7 +417,8 @@ impl Corpus {
     }
 
     fn add_bytes(&mut self, bytes: Bytes, path: &Path, name: String, kind: FileKind) -> Result<()> {
-        let file = u32::try_from(self.files.len()).map_err(|_| Error::config("too many input files"))?;
+        let file = u32::try_from(self.files.len())
+            .map_err(|_| Error::new(ErrorKind::Unsupported, format!("more than {} input files", u32::MAX)))?;
         let data = bytes.as_slice();
         self.bytes += data.len() as u64;
         let mut spans = Vec::new();
@@ -440,12 +441,13 @@ impl Corpus {
                 let e = Error::new(
                     ErrorKind::RecordTooLarge,
                     format!(
-                        "record of {} is larger than the limit of {} (--max-record-bytes)",
+                        "record of {} is larger than the limit of {}",
                         human_bytes(len as u64),
                         human_bytes(self.config.max_record_bytes as u64)
                     ),
                 )
-                .with_path(path);
+                .with_path(path)
+                .with_hint("`max_record_bytes`");
                 let e = if kind == FileKind::Whole { e } else { e.with_line(span.line).with_offset(span.start as u64) };
                 self.reject(e)?;
                 continue;
@@ -582,10 +584,8 @@ impl Corpus {
             }
             Err(u) => {
                 let at = (span.start + u.valid_up_to()) as u64;
-                let e = Error::new(
-                    ErrorKind::Utf8,
-                    "invalid UTF-8 (--lossy-utf8 replaces invalid bytes, --skip-invalid skips the record)",
-                );
+                let e = Error::new(ErrorKind::Utf8, "invalid UTF-8")
+                    .with_hint("`lossy_utf8` replaces invalid bytes, `skip_invalid` skips the record");
                 return Err(located(&e, file, span).with_offset(at));
             }
         };
@@ -595,10 +595,8 @@ impl Corpus {
     /// Turns a record's text into a document (JSONL: extracts the fields).
     fn parse<'t>(&'t self, file: &'t SourceFile, span: RecordSpan, text: &'t str) -> Result<Document<'t>> {
         let no_dates = || {
-            let e = Error::new(
-                ErrorKind::MissingField,
-                "text files have no dates: --date-field and --window need JSONL input",
-            );
+            let e = Error::new(ErrorKind::MissingField, "text files have no dates")
+                .with_hint("a `date_field` needs JSONL input");
             located(&e, file, span)
         };
         match file.kind {
@@ -616,8 +614,9 @@ impl Corpus {
                 let text = f.text.ok_or_else(|| {
                     let e = Error::new(
                         ErrorKind::MissingField,
-                        format!("record has no {:?} field (see --text-field)", self.config.text_field),
-                    );
+                        format!("record has no {:?} field", self.config.text_field),
+                    )
+                    .with_hint("see `text_field`");
                     located(&e, file, span).with_offset(span.start as u64)
                 })?;
                 let id = match f.id {
@@ -629,15 +628,15 @@ impl Corpus {
                 let day = match date_field {
                     None => None,
                     Some(field) => {
-                        let bad = |msg: String| {
-                            located(&Error::new(ErrorKind::MissingField, msg), file, span)
+                        let bad = |msg: String, hint: &'static str| {
+                            located(&Error::new(ErrorKind::MissingField, msg).with_hint(hint), file, span)
                                 .with_offset(span.start as u64)
                         };
                         let value =
-                            f.date.ok_or_else(|| bad(format!("record has no {field:?} field (see --date-field)")))?;
+                            f.date.ok_or_else(|| bad(format!("record has no {field:?} field"), "see `date_field`"))?;
                         let day = crate::date::parse_day(&value, self.config.date_format.as_deref());
                         Some(day.ok_or_else(|| {
-                            bad(format!("field {field:?} is not a date: {value:?} (see --date-format)"))
+                            bad(format!("field {field:?} is not a date: {value:?}"), "see `date_format`")
                         })?)
                     }
                 };

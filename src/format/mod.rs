@@ -13,9 +13,10 @@
 //! lies), the payload's length and its xxh3 checksum. [`parse_header`] validates all of that
 //! except the payload's checksum in time independent of the file's size (so that a large
 //! memory-mapped file opens without being read); [`parse`] and [`check_payload`] also check the
-//! payload. None of them panics on bad bytes: a wrong magic, a newer version, a truncated or
-//! corrupt file and another kind are each a clear [`ErrorKind::Format`] error, and
-//! [`Fingerprint::ensure_same`] says which parameters differ. Bulk payloads (signature rows, band
+//! payload. None of them panics on bad bytes: a wrong magic, a truncated or corrupt file and
+//! another kind are each a clear [`ErrorKind::Corrupt`] error, another format version an
+//! [`ErrorKind::Incompatible`] one, and [`Fingerprint::ensure_same`] says which parameters
+//! differ (also [`ErrorKind::Incompatible`]). Bulk payloads (signature rows, band
 //! tables) are raw little-endian arrays, each starting at a multiple of 8 bytes, that a reader
 //! maps and uses in place; only headers and small metadata ([`index`]) go through bincode.
 //!
@@ -145,14 +146,14 @@ impl Fingerprint {
         out
     }
 
-    /// `Ok` when `other` has the same parameters; otherwise an [`ErrorKind::Format`] error that
-    /// names every parameter that differs.
+    /// `Ok` when `other` has the same parameters; otherwise an [`ErrorKind::Incompatible`] error
+    /// that names every parameter that differs.
     pub fn ensure_same(&self, other: &Fingerprint) -> Result<()> {
         let diff = self.differences(other);
         if diff.is_empty() {
             return Ok(());
         }
-        Err(Error::new(ErrorKind::Format, format!("built with other parameters: {}", diff.join(", "))))
+        Err(Error::new(ErrorKind::Incompatible, format!("built with other parameters: {}", diff.join(", "))))
     }
 }
 
@@ -178,7 +179,12 @@ fn config() -> impl bincode::config::Config {
 }
 
 fn corrupt(msg: impl std::fmt::Display) -> Error {
-    Error::new(ErrorKind::Format, msg.to_string())
+    Error::new(ErrorKind::Corrupt, msg.to_string())
+}
+
+/// Metadata too large for a header, refused when a file is written.
+fn too_large(msg: impl std::fmt::Display) -> Error {
+    Error::new(ErrorKind::Unsupported, msg.to_string())
 }
 
 /// The bytes of a file of `kind` holding `meta` and `payload`.
@@ -206,8 +212,12 @@ pub fn encode_header(
         payload_len,
         payload_checksum,
     };
-    let head = bincode::encode_to_vec(&header, config()).map_err(|e| corrupt(format!("cannot encode header: {e}")))?;
-    let len = u32::try_from(head.len()).ok().filter(|&l| l <= MAX_HEADER).ok_or_else(|| corrupt("header too large"))?;
+    let head =
+        bincode::encode_to_vec(&header, config()).map_err(|e| too_large(format!("cannot encode header: {e}")))?;
+    let len = u32::try_from(head.len())
+        .ok()
+        .filter(|&l| l <= MAX_HEADER)
+        .ok_or_else(|| too_large(format!("header larger than {MAX_HEADER} bytes")))?;
     let mut out = Vec::with_capacity(MAGIC.len() + 4 + head.len() + 16);
     out.extend_from_slice(&MAGIC);
     out.extend_from_slice(&len.to_le_bytes());
@@ -244,10 +254,10 @@ pub fn parse_header(bytes: &[u8], kind: FileKind) -> Result<(Header, &[u8])> {
         return Err(corrupt("corrupt header: trailing bytes"));
     }
     if header.version != FORMAT_VERSION {
-        return Err(corrupt(format!(
-            "format version {} is not supported (this build reads version {FORMAT_VERSION})",
-            header.version
-        )));
+        return Err(Error::new(
+            ErrorKind::Incompatible,
+            format!("format version {} is not supported (this build reads version {FORMAT_VERSION})", header.version),
+        ));
     }
     if header.kind != kind {
         return Err(corrupt(format!("expected a {kind:?} file, found a {:?} file", header.kind)));
@@ -279,7 +289,7 @@ pub fn parse(bytes: &[u8], kind: FileKind) -> Result<(Header, &[u8])> {
 
 /// Small metadata as bincode (for [`Header::meta`] and small payloads).
 pub(crate) fn encode_meta<T: Encode>(value: &T) -> Result<Vec<u8>> {
-    bincode::encode_to_vec(value, config()).map_err(|e| corrupt(format!("cannot encode metadata: {e}")))
+    bincode::encode_to_vec(value, config()).map_err(|e| too_large(format!("cannot encode metadata: {e}")))
 }
 
 /// Decodes small metadata written by [`encode_meta`]; every byte must be used.
@@ -311,7 +321,7 @@ mod tests {
         // header that still decodes to the same values, gives the same header and payload).
         for cut in 0..bytes.len() {
             let e = parse(&bytes[..cut], FileKind::Segment).unwrap_err();
-            assert_eq!(e.kind(), ErrorKind::Format, "cut at {cut}: {e}");
+            assert_eq!(e.kind(), ErrorKind::Corrupt, "cut at {cut}: {e}");
         }
         for i in 0..bytes.len() {
             let mut b = bytes.clone();
@@ -328,10 +338,35 @@ mod tests {
     }
 
     #[test]
+    fn another_format_version_is_incompatible_not_corrupt() {
+        let f = fingerprint();
+        let header = Header {
+            version: FORMAT_VERSION + 1,
+            kind: FileKind::Segment,
+            fingerprint: f,
+            meta: Vec::new(),
+            payload_len: 0,
+            payload_checksum: xxh3_64(b""),
+        };
+        let head = bincode::encode_to_vec(&header, config()).unwrap();
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend_from_slice(&(head.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&head);
+        bytes.extend_from_slice(&xxh3_64(&head).to_le_bytes());
+        bytes.resize(bytes.len().next_multiple_of(8), 0);
+        let e = parse(&bytes, FileKind::Segment).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Incompatible, "{e}");
+        assert!(e.to_string().contains("format version 2 is not supported"), "{e}");
+        let e = parse(b"PK\x03\x04 not ours at all", FileKind::Segment).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
+    }
+
+    #[test]
     fn fingerprints_name_what_differs() {
         let a = fingerprint();
         let b = Fingerprint::of(&Config::builder().num_perm(64).seed(1).build().unwrap(), None);
         let e = a.ensure_same(&b).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Incompatible);
         assert!(e.to_string().contains("num_perm: 128 vs 64") && e.to_string().contains("seed:"), "{e}");
         assert!(a.ensure_same(&a.clone()).is_ok());
         let filtered =

@@ -8,7 +8,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::DocId;
 use crate::corpus::source::Bytes;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::format::index::{ClustersMeta, Span};
 use crate::format::{self, FileKind, Fingerprint};
 
@@ -59,7 +59,9 @@ impl ClusterFile {
         match self.array(self.labels).get(i) {
             Some(&c) if u64::from(c) < self.meta.clusters => Ok(c),
             Some(&c) => Err(corrupt(format!("cluster file: document {i} in cluster {c} of {}", self.meta.clusters))),
-            None => Err(Error::config(format!("no document {i} in an index of {}", self.meta.documents))),
+            None => {
+                Err(Error::new(ErrorKind::NotFound, format!("no document {i} in an index of {}", self.meta.documents)))
+            }
         }
     }
 

@@ -81,7 +81,7 @@ use crate::source::DocumentSource;
 use crate::verify::{self, Criterion, Decision, Similarity, Verify};
 
 use clusters::{ClusterFile, write_clusters};
-use params::{config_of, params_of, read_filter};
+use params::{config_of, differences, params_of, read_filter};
 use segment::{Segment, SegmentData};
 
 /// An open index: read-only ([`Index::open`]) or the one writer ([`Index::create`],
@@ -201,13 +201,23 @@ pub struct IndexStats {
 }
 
 pub(crate) fn corrupt(msg: impl Into<String>) -> Error {
-    Error::new(ErrorKind::Format, msg)
+    Error::new(ErrorKind::Corrupt, msg)
+}
+
+/// A file of the index whose parameters differ from the index's (an [`ErrorKind::Incompatible`]
+/// error from [`Fingerprint::ensure_same`]): the index's files disagree, so it is damaged.
+fn inconsistent(e: Error) -> Error {
+    if e.kind() == ErrorKind::Incompatible { e.with_kind(ErrorKind::Corrupt) } else { e }
 }
 
 impl Index {
     /// Creates an empty index in `dir` (made if missing) for `config`, and holds its writer lock.
-    /// With boilerplate learning on, the filter is learnt from the first inserted batch. Fails if
-    /// `dir` already holds an index (naming the parameters that differ, if any).
+    /// With boilerplate learning on, the filter is learnt from the first inserted batch.
+    ///
+    /// Fails if `dir` already holds an index: [`ErrorKind::AlreadyExists`] when it has the same
+    /// parameters, [`ErrorKind::Incompatible`] (naming the parameters that differ) otherwise;
+    /// [`ErrorKind::Locked`] if a writer holds it; [`ErrorKind::Config`] for a configuration an
+    /// index cannot keep ([`Verify::Exact`]).
     pub fn create(dir: impl AsRef<Path>, config: Config) -> Result<Index> {
         let dir = dir.as_ref();
         little_endian()?;
@@ -216,14 +226,12 @@ impl Index {
         let lock = store::WriterLock::acquire(dir)?;
         if store::has_manifest(dir) {
             let (manifest, _) = store::read_manifest(dir)?;
-            let theirs = config_of(&manifest.params)?;
-            let diff = Fingerprint::of(&config_of(&params)?, None).differences(&Fingerprint::of(&theirs, None));
-            let why =
-                if diff.is_empty() { String::new() } else { format!(" with other parameters: {}", diff.join(", ")) };
-            return Err(Error::new(
-                ErrorKind::Config,
-                format!("{} already holds an index{why} (add to it instead)", dir.display()),
-            ));
+            let diff = differences(&params, &manifest.params);
+            let (kind, why) = match diff.is_empty() {
+                true => (ErrorKind::AlreadyExists, String::new()),
+                false => (ErrorKind::Incompatible, format!(" with other parameters: {}", diff.join(", "))),
+            };
+            return Err(Error::new(kind, format!("{} already holds an index{why} (add to it instead)", dir.display())));
         }
         let config = config_of(&params)?;
         let fingerprint = Fingerprint::of(&config, None);
@@ -237,25 +245,32 @@ impl Index {
 
     /// Opens the index in `dir` read-only, without any lock: the state committed when it is
     /// opened, whatever writers do afterwards.
+    ///
+    /// Fails with [`ErrorKind::NotFound`] if `dir` holds no index, [`ErrorKind::Corrupt`] if the
+    /// index is damaged, [`ErrorKind::Incompatible`] if another format version wrote it.
     pub fn open(dir: impl AsRef<Path>) -> Result<Index> {
         let dir = dir.as_ref();
-        // A writer may remove files between our reading the manifest and mapping them (when
-        // it commits a merge); the new manifest then lists the files to map instead.
-        let mut last = None;
-        for _ in 0..8 {
+        // A writer may remove files between our reading the manifest and mapping them (when it
+        // commits a merge); it has then replaced the manifest, which lists the files to map.
+        let manifest = || std::fs::read(dir.join(store::MANIFEST)).ok();
+        let mut retries = 8;
+        loop {
+            let before = manifest();
             match Index::load(dir, None) {
-                Err(e) if e.kind() == ErrorKind::Io && !store::has_manifest(dir) => return Err(e),
-                Err(e) if e.kind() == ErrorKind::Io => last = Some(e),
+                Err(_) if retries > 0 && before.is_some() && manifest() != before => retries -= 1,
                 other => return other,
             }
         }
-        Err(last.unwrap_or_else(|| corrupt("cannot open index")))
     }
 
-    /// Opens the index in `dir` for writing: takes its lock (failing at once if another writer
-    /// holds it) and removes files left by a writer that died before committing.
+    /// Opens the index in `dir` for writing: takes its lock (failing at once, with
+    /// [`ErrorKind::Locked`], if another writer holds it) and removes files left by a writer
+    /// that died before committing. Fails as [`open`](Index::open) otherwise.
     pub fn open_writable(dir: impl AsRef<Path>) -> Result<Index> {
         let dir = dir.as_ref();
+        if !store::has_manifest(dir) {
+            return Err(store::not_an_index(dir));
+        }
         let lock = store::WriterLock::acquire(dir)?;
         let index = Index::load(dir, Some(lock))?;
         store::remove_unlisted(dir, &live_files(&index.manifest));
@@ -271,13 +286,15 @@ impl Index {
         }
         let (filter, filter_bytes) = match &manifest.filter {
             Some(name) => {
-                let (f, bytes) = read_filter(dir, name, &config)?;
+                let (f, bytes) = read_filter(dir, name, &config).map_err(inconsistent)?;
                 (Some(Arc::new(f)), bytes)
             }
             None => (None, 0),
         };
         let fingerprint = Fingerprint::of(&config, filter.as_deref());
-        manifest_fingerprint.ensure_same(&fingerprint).map_err(|e| e.with_path(&dir.join(store::MANIFEST)))?;
+        manifest_fingerprint
+            .ensure_same(&fingerprint)
+            .map_err(|e| inconsistent(e).with_path(&dir.join(store::MANIFEST)))?;
         let bands = config.lsh().bands();
         let mut segments = Vec::with_capacity(manifest.segments.len());
         let mut next = 0u64;
@@ -285,7 +302,7 @@ impl Index {
             if entry.first_doc != next {
                 return Err(corrupt(format!("manifest: segment {} does not start at document {next}", entry.file)));
             }
-            let s = Segment::open(dir, entry, &fingerprint, bands)?;
+            let s = Segment::open(dir, entry, &fingerprint, bands).map_err(inconsistent)?;
             if config.window().is_some() && s.days().len() != s.len() {
                 return Err(corrupt(format!("segment {}: the index has a window but the segment no days", s.name())));
             }
@@ -298,7 +315,8 @@ impl Index {
         if next != manifest.documents {
             return Err(corrupt(format!("manifest: segments hold {next} documents, not {}", manifest.documents)));
         }
-        let clusters = ClusterFile::open(dir, &manifest.clusters, &fingerprint, manifest.documents)?;
+        let clusters =
+            ClusterFile::open(dir, &manifest.clusters, &fingerprint, manifest.documents).map_err(inconsistent)?;
         let deduper = Deduper::new(config.clone()).with_filter(filter);
         Ok(Index {
             dir: dir.to_path_buf(),
@@ -344,13 +362,13 @@ impl Index {
         self.lock.is_some()
     }
 
-    /// The id of document `doc`.
+    /// The id of document `doc` ([`ErrorKind::NotFound`] beyond the last document).
     pub fn document_id(&self, doc: DocId) -> Result<&str> {
         let (s, i) = self.locate(doc)?;
         s.id(i)
     }
 
-    /// The cluster of document `doc`.
+    /// The cluster of document `doc` ([`ErrorKind::NotFound`] beyond the last document).
     pub fn cluster_of(&self, doc: DocId) -> Result<u32> {
         self.clusters.cluster(doc.index())
     }
@@ -362,7 +380,7 @@ impl Index {
     fn locate(&self, doc: DocId) -> Result<(&Segment, usize)> {
         let i = doc.index();
         segment_of(&self.segments, i)
-            .ok_or_else(|| Error::new(ErrorKind::Config, format!("no document {i} in an index of {}", self.len())))
+            .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("no document {i} in an index of {}", self.len())))
     }
 
     fn rows<'a>(&'a self, new: Option<&'a SignatureMatrix>) -> Rows<'a> {
@@ -494,7 +512,7 @@ impl Index {
         match self.lock {
             Some(_) => Ok(()),
             None => Err(Error::new(
-                ErrorKind::Config,
+                ErrorKind::ReadOnly,
                 format!("{}: index opened read-only (open it writable to change it)", self.dir.display()),
             )),
         }
@@ -507,6 +525,9 @@ impl Index {
     /// says [`Invalid::Skip`](crate::source::Invalid::Skip), are left out and listed. After the commit the newest segments may be merged
     /// (see [`compact`](Index::compact)); an error there is returned although the batch is
     /// committed (re-open the index to see it).
+    ///
+    /// Fails with [`ErrorKind::ReadOnly`] on an index opened with [`open`](Index::open), with
+    /// the record's kind ([`ErrorKind::is_invalid_input`]) on an invalid record.
     pub fn insert_batch<S: DocumentSource + ?Sized>(&mut self, source: &S) -> Result<Insertion> {
         self.insert_batch_with_progress(source, None)
     }
@@ -544,7 +565,7 @@ impl Index {
         let n_old = self.len();
         let n = n_old + new.len();
         if n > u32::MAX as usize {
-            return Err(Error::config(format!("an index holds at most {} documents", u32::MAX)));
+            return Err(Error::new(ErrorKind::Unsupported, format!("an index holds at most {} documents", u32::MAX)));
         }
         let params = self.config.lsh();
         let bands = new_band_tables(&new, params, n_old as u32);
@@ -779,7 +800,10 @@ impl Index {
 /// Refuses big-endian targets: index arrays are little-endian and read in place.
 fn little_endian() -> Result<()> {
     if cfg!(target_endian = "big") {
-        return Err(Error::config("neardupe indexes are little-endian arrays; this target is big-endian"));
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            "neardupe indexes are little-endian arrays; this target is big-endian",
+        ));
     }
     Ok(())
 }

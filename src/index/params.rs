@@ -16,7 +16,8 @@ use super::{corrupt, store};
 
 pub(crate) fn read_filter(dir: &Path, name: &str, config: &Config) -> Result<(ShingleFilter, u64)> {
     let path = store::path(dir, name);
-    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, "cannot read the index's filter", e))?;
+    let bytes = std::fs::read(&path)
+        .map_err(|e| store::listed(Error::io(&path, "cannot read the index's filter", e), &path))?;
     let (header, payload) = format::parse(&bytes, FileKind::Filter).map_err(|e| e.with_path(&path))?;
     if payload.len() % 8 != 0 {
         return Err(corrupt("filter payload is not a whole number of hashes").with_path(&path));
@@ -28,15 +29,38 @@ pub(crate) fn read_filter(dir: &Path, name: &str, config: &Config) -> Result<(Sh
     Ok((filter, bytes.len() as u64))
 }
 
+/// The parameters that differ between `ours` and `theirs`, as `name: ours vs theirs`.
+pub(crate) fn differences(ours: &IndexParams, theirs: &IndexParams) -> Vec<String> {
+    let mut out = ours.signatures.differences(&theirs.signatures);
+    let mut cmp = |name: &str, a: String, b: String| {
+        if a != b {
+            out.push(format!("{name}: {a} vs {b}"));
+        }
+    };
+    let ratio = |bits: u64| f64::from_bits(bits).to_string();
+    cmp("min size ratio", ratio(ours.min_size_ratio_bits), ratio(theirs.min_size_ratio_bits));
+    cmp("verify", ours.verify.clone(), theirs.verify.clone());
+    cmp("guard", ours.guard.clone(), theirs.guard.clone());
+    let window = |w: Option<u32>| w.map_or("none".to_string(), |d| format!("{d} days"));
+    cmp("window", window(ours.window), window(theirs.window));
+    cmp("representative", ours.representative.clone(), theirs.representative.clone());
+    let learnt = |b: Option<(u64, u32, u64)>| {
+        b.map_or("off".to_string(), |(df, n, sample)| {
+            format!("max_df {} min_docs {n} sample {sample}", f64::from_bits(df))
+        })
+    };
+    cmp("boilerplate", learnt(ours.boilerplate), learnt(theirs.boilerplate));
+    out
+}
+
 /// The stored parameters of `config` (its `hybrid` verification as `estimate`).
 pub(crate) fn params_of(config: &Config) -> Result<IndexParams> {
     let verify = match config.verify() {
         Verify::None => Verify::None,
         Verify::Estimate | Verify::Hybrid => Verify::Estimate,
         Verify::Exact => {
-            return Err(Error::config(
-                "an index keeps signatures, not texts: it verifies by the estimate (use --verify estimate or hybrid)",
-            ));
+            return Err(Error::config("an index keeps signatures, not texts: it verifies by the estimate")
+                .with_hint("set `verify` to estimate or hybrid"));
         }
     };
     Ok(IndexParams {
@@ -99,7 +123,7 @@ mod tests {
         let mut params = params_of(&Config::default()).unwrap();
         edit(&mut params);
         let e = config_of(&params).unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::Format, "{e}");
+        assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
         e.message().to_string()
     }
 

@@ -32,7 +32,7 @@ pub(crate) struct Segment {
 }
 
 fn corrupt(name: &str, msg: impl std::fmt::Display) -> Error {
-    Error::new(ErrorKind::Format, format!("segment {name}: {msg}"))
+    Error::new(ErrorKind::Corrupt, format!("segment {name}: {msg}"))
 }
 
 impl Segment {
@@ -319,7 +319,9 @@ impl SegmentData {
         let n = self.signatures.len();
         let band_len = self.bands.first().map_or(0, Vec::len);
         if self.bands.iter().any(|b| b.len() != band_len) {
-            return Err(Error::new(ErrorKind::Format, "bands of unequal length"));
+            // Every band holds the documents with shingles, so this is a bug, not bad data:
+            // refuse to write a segment that would read back as corrupt.
+            return Err(corrupt(name, "bands of unequal length (not written)"));
         }
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         let mut len = 0u64;

@@ -27,7 +27,23 @@ const TMP_PREFIX: &str = ".tmp-";
 
 /// Maps (or, without the `mmap` feature, reads) a file of the index.
 pub(crate) fn map(path: &Path) -> Result<Bytes> {
-    source::open(path, true)
+    source::open(path, true).map_err(|e| listed(e, path))
+}
+
+/// An error opening `path`, a file the manifest lists: a missing one means a damaged index
+/// ([`ErrorKind::Corrupt`]), not a wrong path.
+pub(crate) fn listed(e: Error, path: &Path) -> Error {
+    match e.kind() {
+        ErrorKind::NotFound => {
+            Error::new(ErrorKind::Corrupt, format!("missing, though the {MANIFEST} lists it")).with_path(path)
+        }
+        _ => e,
+    }
+}
+
+/// The error for a directory that holds no index ([`ErrorKind::NotFound`]).
+pub(crate) fn not_an_index(dir: &Path) -> Error {
+    Error::new(ErrorKind::NotFound, format!("{} is not a neardupe index (no {MANIFEST})", dir.display()))
 }
 
 /// Writes `parts` to `dir/name` durably; see [`write_durable_with`].
@@ -83,7 +99,7 @@ pub(crate) fn read_manifest(dir: &Path) -> Result<(Manifest, Fingerprint)> {
     let path = dir.join(MANIFEST);
     let bytes = std::fs::read(&path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
-            Error::new(ErrorKind::Format, format!("{} is not a neardupe index (no {MANIFEST})", dir.display()))
+            not_an_index(dir)
         } else {
             Error::io(&path, "cannot read index manifest", e)
         }
@@ -106,7 +122,8 @@ pub(crate) struct WriterLock {
 }
 
 impl WriterLock {
-    /// Takes the lock of the index in `dir`, or fails at once if another writer holds it.
+    /// Takes the lock of the index in `dir`, or fails at once ([`ErrorKind::Locked`]) if another
+    /// writer holds it.
     pub(crate) fn acquire(dir: &Path) -> Result<WriterLock> {
         let path = dir.join(LOCK);
         let file = File::options()
@@ -118,7 +135,7 @@ impl WriterLock {
         match file.try_lock() {
             Ok(()) => Ok(WriterLock { _file: file }),
             Err(std::fs::TryLockError::WouldBlock) => Err(Error::new(
-                ErrorKind::Io,
+                ErrorKind::Locked,
                 format!("{}: another process is writing to this index (it holds {LOCK})", dir.display()),
             )),
             Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&path, "cannot lock the index", e)),

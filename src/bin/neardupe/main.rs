@@ -8,6 +8,7 @@ use neardupe::Result;
 mod args;
 mod cmd;
 mod common;
+mod errors;
 mod job;
 
 use args::{Cli, Command};
@@ -17,7 +18,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("neardupe: error: {e}");
+            eprintln!("neardupe: error: {}", errors::cli_message(&e));
             ExitCode::FAILURE
         }
     }

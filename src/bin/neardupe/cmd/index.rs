@@ -193,7 +193,7 @@ fn insert(index: &mut Index, corpus: &Corpus, input: &InputArgs, pool: &rayon::T
     if !input.quiet {
         let skipped: Vec<&Error> = corpus.skipped().iter().chain(&done.skipped).collect();
         for e in skipped.iter().take(10) {
-            eprintln!("neardupe: skipped: {e}");
+            eprintln!("neardupe: skipped: {}", crate::errors::cli_message(e));
         }
     }
     Ok(done)
