@@ -1,10 +1,52 @@
-//! Union-find over verified edges, and deterministic cluster numbering.
+//! Clustering: verified edges in, cluster ids and representatives out.
 //!
-//! [`UnionFind`] uses path halving and union by size. [`Clustering::from_edges`] turns a set of
-//! edges over `n` documents into cluster ids and representatives that depend only on the set of
-//! edges and the input order, never on thread count or edge order: cluster ids are numbered
-//! `0, 1, 2, ...` in the order of each cluster's first document, and the representative is chosen
-//! by a [`Representative`] policy with ties broken by input order.
+//! [`Clustering::from_edges`] links the documents of each edge with a [`UnionFind`] (path halving,
+//! union by size), then numbers the clusters `0, 1, 2, ...` in the order of each cluster's first
+//! document and picks each cluster's representative by a [`Representative`] policy (ties go to
+//! the first in input order). The result depends only on the set of edges and the input order,
+//! never on the order of the edges or on thread count.
+//!
+//! ```
+//! use neardupe::cluster::GuardedUnion;
+//! use neardupe::{Clustering, DocId, Edge, Representative};
+//!
+//! // Five documents: 1 and 4 are copies of 3.
+//! let edges = [Edge::new(DocId(3), DocId(1)), Edge::new(DocId(4), DocId(3))];
+//! let lengths = [120, 250, 80, 300, 90]; // text bytes, read by `Representative::Longest`
+//! let c = Clustering::from_edges(5, &edges, Representative::First, &lengths);
+//! assert_eq!(c.clusters(), [0, 1, 2, 1, 1]); // numbered by first document
+//! assert_eq!(c.representatives(), [DocId(0), DocId(1), DocId(2)]);
+//! assert_eq!(c.members(1).collect::<Vec<_>>(), [DocId(1), DocId(3), DocId(4)]);
+//! assert_eq!((c.num_clusters(), c.num_duplicates(), c.num_multi_clusters()), (3, 2, 1));
+//! // The order of the edges does not matter.
+//! let reversed = [edges[1], edges[0]];
+//! assert_eq!(Clustering::from_edges(5, &reversed, Representative::First, &lengths), c);
+//!
+//! let longest = Clustering::from_edges(5, &edges, Representative::Longest, &lengths);
+//! assert_eq!(longest.clusters(), c.clusters());
+//! assert_eq!(longest.representative(1), DocId(3));
+//! assert!(longest.is_representative(DocId(3)) && !longest.is_representative(DocId(1)));
+//!
+//! // A guarded union refuses a merge when the two clusters' cores are not similar.
+//! let mut guarded = GuardedUnion::new(3, None);
+//! let rank = |d: u32| [250, 300, 90][d as usize]; // the core is the member with the most shingles
+//! assert!(guarded.link(0, 1, None, rank, |_, _| true));
+//! assert_eq!(guarded.core(0), 1);
+//! assert!(!guarded.link(1, 2, None, rank, |core_a, core_b| (core_a, core_b) != (1, 2)));
+//! assert_eq!(guarded.guard_refusals, 1);
+//! let mut sets = guarded.into_union_find();
+//! let c = Clustering::from_union_find(&mut sets, Representative::First, &[]);
+//! assert_eq!(c.clusters(), [0, 0, 1]);
+//! ```
+//!
+//! Plain union-find is single linkage: A ~ B and B ~ C put A and C together even when A and C
+//! share nothing. A [`GuardedUnion`] keeps each cluster's *core* (the member with the highest
+//! rank, ties to the lower index) and the earliest and latest day of its members, and refuses a
+//! merge when the merged cluster would span more than a time window or when the caller's check of
+//! the two cores says no ([`Guard::Representative`]). Its result depends on the order of the
+//! edges, so [`link`](crate::link) feeds it edges best first, in a total order.
+//! [`Clustering::from_union_find`] and [`Clustering::from_roots`] number the sets of any
+//! union-find like [`Clustering::from_edges`] does.
 
 use crate::DocId;
 use crate::graph::{Edge, UnionFind};

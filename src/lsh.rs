@@ -1,17 +1,84 @@
 //! Locality-sensitive hashing by banding: signatures in, candidate pairs out.
 //!
 //! A signature of `bands * rows` slots is cut into `bands` bands of `rows` slots; each band is
-//! hashed with xxh3 to a 64-bit *band key*. Two documents become a candidate pair when they share
-//! a band key in the same band, which for Jaccard `s` happens with probability
-//! `1 - (1 - s^rows)^bands` (the S-curve, [`collision_probability`]).
+//! hashed with xxh3 (seeded by the band's index) to a 64-bit *band key*. Documents that share a
+//! key in the same band form a *bucket*, and the members of a bucket become candidate pairs. Two
+//! documents with Jaccard `s` share a band with probability `1 - (1 - s^rows)^bands` (the S-curve,
+//! [`collision_probability`]).
 //!
-//! Candidates are found without a hash table of buckets: every document contributes one
-//! [`BandRecord`] `(band, key, doc)` per band, the records are sorted (in parallel with the
-//! `parallel` feature), and each run of equal `(band, key)` — a bucket — yields one edge from each
-//! member to the bucket's first member: at most `m - 1` edges for `m` documents, never `m^2`.
-//! That record form is the batch-shaped one (a distributed engine shuffles records by band and
-//! key). In one process, [`band_edges`] gives the same edges from one hash table per band, without
-//! materialising and sorting `bands * docs` records.
+//! ```
+//! use neardupe::lsh::{self, LshParams};
+//! use neardupe::{DocId, Edge, MinHashConfig, MinHasher};
+//!
+//! // Three shingle sets: 1 is a near-copy of 0 (Jaccard 95 / 105), 2 is another text.
+//! let a: Vec<u64> = (0..100).collect();
+//! let b: Vec<u64> = (0..95).chain(1000..1005).collect();
+//! let c: Vec<u64> = (5000..5080).collect();
+//! let hasher = MinHasher::new(MinHashConfig::default());
+//! let signatures = hasher.sign_batch([&a[..], &b[..], &c[..]]);
+//!
+//! // The most rows per band that still catch a pair at Jaccard 0.8 with probability 0.99.
+//! let params = LshParams::for_recall(0.8, hasher.num_perm(), 0.99, 2)?;
+//! assert_eq!((params.bands(), params.rows()), (21, 6));
+//! assert!(params.probability(0.8) >= 0.99 && params.probability(0.2) < 0.01);
+//!
+//! let near_copy = vec![Edge::new(DocId(0), DocId(1))];
+//! // In process, band by band:
+//! assert_eq!(lsh::band_edges(&signatures, &params), near_copy);
+//! // The record form: one (band, key, doc) record per document and band, sorted as a whole.
+//! let mut records = lsh::band_records(&signatures, &params, 0);
+//! assert_eq!(records.len(), 3 * params.bands());
+//! assert_eq!(lsh::candidate_edges(&mut records), near_copy);
+//! # Ok::<(), neardupe::Error>(())
+//! ```
+//!
+//! [`LshParams::for_recall`] picks the banding of verified runs (a missed pair is lost, a chance
+//! candidate only costs a check); [`LshParams::optimal`] minimises weighted false-positive and
+//! false-negative areas under the S-curve (for runs without verification); [`LshParams::new`]
+//! takes a banding as given. Slots past `bands * rows` are used for verification only.
+//!
+//! # Buckets
+//!
+//! A bucket's members are taken in document order. Each of its first [`PAIRWISE_BUCKET`] (24)
+//! members is paired with every member before it, so every pair of a small bucket is a
+//! candidate; each later member is paired with the bucket's first member and with the member just
+//! before it. A bucket of `m > 24` members thus gives `276 + 2 (m - 24)` edges, not
+//! `m (m - 1) / 2`: a large bucket is mostly chance collisions (documents that share a common
+//! phrase), and its true pairs collide in other bands too. The rule only looks at a member and the
+//! members before it, so documents appended to a bucket add edges and never remove one: an
+//! [`Index`](crate::index::Index) that grows batch by batch applies it ([`push_member_edges`]) to
+//! stored and new members and finds exactly the edges of one run over all its documents.
+//! Documents whose shingle set is empty are in no bucket.
+//!
+//! ```
+//! use neardupe::lsh::{LshParams, PAIRWISE_BUCKET, band_edges};
+//! use neardupe::{DocId, Edge, SignatureMatrix};
+//!
+//! // 30 documents with equal signatures: one bucket of 30 in each of the 2 bands.
+//! let signatures = SignatureMatrix::from_parts(4, vec![7; 4 * 30], vec![10; 30])?;
+//! let edges = band_edges(&signatures, &LshParams::new(2, 2, 4)?);
+//! assert_eq!(PAIRWISE_BUCKET, 24);
+//! assert_eq!(edges.len(), 24 * 23 / 2 + 2 * (30 - 24));
+//! let edge = |a, b| Edge::new(DocId(a), DocId(b));
+//! assert!(edges.contains(&edge(0, 29)) && edges.contains(&edge(28, 29)));
+//! assert!(!edges.contains(&edge(1, 29)));
+//! # Ok::<(), neardupe::Error>(())
+//! ```
+//!
+//! # Two ways to the same edges
+//!
+//! Both give the candidate edges sorted, without repeats, each with `a < b`, and neither keeps a
+//! hash table of buckets: a bucket is a run of equal keys after a sort.
+//!
+//! * [`band_edges`] (in process) takes one band at a time: each document's `(key, doc)` pair is
+//!   packed into a `u128` (`key << 32 | doc`) and the band's pairs are sorted, so that each bucket
+//!   is a run ordered by document. It holds one band's pairs (16 bytes per document) at a time;
+//!   `par_band_edges` (feature `parallel`) runs the bands in parallel.
+//! * [`band_records`] and [`candidate_edges`] (the record form) make one [`BandRecord`]
+//!   `(band, key, doc)` per document and band and sort all `bands * docs` of them together: the
+//!   shape of a distributed engine's shuffle by band and key (`first_id` numbers a batch's
+//!   documents globally). `par_band_records` and `par_candidate_edges` (feature `parallel`) run
+//!   in parallel.
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 

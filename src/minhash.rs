@@ -1,6 +1,46 @@
 //! MinHash signatures: a fixed-size sketch of a shingle set whose slot agreement estimates Jaccard.
 //!
-//! Two algorithms sit behind one [`MinHasher`]:
+//! A [`MinHasher`] turns a set of `u64` shingle hashes into a [`Signature`] of `num_perm` `u32`
+//! slots. Two documents' estimated Jaccard is the fraction of slots on which their signatures
+//! agree ([`estimate_jaccard`], [`Signature::jaccard`]), with a standard error of
+//! `sqrt(J (1 - J) / num_perm)`. The order and repeats of the shingles do not matter.
+//!
+//! ```
+//! use neardupe::minhash::estimate_jaccard;
+//! use neardupe::{Algorithm, MinHashConfig, MinHasher, ShingleSet};
+//!
+//! // Two sets of 300 shingle hashes that share 200: Jaccard 200 / 400.
+//! // Hashes spread over the whole u64 range, like real ones.
+//! let h = |i: u64| i.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+//! let a: Vec<u64> = (0..300).map(h).collect();
+//! let b: Vec<u64> = (100..400).map(h).collect();
+//! let exact = ShingleSet::from_hashes(a.clone()).jaccard(&ShingleSet::from_hashes(b.clone()));
+//! assert_eq!(exact, 0.5);
+//!
+//! for algorithm in [Algorithm::OnePermutation, Algorithm::Classic] {
+//!     let config = MinHashConfig::builder().algorithm(algorithm).num_perm(256).build()?;
+//!     let hasher = MinHasher::new(config);
+//!     let estimate = hasher.sign(&a).jaccard(&hasher.sign(&b));
+//!     // One standard error is sqrt(0.5 * 0.5 / 256) = 0.031.
+//!     assert!((estimate - exact).abs() < 0.1, "{algorithm:?}: {estimate}");
+//! }
+//!
+//! // A batch: one row per document, with its set size (distinct shingles).
+//! let hasher = MinHasher::new(MinHashConfig::default());
+//! let mut repeated = b.clone();
+//! repeated.reverse();
+//! repeated.extend_from_slice(&b[..50]);
+//! let signatures = hasher.sign_batch([&a[..], &b[..], &repeated[..]]);
+//! assert_eq!((signatures.len(), signatures.num_perm()), (3, 128));
+//! assert_eq!(signatures.set_sizes(), [300, 300, 300]);
+//! assert_eq!(signatures.row(0), hasher.sign(&a).as_slice());
+//! assert_eq!(signatures.row(1), signatures.row(2)); // the same set
+//! assert_eq!(estimate_jaccard(signatures.row(1), signatures.row(2)), 1.0);
+//! # Ok::<(), neardupe::Error>(())
+//! ```
+//!
+//! Two algorithms sit behind one [`MinHasher`] ([`MinHashConfig`] picks one, with the number of
+//! slots and the seed; signatures are comparable only when all three are equal):
 //!
 //! * [`Algorithm::Classic`]: `num_perm` independent hash functions
 //!   `h_i(x) = (a_i * x + b_i) mod (2^61 - 1)`, one minimum per function. The textbook scheme and the
@@ -11,8 +51,11 @@
 //!   non-empty bin chosen by a fixed, seed-dependent probe sequence, so that equal sets still agree
 //!   and the estimate stays unbiased. One hash per shingle: the default.
 //!
-//! Signatures hold `u32` values; two documents' estimated Jaccard is the fraction of slots on
-//! which their signatures agree ([`estimate_jaccard`]).
+//! Slots are `u32`; [`EMPTY_SLOT`] (`u32::MAX`), which no shingle produces, fills the signature
+//! of an empty set, which agrees with nothing. [`MinHasher::sign_batch`] (and `par_sign_batch`,
+//! feature `parallel`) fill a [`SignatureMatrix`]: the rows in one flat row-major array, and each
+//! document's set size, which containment needs. [`SignatureRows`] reads rows wherever they are
+//! held: a matrix, or the memory-mapped segments of an [`Index`](crate::index::Index).
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 

@@ -1,5 +1,38 @@
 //! Normalisation and shingling: text in, 64-bit shingle hashes out.
 //!
+//! A [`Shingler`] cuts a text into *shingles*, word or character n-grams of its normalised text,
+//! and hashes each to a `u64`. A document's set of shingles ([`ShingleSet`]) is what similarity is
+//! measured on: exact Jaccard `|A ∩ B| / |A ∪ B|` and containment `|A ∩ B| / min(|A|, |B|)`
+//! here, their MinHash estimates in [`crate::minhash`].
+//!
+//! ```
+//! use neardupe::shingle::words;
+//! use neardupe::{ShingleConfig, Shingler};
+//!
+//! let story = "The armoured train that Kim uses for foreign visits appears to have departed \
+//!              Pyongyang, South Korean media said.";
+//! let reprint = format!("Kathmandu: {story} (News Source: BBC)");
+//! let mut shingler = Shingler::new(ShingleConfig::default()); // word 5-grams
+//! let a = shingler.shingle_set(story);
+//! let b = shingler.shingle_set(&reprint);
+//! assert_eq!((a.len(), b.len()), (14, 18)); // 18 and 22 words
+//! assert_eq!(a.intersection_len(&b), 14);
+//! assert_eq!(a.containment(&b), 1.0); // the story is all inside the reprint
+//! assert_eq!(a.jaccard(&b), 14.0 / 18.0);
+//!
+//! // Case, punctuation and runs of whitespace are folded away.
+//! assert_eq!(words("Kim's  train!"), ["kim", "s", "train"]);
+//! assert_eq!(shingler.shingle_set(&story.to_uppercase()), a);
+//! // A text shorter than n words is one shingle; a text without words has none.
+//! assert_eq!(shingler.shingles("Breaking news").count(), 1);
+//! assert!(shingler.shingle_set("... !!!").is_empty());
+//!
+//! // Character 4-grams of "kim s train": 11 characters, 8 shingles.
+//! let mut chars = Shingler::new(ShingleConfig::builder().chars(4).build()?);
+//! assert_eq!(chars.shingles("Kim's  train!").count(), 8);
+//! # Ok::<(), neardupe::Error>(())
+//! ```
+//!
 //! Text is normalised the same way for every shingle kind:
 //!
 //! * optional Unicode NFKC normalisation ([`ShingleConfigBuilder::nfkc`]), which folds
@@ -12,7 +45,9 @@
 //! characters of the words joined by single spaces. A document with fewer than `n` words (or
 //! characters) is one shingle; a document with no words has no shingles. Each shingle is hashed
 //! to a `u64`: words by a word-at-a-time hash (see the tokeniser), word n-grams by a rolling
-//! polynomial over the word hashes, character n-grams by xxh3.
+//! polynomial over the word hashes (mixed with a seed that depends on `n`), character n-grams by
+//! xxh3. A shingler made [`with_filter`](Shingler::with_filter) leaves out the boilerplate
+//! shingles of a [`ShingleFilter`] (see [`crate::boilerplate`]).
 
 use std::borrow::Cow;
 

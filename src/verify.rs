@@ -1,11 +1,70 @@
 //! Verification: candidate edges in, edges whose similarity reaches the threshold out.
 //!
-//! LSH candidates include pairs below the threshold (the S-curve is not a step). By default
-//! ([`Verify::Hybrid`]) each candidate is judged by its signature-estimated Jaccard, except that
-//! pairs whose estimate lies within three standard errors of the threshold (about ±0.13 at 128
-//! slots and threshold 0.4), where the estimate could fall either way, are decided by the exact
-//! Jaccard of their shingle sets. [`Verify::Estimate`] uses the estimate alone, [`Verify::Exact`]
-//! the exact Jaccard for every candidate, and [`Verify::None`] keeps every candidate.
+//! LSH candidates include pairs below the threshold (the S-curve is not a step). A [`Criterion`]
+//! says what a duplicate is: a [`Similarity`] (containment, the default, or Jaccard), its
+//! threshold, and the containment guard (a pair whose smaller set has fewer than
+//! [`min_shingles`](Criterion::min_shingles) shingles is judged by Jaccard). Every decision is made
+//! on the Jaccard scale, where the MinHash estimate lives: containment `C >= t` of sets of sizes
+//! `a` and `b` (the smaller `m`) is exactly Jaccard `J >= t·m / (a + b − t·m)`.
+//!
+//! ```
+//! use neardupe::verify::{self, BORDERLINE_SE, Decision, ExactSets};
+//! use neardupe::{Criterion, DocId, Edge, MinHashConfig, MinHasher, ShingleSet, Similarity};
+//! use neardupe::Verify;
+//!
+//! // Shingle sets: 1 is 0 cut to its first half (a reprint of the opening paragraphs), 2 is
+//! // another text, 3 shares 120 of 0's 200 shingles (containment 0.6).
+//! let sets: Vec<Vec<u64>> = [0..200, 0..100, 1000..1200, 80..280].into_iter().map(|r| r.collect()).collect();
+//! let hasher = MinHasher::new(MinHashConfig::default());
+//! let signatures = hasher.sign_batch(sets.iter().map(|s| &s[..]));
+//!
+//! let containment = Criterion::new(Similarity::Containment, 0.6, 10);
+//! // Containment 0.6 for sets of 200 and 100 shingles is Jaccard 60 / (300 - 60).
+//! assert_eq!(containment.jaccard_threshold(200, 100), 0.25);
+//! // 40 of 128 agreeing slots estimate Jaccard 0.31: above 0.25, but within three standard errors.
+//! assert_eq!(containment.decide(40, 128, 200, 100, 0.0), Decision::Pass);
+//! assert_eq!(containment.decide(40, 128, 200, 100, BORDERLINE_SE), Decision::Borderline);
+//!
+//! let reprint = Edge::new(DocId(0), DocId(1));
+//! let candidates = [reprint, Edge::new(DocId(0), DocId(2)), Edge::new(DocId(1), DocId(2))];
+//! assert_eq!(verify::verify_estimated(&candidates, &signatures, &containment), [reprint]);
+//! // On Jaccard (0.5) at the same threshold the reprint is not a duplicate.
+//! let jaccard = Criterion::new(Similarity::Jaccard, 0.6, 10);
+//! assert!(verify::verify_estimated(&candidates, &signatures, &jaccard).is_empty());
+//!
+//! // Hybrid: the estimate decides clear pairs, exact shingle sets the borderline ones.
+//! let borderline = Edge::new(DocId(0), DocId(3));
+//! let margin = BORDERLINE_SE;
+//! assert_eq!(containment.decide_edge(&borderline, &signatures, margin), Decision::Borderline);
+//! let exact_sets = |docs: Vec<DocId>| {
+//!     let exact = docs.iter().map(|d| ShingleSet::from_hashes(sets[d.index()].clone())).collect();
+//!     Ok(ExactSets::new(docs, exact))
+//! };
+//! let candidates = [reprint, borderline];
+//! let verified = verify::verify_candidates(Verify::Hybrid, &candidates, &signatures, &containment, exact_sets)?;
+//! assert_eq!(verified.edges, [reprint, borderline]); // exact containment 120 / 200 = 0.6
+//! assert_eq!(verified.exact_checks, 1);
+//! # Ok::<(), neardupe::Error>(())
+//! ```
+//!
+//! # Modes
+//!
+//! [`verify_candidates`] runs the stage in one of four [`Verify`] modes:
+//!
+//! * [`Verify::Hybrid`] (the default): each candidate is judged by its signature estimate
+//!   ([`split_by_estimate`]), except that pairs whose estimate lies within [`BORDERLINE_SE`] (3)
+//!   standard errors of the pair's Jaccard-scale threshold (about ±0.13 at 128 slots and Jaccard
+//!   0.4, see [`borderline_margin`]), where the estimate could fall either way, are decided by
+//!   their exact similarity on the criterion's measure ([`verify_exact`] over [`ExactSets`]).
+//! * [`Verify::Estimate`]: the estimate alone ([`verify_estimated`]).
+//! * [`Verify::Exact`]: the exact similarity of every candidate.
+//! * [`Verify::None`]: every candidate is kept.
+//!
+//! Exact checks go in chunks of [`EXACT_CHUNK`] edges, in order. A chunk's pairs whose documents
+//! the edges accepted so far already connect are neither checked nor kept ([`unlinked`]): they
+//! could not change a cluster. For the rest the caller supplies the shingle sets of the chunk's
+//! documents ([`edge_documents`]), re-reading the texts or joining them in from elsewhere, so
+//! only one chunk's sets are held at a time.
 
 use crate::graph::{Edge, UnionFind};
 use crate::hash::agreeing_slots;

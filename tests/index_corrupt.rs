@@ -13,54 +13,23 @@ use std::sync::OnceLock;
 use neardupe::format::index::{Manifest, SegmentToc, Span};
 use neardupe::format::{self, FileKind};
 use neardupe::index::Index;
-use neardupe::{Config, DocId, Error, ErrorKind};
+use neardupe::{DocId, Error, ErrorKind};
 
-/// A temporary directory, in memory where the system has `/dev/shm` (the sweep writes thousands
-/// of small files).
-fn scratch() -> tempfile::TempDir {
-    let shm = Path::new("/dev/shm");
-    if shm.is_dir() { tempfile::tempdir_in(shm) } else { tempfile::tempdir() }.unwrap()
-}
+#[path = "common/pristine.rs"]
+mod pristine;
+
+use pristine::scratch;
 
 /// 24 short news items: 8 stories in several copies, all with a footer (boilerplate).
 fn documents() -> &'static [(String, String)] {
     static DOCS: OnceLock<Vec<(String, String)>> = OnceLock::new();
-    DOCS.get_or_init(|| {
-        (0..24)
-            .map(|i| {
-                let story = neardupe::synth::generate_text(200, (i % 8) as u64);
-                let outlet = ["Reuters", "AP", "BBC"][i % 3];
-                (format!("doc-{i:02}"), format!("{outlet} — {story} Follow {outlet} for the latest news, every day."))
-            })
-            .collect()
-    })
+    DOCS.get_or_init(|| pristine::CORRUPT.documents())
 }
 
 /// The files (name, bytes) of a small index: three segments (batches of 20, 3 and 1 documents are
 /// not merged), a boilerplate filter and a cluster file; `LOCK` left out.
 fn pristine() -> Vec<(String, Vec<u8>)> {
-    let tmp = scratch();
-    let mut index = Index::create(tmp.path(), Config::builder().num_perm(32).build().unwrap()).unwrap();
-    let docs = documents();
-    for batch in [&docs[..20], &docs[20..23], &docs[23..]] {
-        index.insert_batch(batch).unwrap();
-    }
-    let stats = index.stats();
-    assert_eq!((stats.segments, stats.documents), (3, 24), "{stats:?}");
-    assert!(stats.duplicates > 0 && stats.boilerplate_shingles > 0, "{stats:?}");
-    drop(index);
-    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|name| name != "LOCK")
-        .map(|name| {
-            let bytes = std::fs::read(tmp.path().join(&name)).unwrap();
-            (name, bytes)
-        })
-        .collect();
-    files.sort();
-    assert_eq!(files.len(), 6, "MANIFEST, clusters, filter and three segments");
-    files
+    pristine::CORRUPT.build()
 }
 
 fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) {

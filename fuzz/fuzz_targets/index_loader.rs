@@ -16,57 +16,19 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use neardupe::format::{self, FileKind, MAGIC};
 use neardupe::index::Index;
-use neardupe::{Config, DocId, Error, ErrorKind};
+use neardupe::{DocId, Error, ErrorKind};
 
-/// The files of the pristine index (name, bytes), `LOCK` left out, sorted by name.
+#[path = "../../tests/common/pristine.rs"]
+mod pristine;
+
+use pristine::scratch;
+
+/// The files of the pristine index (name, bytes), `LOCK` left out, sorted by name: 40 short news
+/// items (12 stories, most with copies under another outlet's name, all with a footer) in three
+/// segments, a boilerplate filter and a cluster file.
 fn pristine() -> &'static [(String, Vec<u8>)] {
     static FILES: OnceLock<Vec<(String, Vec<u8>)>> = OnceLock::new();
-    FILES.get_or_init(|| {
-        let tmp = scratch();
-        let mut index = Index::create(tmp.path(), Config::builder().build().unwrap()).unwrap();
-        let docs = documents();
-        // Decreasing batches are not merged: three segments.
-        for batch in [&docs[..24], &docs[24..34], &docs[34..]] {
-            index.insert_batch(batch).unwrap();
-        }
-        let stats = index.stats();
-        assert_eq!((stats.segments, stats.documents), (3, 40), "{stats:?}");
-        assert!(stats.duplicates > 0 && stats.boilerplate_shingles > 0, "{stats:?}");
-        drop(index);
-        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .filter(|name| name != "LOCK")
-            .map(|name| {
-                let bytes = std::fs::read(tmp.path().join(&name)).unwrap();
-                (name, bytes)
-            })
-            .collect();
-        files.sort();
-        assert_eq!(files.len(), 6, "MANIFEST, clusters, filter and three segments");
-        files
-    })
-}
-
-/// A temporary directory, in memory where the system has `/dev/shm`.
-fn scratch() -> tempfile::TempDir {
-    let shm = Path::new("/dev/shm");
-    if shm.is_dir() { tempfile::tempdir_in(shm) } else { tempfile::tempdir() }.unwrap()
-}
-
-/// 40 short news items: 12 stories, most with copies under another outlet's name (near-duplicates),
-/// all with a footer (boilerplate).
-fn documents() -> Vec<(String, String)> {
-    let outlets = ["Reuters", "AP", "AFP", "BBC"];
-    (0..40)
-        .map(|i| {
-            let story = neardupe::synth::generate_text(280, (i % 12) as u64);
-            let outlet = outlets[i % outlets.len()];
-            let text =
-                format!("{outlet} — {story} Follow {outlet} for the latest news, sign up to our daily newsletter.");
-            (format!("doc-{i:02}"), text)
-        })
-        .collect()
+    FILES.get_or_init(|| pristine::FUZZ.build())
 }
 
 /// Which part of a file an edit changes.
@@ -259,7 +221,7 @@ fn exercise(dir: &Path, must_detect: bool) {
 /// The text of a stored document, so that queries reach band tables.
 fn pristine_text() -> Option<&'static str> {
     static TEXT: OnceLock<String> = OnceLock::new();
-    Some(TEXT.get_or_init(|| documents()[20].1.clone()))
+    Some(TEXT.get_or_init(|| pristine::FUZZ.documents()[20].1.clone()))
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -1,20 +1,63 @@
 //! Corpus input: files in, borrowed documents out.
 //!
-//! A [`Corpus`] is opened from one or more paths, each of which is
+//! A [`Corpus`] is opened from files and directories. Opening only finds the record boundaries;
+//! a record is parsed into a [`Document`] (id, text and optional date) when
+//! [`Corpus::document`] is called, so the pipeline parses each record once, in parallel, right
+//! before shingling it. Document text borrows from the input wherever it can (a JSON string
+//! without escapes, a text file).
+//!
+//! ```
+//! use neardupe::{Corpus, CorpusConfig};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let path = dir.path().join("news.jsonl");
+//! let lines = [
+//!     r#"{"id": "bbc-1", "text": "Kim's train left Pyongyang on Tuesday."}"#,
+//!     r#"{"text": "A record without an id, and an escape: caf\u00e9."}"#,
+//!     "",
+//!     r#"{"id": "ap-7", "text": "Rates were left unchanged.", "date": "2024-11-21"}"#,
+//!     r#"{"id": "bad", "body": "a record without a text field"}"#,
+//! ];
+//! std::fs::write(&path, lines.join("\n"))?;
+//!
+//! let corpus = Corpus::open(&[&path], CorpusConfig::default())?;
+//! assert_eq!(corpus.len(), 4); // blank lines are no records
+//! let docs: Vec<_> = corpus.documents().take(3).collect::<Result<_, _>>()?;
+//! let ids: Vec<&str> = docs.iter().map(|d| d.id.as_ref()).collect();
+//! assert_eq!(ids, ["bbc-1", "2", "ap-7"]); // without an id field: the line number
+//! assert_eq!(docs[1].text, "A record without an id, and an escape: café.");
+//! assert_eq!(docs[2].day, None); // dates are read only from a configured date field
+//! // A bad record is an error when it is parsed, naming the file and the line.
+//! let e = corpus.document(3).unwrap_err();
+//! assert!(e.to_string().contains("news.jsonl:line 5"), "{e}");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Each path given to [`Corpus::open`] is
 //!
 //! * a **JSONL** file (`.jsonl`, `.ndjson`, `.json`, or any file with [`InputFormat::Jsonl`]): one
-//!   JSON object a line; the text is the field named by [`CorpusConfigBuilder::text_field`]
-//!   (default `text`), the id the field named by [`CorpusConfigBuilder::id_field`] (default `id`;
-//!   without it, the line number);
-//! * a **directory**: every file below it, recursively and in sorted order, is one text document
-//!   whose id is its path relative to the directory;
-//! * any other **text file**: one document, or, with a [`delimiter`](CorpusConfigBuilder::delimiter),
-//!   one document per delimited record (id `path#N`).
+//!   JSON object a line, blank lines skipped; the text is the field named by
+//!   [`CorpusConfigBuilder::text_field`] (default `text`), the id the field named by
+//!   [`CorpusConfigBuilder::id_field`] (default `id`; without it, the line number, or
+//!   `path:line` when several paths are opened), the date, if asked for, the field named by
+//!   [`CorpusConfigBuilder::date_field`];
+//! * a **directory**: every file below it, recursively and in sorted order (only the
+//!   [`extensions`](CorpusConfigBuilder::extensions) asked for, if any), read as a text file whose
+//!   name is its path relative to the directory (as JSONL with [`InputFormat::Jsonl`]);
+//! * any other **text file**: one document whose id is the path as given, or, with a
+//!   [`delimiter`](CorpusConfigBuilder::delimiter), one document per non-blank delimited record
+//!   (id `path#N`).
 //!
-//! Files are memory-mapped (feature `mmap`). Opening a corpus only finds record boundaries; a
-//! record is parsed (and its JSON string decoded, if it has escapes) when [`Corpus::document`] is
-//! called, so the pipeline parses each record once, in parallel, right before shingling it.
-//! Document text borrows from the map wherever the input allows.
+//! Files are memory-mapped (feature `mmap`, unless [`CorpusConfigBuilder::mmap`] turns it off)
+//! or read into memory. An empty file, a file of blank lines and a record larger than
+//! [`max_record_bytes`](CorpusConfigBuilder::max_record_bytes) fail [`Corpus::open`], or are left
+//! out and listed in [`Corpus::skipped`] with [`skip_invalid`](CorpusConfigBuilder::skip_invalid);
+//! invalid JSON, a missing field and invalid UTF-8 (unless
+//! [`lossy_utf8`](CorpusConfigBuilder::lossy_utf8)) are errors of [`Corpus::document`]. Every
+//! error names the file, and the line and byte offset where there are lines. A pass over a corpus
+//! larger than memory hints which records it is about to read ([`Corpus::prefetch`]) and which
+//! it is done with ([`Corpus::release`]), so that only a chunk of it stays resident. A corpus is
+//! a [`DocumentSource`](crate::DocumentSource).
 
 mod jsonl;
 pub(crate) mod source;

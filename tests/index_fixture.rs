@@ -1,0 +1,162 @@
+//! A stored index of format version 1 (`tests/data/index-v1/`, built by the commands in its
+//! README) still opens, passes `check`, answers queries and exports the clusters it was built
+//! with. A change that stops reading it must bump the format version deliberately (see the
+//! README). Runs with and without default features (memory-mapped and read files).
+
+use std::path::{Path, PathBuf};
+
+use neardupe::index::Index;
+use neardupe::{DocId, Similarity};
+
+/// The fixture's directory in the source tree (never opened in place).
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/index-v1")
+}
+
+/// The fixture's files (name, bytes), sorted by name.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+/// A copy of the fixture in a temporary directory, so that nothing a test does can change the
+/// stored files (`Index::open` only reads, but a copy costs 60 KB).
+fn copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, bytes) in files(&fixture()) {
+        std::fs::write(tmp.path().join(name), bytes).unwrap();
+    }
+    tmp
+}
+
+/// Opens the copy in `dir`, with a message that points at the README when it no longer opens.
+fn open(dir: &Path) -> Index {
+    Index::open(dir).unwrap_or_else(|e| {
+        panic!(
+            "the stored index of format version 1 no longer opens: {e}\n\
+             keep reading it or bump the format version deliberately (tests/data/index-v1/README.md)"
+        )
+    })
+}
+
+/// Each line's `(id, cluster, representative)` from a file written by `neardupe index export`.
+fn expected_clusters() -> Vec<(String, u32, bool)> {
+    let text = std::fs::read_to_string(fixture().join("expected-clusters.jsonl")).unwrap();
+    text.lines()
+        .map(|line| {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let cluster = u32::try_from(v["cluster"].as_u64().unwrap()).unwrap();
+            (v["id"].as_str().unwrap().to_string(), cluster, v["representative"].as_bool().unwrap())
+        })
+        .collect()
+}
+
+/// The stored query records, `(id, text)`.
+fn queries() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(fixture().join("queries.jsonl")).unwrap();
+    text.lines()
+        .map(|line| {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            (v["id"].as_str().unwrap().to_string(), v["text"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn opens_checks_and_reads_its_parameters_and_counts() {
+    let tmp = copy();
+    let index = open(tmp.path());
+    index.check().unwrap();
+    assert!(!index.is_writable());
+    assert_eq!(index.len(), 40);
+
+    let stats = index.stats();
+    assert_eq!(stats.generation, 3, "{stats:?}");
+    assert_eq!((stats.documents, stats.segments), (40, 2), "{stats:?}");
+    assert_eq!((stats.clusters, stats.duplicates, stats.edges), (35, 5, 5), "{stats:?}");
+    assert_eq!(stats.boilerplate_shingles, 23, "{stats:?}");
+    assert_eq!(index.filter().map(|f| f.len()), Some(23));
+
+    let config = index.config();
+    assert_eq!(config.similarity(), Similarity::Containment);
+    assert_eq!(config.threshold(), 0.6);
+    assert_eq!(config.window(), Some(7));
+    assert_eq!(config.minhash().num_perm(), 128);
+    assert_eq!((config.lsh().bands(), config.lsh().rows()), (64, 2));
+}
+
+#[test]
+fn exported_clusters_equal_the_file_written_when_it_was_built() {
+    let tmp = copy();
+    let index = open(tmp.path());
+    let got: Vec<(String, u32, bool)> = index
+        .clusters()
+        .map(|a| {
+            let a = a.unwrap();
+            (a.id.to_string(), a.cluster, a.is_representative)
+        })
+        .collect();
+    let expected = expected_clusters();
+    assert_eq!(expected.len(), 40);
+    assert_eq!(got, expected);
+    for (i, (id, cluster, _)) in expected.iter().enumerate() {
+        let doc = DocId(i as u32);
+        assert_eq!(index.document_id(doc).unwrap(), id);
+        assert_eq!(index.cluster_of(doc).unwrap(), *cluster);
+    }
+}
+
+#[test]
+fn a_stored_text_finds_itself_and_a_copy_finds_its_story() {
+    let tmp = copy();
+    let index = open(tmp.path());
+    let expected = expected_clusters();
+    let cluster_of = |id: &str| expected.iter().find(|(x, _, _)| x == id).unwrap().1;
+    let queries = queries();
+    let [(stored_id, stored_text), (copy_id, copy_text)] = &queries[..] else { panic!("two queries") };
+    assert_eq!((stored_id.as_str(), copy_id.as_str()), ("s0063-c1", "s0063-orig"));
+    let story = cluster_of("s0063-c1");
+    assert_eq!(cluster_of("s0063-c2"), story, "the two stored copies of the story share a cluster");
+
+    // The text of a stored document: its own signature agrees on every slot.
+    let found = index.query(stored_text, 5).unwrap();
+    let best = &found[0];
+    assert_eq!((best.id.as_str(), best.doc), ("s0063-c1", DocId(33)), "{found:?}");
+    assert!(
+        best.jaccard == 1.0 && best.similarity == 1.0,
+        "the stored signature of s0063-c1 differs from a fresh one of its text: shingling, hashing \
+         or MinHash changed without a format version or fingerprint change ({best:?})"
+    );
+    assert!(best.duplicate);
+    assert_eq!(best.cluster, story);
+    assert_eq!(index.document_id(best.representative).unwrap(), "s0063-c2");
+    assert!(found.iter().any(|m| m.id == "s0063-c2" && m.duplicate && m.cluster == story), "{found:?}");
+
+    // A copy of the same story that is not in the index matches both stored copies.
+    let found = index.query(copy_text, 5).unwrap();
+    let duplicates: Vec<&str> = found.iter().filter(|m| m.duplicate).map(|m| m.id.as_str()).collect();
+    assert_eq!(duplicates, ["s0063-c1", "s0063-c2"], "{found:?}");
+    assert!(found.iter().filter(|m| m.duplicate).all(|m| m.cluster == story));
+    assert!(found[0].similarity > 0.9, "{found:?}");
+}
+
+#[test]
+fn reading_changes_no_file() {
+    let tmp = copy();
+    {
+        let index = open(tmp.path());
+        index.check().unwrap();
+        for a in index.clusters() {
+            a.unwrap();
+        }
+        for (_, text) in queries() {
+            index.query(&text, 5).unwrap();
+        }
+    }
+    assert_eq!(files(tmp.path()), files(&fixture()));
+}
