@@ -313,8 +313,9 @@ pub fn par_candidate_edges(records: &mut [BandRecord]) -> Vec<Edge> {
 }
 
 /// The candidate edges of `signatures` (document `i` is `DocId(i)`): exactly the edges of
-/// [`candidate_edges`] over [`band_records`], found band by band with a hash table from band key
-/// to the bucket's first document. Sorted, without repeats, each with `a < b`.
+/// [`candidate_edges`] over [`band_records`], found band by band: one band's packed `(key, doc)`
+/// pairs are sorted, so each bucket is a run of equal keys, and the bucket rule links its members.
+/// Sorted, without repeats, each with `a < b`.
 pub fn band_edges(signatures: &SignatureMatrix, params: &LshParams) -> Vec<Edge> {
     let mut table = BucketTable::default();
     let mut edges: Vec<Edge> = (0..params.bands).flat_map(|band| table.edges(signatures, params, band)).collect();
