@@ -15,7 +15,7 @@
 //!   verification, re-linking, writing and syncing the new files, and the segment merges
 //!   `insert_batch` triggers.
 //!
-//! By default the bench generates ~20k documents (`neardupe::synth`) and builds a small index in
+//! By default the bench generates ~20k documents (`neardupe-synth`) and builds a small index in
 //! a temporary directory, so `cargo bench --bench index` works on a fresh clone. To measure a
 //! prebuilt index, e.g. the 1M-document one that `benches/scripts/index_scale.py` builds, name it
 //! and the JSONL corpus it was built from (the index keeps signatures, not texts, so near-copies
@@ -41,8 +41,8 @@ use std::time::Instant;
 
 use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use neardupe::index::Index;
-use neardupe::synth::{self, SynthConfig};
 use neardupe::{Config, Corpus, CorpusConfig};
+use neardupe_synth::{self as synth, SynthConfig};
 use tempfile::TempDir;
 
 mod common;
@@ -92,7 +92,7 @@ fn fixture() -> &'static Fixture {
     })
 }
 
-/// `n` generated documents (`neardupe::synth`, seed `seed`), ids prefixed so that they differ
+/// `n` generated documents (`neardupe-synth`, seed `seed`), ids prefixed so that they differ
 /// from every stored id.
 fn generate(n: usize, seed: u64) -> Vec<(String, String)> {
     let config = SynthConfig::builder().stories(n.div_ceil(3) + 10).seed(seed).build().expect("synth config");

@@ -57,6 +57,10 @@
 //! threads and extends batch by batch, with exactly the clusters of one run over all its
 //! documents) and [`output`] (cluster files, kept and removed records, atomic replacement).
 //!
+//! The labelled synthetic corpora of the tests and benchmarks, and the scorer of clusters against
+//! a truth file, are the workspace's other crate, `neardupe-synth` (`crates/synth`), so that the
+//! library does not depend on `rand`.
+//!
 //! # Features
 //!
 //! A program that embeds neardupe turns default features off and names the ones it wants:
@@ -90,7 +94,6 @@ pub mod config;
 pub mod corpus;
 pub mod date;
 pub mod error;
-pub mod eval;
 pub mod explain;
 pub mod format;
 pub mod graph;
@@ -107,7 +110,6 @@ pub mod results;
 pub mod shingle;
 pub mod sketch;
 pub mod source;
-pub mod synth;
 mod tokenize;
 pub mod verify;
 

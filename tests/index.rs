@@ -6,8 +6,8 @@
 use std::path::Path;
 
 use neardupe::index::Index;
-use neardupe::synth::{self, SynthConfig, Tier};
 use neardupe::{Config, Corpus, CorpusConfig, DocId, ErrorKind, Guard, Similarity, Verify};
+use neardupe_synth::{self as synth, SynthConfig, Tier};
 
 /// A synthetic news corpus (all hard tiers, outlet boilerplate) as JSONL files of `batches`
 /// consecutive slices, with dates.

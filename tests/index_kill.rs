@@ -25,7 +25,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use neardupe::index::Index;
-use neardupe::synth::{self, SynthConfig, Tier};
+use neardupe_synth::{self as synth, SynthConfig, Tier};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 

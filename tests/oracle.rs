@@ -5,8 +5,8 @@
 use std::collections::HashSet;
 
 use neardupe::oracle::{ExactPair, components, exact_pairs};
-use neardupe::synth::{self, SynthConfig, Tier};
 use neardupe::{Config, Deduper, ShingleSet, Similarity, Verify};
+use neardupe_synth::{self as synth, SynthConfig, Tier};
 
 fn corpus(stories: usize, seed: u64) -> Vec<(String, String)> {
     let config = SynthConfig::builder().stories(stories).seed(seed).tiers(Tier::all()).build().expect("valid config");

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use neardupe::boilerplate::BoilerplateConfig;
-use neardupe::synth::{self, DocKind, SynthConfig, Tier};
-use neardupe::{Config, Criterion, Deduper, Guard, MinHashConfig, MinHasher, ShingleSet, Similarity, Verify, eval};
+use neardupe::{Config, Criterion, Deduper, Guard, MinHashConfig, MinHasher, ShingleSet, Similarity, Verify};
+use neardupe_synth::{self as synth, DocKind, SynthConfig, Tier, eval};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 

@@ -13,12 +13,12 @@ use std::sync::Arc;
 
 use neardupe::link::{self, Linked};
 use neardupe::lsh;
-use neardupe::synth::{self, SynthConfig, Tier};
 use neardupe::verify::{self, ExactSets};
 use neardupe::{
     Clustering, Config, Corpus, CorpusConfig, DocId, Document, DocumentSource, Guard, Result, SignatureMatrix,
     Similarity,
 };
+use neardupe_synth::{self as synth, SynthConfig, Tier};
 
 /// The clusters of the public stages, one after the other, over `source`.
 fn staged<S: DocumentSource + ?Sized>(config: &Config, source: &S) -> Result<Clustering> {

@@ -1,4 +1,4 @@
-//! Inputs shared by the benchmarks: news-like text and labelled corpora from `neardupe::synth`.
+//! Inputs shared by the benchmarks: news-like text and labelled corpora from `neardupe-synth`.
 //!
 //! Each bench file uses only some of these helpers.
 #![allow(dead_code)]
@@ -6,8 +6,8 @@
 use std::time::Duration;
 
 use criterion::Criterion;
-use neardupe::synth::{self, SynthConfig};
 use neardupe::{Config, Deduper, SignatureMatrix};
+use neardupe_synth::{self as synth, SynthConfig};
 
 /// The seed of every generated input, so runs compare like with like.
 pub(crate) const SEED: u64 = 0x00be_0c4e;

@@ -56,10 +56,9 @@ pub(crate) const FUZZ: Recipe = Recipe {
     batches: [24, 34],
 };
 
-/// `bytes` of synthetic news text for story `seed`: the one use of the generator, which is
-/// moving from `neardupe::synth` to its own crate (re-point this line when it does).
+/// `bytes` of synthetic news text for story `seed`: the one use of the generator (`neardupe-synth`).
 fn story_text(bytes: usize, seed: u64) -> String {
-    neardupe::synth::generate_text(bytes, seed)
+    neardupe_synth::generate_text(bytes, seed)
 }
 
 impl Recipe {

@@ -20,6 +20,24 @@ pub(crate) fn write_to(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::i
     output::write_atomic(path, write)
 }
 
+/// neardupe's error for an error of `neardupe-synth` (the `synth` and `eval` commands): the same
+/// kind and message.
+pub(crate) fn synth_error(e: neardupe_synth::Error) -> Error {
+    use neardupe::ErrorKind;
+    use neardupe_synth::ErrorKind as Synth;
+    let kind = match e.kind() {
+        Synth::NotFound => ErrorKind::NotFound,
+        Synth::Io => ErrorKind::Io,
+        Synth::Json => ErrorKind::Json,
+        Synth::MissingField => ErrorKind::MissingField,
+        Synth::Utf8 => ErrorKind::Utf8,
+        Synth::Empty => ErrorKind::Empty,
+        // Config, and kinds added later.
+        _ => ErrorKind::Config,
+    };
+    Error::new(kind, e.to_string())
+}
+
 /// Understands `\n`, `\t`, `\r` and `\\` in a delimiter given on the command line.
 pub(crate) fn unescape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -5,9 +5,11 @@ use std::path::Path;
 
 use neardupe::{Error, Result};
 
+use crate::common::synth_error;
+
 /// Scores `pred` against `truth` and prints the report.
 pub(crate) fn run(truth: &Path, pred: &Path) -> Result<()> {
-    let report = neardupe::eval::evaluate_files(truth, pred)?;
+    let report = neardupe_synth::eval::evaluate_files(truth, pred).map_err(synth_error)?;
     let line = serde_json::to_string(&report).map_err(|e| Error::config(e.to_string()))?;
     println!("{line}");
     if report.missing_in_pred > 0 {

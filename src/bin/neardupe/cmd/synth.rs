@@ -2,10 +2,10 @@
 
 use std::path::Path;
 
-use neardupe::synth::{self, SynthConfig, Tier};
 use neardupe::{Error, Result};
+use neardupe_synth::{SynthConfig, Tier};
 
-use crate::common::write_to;
+use crate::common::{synth_error, write_to};
 
 /// Generates the corpus and writes it to `output` and its truth to `truth`.
 pub(crate) fn run(
@@ -20,7 +20,9 @@ pub(crate) fn run(
     let tiers = match tiers {
         None => Tier::standard(),
         Some("all") => Tier::all(),
-        Some(list) => list.split(',').map(|t| t.trim().parse::<Tier>()).collect::<Result<Vec<_>>>()?,
+        Some(list) => {
+            list.split(',').map(|t| t.trim().parse::<Tier>()).collect::<Result<Vec<_>, _>>().map_err(synth_error)?
+        }
     };
     let config = SynthConfig::builder()
         .stories(stories)
@@ -28,11 +30,13 @@ pub(crate) fn run(
         .distractor_rate(distractors)
         .tiers(tiers)
         .seed(seed)
-        .build()?;
-    let docs = synth::generate(&config);
+        .build()
+        .map_err(synth_error)?;
+    let docs = neardupe_synth::generate(&config);
     let mut corpus = Vec::new();
     let mut truth_buf = Vec::new();
-    synth::write_jsonl(&docs, &mut corpus, &mut truth_buf).map_err(|e| Error::io(output, "cannot write", e))?;
+    neardupe_synth::write_jsonl(&docs, &mut corpus, &mut truth_buf)
+        .map_err(|e| Error::io(output, "cannot write", e))?;
     write_to(output, |w| w.write_all(&corpus))?;
     write_to(truth, |w| w.write_all(&truth_buf))?;
     eprintln!("neardupe: wrote {} documents to {} and {}", docs.len(), output.display(), truth.display());

@@ -574,9 +574,9 @@ pub(super) fn spread_clusters(docs: &mut [SynthDoc]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shingle::{ShingleConfig, ShingleSet, Shingler};
-    use crate::synth::template::stream_rng;
-    use crate::synth::vocab::TOPICS;
+    use crate::template::stream_rng;
+    use crate::vocab::TOPICS;
+    use neardupe::shingle::{ShingleConfig, ShingleSet, Shingler};
 
     #[test]
     fn dates_count_from_new_year_2024() {

@@ -1,6 +1,6 @@
 //! Economy topics.
 
-use crate::synth::vocab::{Category, Topic};
+use crate::vocab::{Category, Topic};
 
 /// The economy topics.
 pub(crate) const TOPICS: &[Topic] = &[

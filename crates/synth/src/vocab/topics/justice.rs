@@ -1,6 +1,6 @@
 //! Justice topics.
 
-use crate::synth::vocab::{Category, Topic};
+use crate::vocab::{Category, Topic};
 
 /// The justice topics.
 pub(crate) const TOPICS: &[Topic] = &[

@@ -1,6 +1,6 @@
 //! Disaster topics.
 
-use crate::synth::vocab::{Category, Topic};
+use crate::vocab::{Category, Topic};
 
 /// The disaster topics.
 pub(crate) const TOPICS: &[Topic] = &[

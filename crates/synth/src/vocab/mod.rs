@@ -86,7 +86,7 @@ pub(super) struct Outlet {
     /// Short footer lines; each document gets one or two.
     pub(super) footers: &'static [&'static str],
     /// The fixed block every document gets with
-    /// [`Tier::SharedBoilerplate`](crate::synth::Tier::SharedBoilerplate).
+    /// [`Tier::SharedBoilerplate`](crate::Tier::SharedBoilerplate).
     pub(super) heavy: &'static [&'static str],
     /// How the outlet credits the source of a copied story.
     pub(super) attribution: &'static [&'static str],
@@ -125,7 +125,7 @@ pub(super) fn category_sentences(c: Category) -> &'static [&'static str] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::synth::template::{Slots, stream_rng};
+    use crate::template::{Slots, stream_rng};
 
     fn all_templates() -> Vec<(&'static Topic, &'static str)> {
         let mut out = Vec::new();

@@ -27,7 +27,7 @@ pub(crate) const OWN_FOLLOW_UP_INTROS: &[&str] = &[
 ];
 
 /// Outlets' commentary before a republished story
-/// ([`Tier::LongPreface`](crate::synth::Tier::LongPreface)).
+/// ([`Tier::LongPreface`](crate::Tier::LongPreface)).
 pub(crate) const COMMENTARY: &[&str] = &[
     "{Editor's note|A note from our editors}: {we are republishing|below we republish|we reproduce below} {this report|the following report} {because|as} {many|several} readers {have written to us|have asked us questions} about <about>.",
     "{Our newsroom|The %NAME% newsroom} has {followed|been following} <about> {closely|since the first reports}, and {the account below|the following report} {gives|offers} {the clearest picture yet|a useful summary} of {what happened|events so far}.",

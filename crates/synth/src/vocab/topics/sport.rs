@@ -1,6 +1,6 @@
 //! Sport topics.
 
-use crate::synth::vocab::{Category, Topic};
+use crate::vocab::{Category, Topic};
 
 /// The sport topics.
 pub(crate) const TOPICS: &[Topic] = &[

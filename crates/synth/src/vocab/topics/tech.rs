@@ -1,6 +1,6 @@
 //! Technology topics.
 
-use crate::synth::vocab::{Category, Topic};
+use crate::vocab::{Category, Topic};
 
 /// The technology topics.
 pub(crate) const TOPICS: &[Topic] = &[

@@ -1,6 +1,6 @@
 //! Health topics.
 
-use crate::synth::vocab::{Category, Topic};
+use crate::vocab::{Category, Topic};
 
 /// The health topics.
 pub(crate) const TOPICS: &[Topic] = &[

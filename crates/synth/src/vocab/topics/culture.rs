@@ -1,6 +1,6 @@
 //! Culture topics.
 
-use crate::synth::vocab::{Category, Topic};
+use crate::vocab::{Category, Topic};
 
 /// The culture topics.
 pub(crate) const TOPICS: &[Topic] = &[

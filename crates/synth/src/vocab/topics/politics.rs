@@ -1,6 +1,6 @@
 //! Politics topics.
 
-use crate::synth::vocab::{Category, Topic};
+use crate::vocab::{Category, Topic};
 
 /// The politics topics.
 pub(crate) const TOPICS: &[Topic] = &[

@@ -9,21 +9,30 @@
 //! deduplicator that merges on topic rather than on text is caught out.
 //!
 //! ```
-//! use neardupe::synth::{self, DocKind, SynthConfig, Tier};
+//! use neardupe_synth::{self as synth, DocKind, SynthConfig, Tier};
 //!
 //! let config = SynthConfig::builder().stories(5).seed(7).tiers(Tier::all()).build()?;
 //! let docs = synth::generate(&config);
 //! assert_eq!(docs.iter().filter(|d| d.kind == DocKind::Original).count(), 5);
 //! assert_eq!(docs, synth::generate(&config)); // the same seed gives the same corpus
-//! # Ok::<(), neardupe::Error>(())
+//! # Ok::<(), neardupe_synth::Error>(())
 //! ```
 //!
-//! The text comes from the module's own vocabulary: about forty news topics (a summit, an
+//! The text comes from the crate's own vocabulary: about forty news topics (a summit, an
 //! earthquake, a central bank decision, a football transfer, a court ruling...), each with entity
 //! slots and sentence templates with several phrasings, plus sentence pools shared by a topic's
 //! category and by all news. Everything is drawn from a ChaCha8 generator, so a seed gives
 //! byte-identical output on every platform.
+//!
+//! [`eval`] scores predicted clusters against a truth file (pairwise precision, recall, F1 and the
+//! adjusted Rand index), such as the one [`write_jsonl`] writes.
+//!
+//! This crate is part of the [neardupe](https://docs.rs/neardupe) workspace: the test data and
+//! the scorer of the `neardupe synth` and `neardupe eval` commands, its benchmarks and its
+//! evaluations, kept out of the `neardupe` library so that the library does not depend on `rand`.
 
+mod error;
+pub mod eval;
 mod story;
 mod template;
 mod vocab;
@@ -36,7 +45,7 @@ use rand::Rng;
 use rand::seq::SliceRandom;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 use story::{Story, StoryGen, geometric_ratio, join_sents, spread_clusters};
 use template::{pick_topic, stream_rng, typography};
 use vocab::OUTLETS;
@@ -435,7 +444,7 @@ mod tests {
             SynthConfig::builder().tiers(vec![]),
         ] {
             let err = bad.build().err().map(|e| e.kind());
-            assert_eq!(err, Some(crate::ErrorKind::Config));
+            assert_eq!(err, Some(ErrorKind::Config));
         }
         let c = SynthConfig::builder().tiers(vec![Tier::Light, Tier::Light, Tier::Edited]).build();
         assert_eq!(c.ok().map(|c| c.tiers().to_vec()), Some(vec![Tier::Light, Tier::Edited]));
