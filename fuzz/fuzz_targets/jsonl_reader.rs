@@ -85,7 +85,7 @@ fn open(path: &PathBuf, o: Opts) -> Option<(usize, Parsed)> {
             if o.run_pipeline {
                 // The pipeline must run over whatever the reader accepts (skipping the invalid).
                 let ok = parsed.iter().filter(|r| r.is_ok()).count();
-                let out = deduper().run(&corpus).unwrap();
+                let out = deduper().clone().run(&corpus).unwrap();
                 assert_eq!(out.ids.len(), ok);
                 assert_eq!(out.ids.len() + out.skipped.len(), corpus.len());
             }
@@ -125,7 +125,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(corpus) = Corpus::open(&[&path], config) {
         let parsed = parse_all(&corpus);
         let ok = parsed.iter().filter(|r| r.is_ok()).count();
-        let out = windowed().run(&corpus).unwrap();
+        let out = windowed().clone().run(&corpus).unwrap();
         assert_eq!(out.ids.len(), ok);
     }
 });
