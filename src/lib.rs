@@ -88,6 +88,11 @@
 #![deny(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+// Lets files shared with the tests and fuzz targets (tests/common/pristine.rs) name the crate
+// `neardupe` from the unit tests too.
+#[cfg(test)]
+extern crate self as neardupe;
+
 pub mod boilerplate;
 pub mod cluster;
 pub mod config;
@@ -95,7 +100,12 @@ pub mod corpus;
 pub mod date;
 pub mod error;
 pub mod explain;
+/// The on-disk layout: crate-private, public only to the fuzz targets (`cfg(fuzzing)`).
+#[cfg(fuzzing)]
+#[doc(hidden)]
 pub mod format;
+#[cfg(not(fuzzing))]
+mod format;
 pub mod graph;
 pub mod hash;
 pub mod index;

@@ -33,6 +33,9 @@
 //! # Ok::<(), neardupe::Error>(())
 //! ```
 
+// Public items, so that the fuzz targets can use them under `cfg(fuzzing)`; private otherwise.
+#![cfg_attr(not(fuzzing), allow(unreachable_pub))]
+
 use bincode::{Decode, Encode};
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -305,6 +308,13 @@ pub(crate) fn decode_meta<T: Decode<()>>(bytes: &[u8], what: &str) -> Result<T> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn other_parameters_are_incompatible() {
+        let f = |n| Fingerprint::of(&crate::Config::builder().num_perm(n).build().unwrap(), None);
+        assert_eq!(f(64).ensure_same(&f(128)).unwrap_err().kind(), crate::ErrorKind::Incompatible);
+        assert!(f(64).ensure_same(&f(64)).is_ok());
+    }
 
     fn fingerprint() -> Fingerprint {
         Fingerprint::of(&Config::builder().build().unwrap(), None)

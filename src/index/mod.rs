@@ -56,6 +56,8 @@
 //! ```
 
 mod clusters;
+#[cfg(test)]
+mod corrupt_tests;
 mod params;
 mod segment;
 mod store;

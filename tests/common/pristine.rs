@@ -3,7 +3,8 @@
 //! segments), with a boilerplate filter and a cluster file.
 //!
 //! Included by path from both, so it uses nothing but `neardupe`, `tempfile` and `std`:
-//! `#[path = "common/pristine.rs"] mod pristine;` in `tests/index_corrupt.rs` and
+//! `#[path = "../../tests/common/pristine.rs"] mod pristine;` in `src/index/corrupt_tests.rs`
+//! (a unit test module, which names the crate `neardupe` through `extern crate self`) and
 //! `#[path = "../../tests/common/pristine.rs"] mod pristine;` in
 //! `fuzz/fuzz_targets/index_loader.rs` (the fuzz crate is its own package).
 #![allow(dead_code)] // each includer uses one recipe
@@ -56,9 +57,67 @@ pub(crate) const FUZZ: Recipe = Recipe {
     batches: [24, 34],
 };
 
-/// `bytes` of synthetic news text for story `seed`: the one use of the generator (`neardupe-synth`).
+/// About `bytes` of news-like text for story `seed`: words drawn by a fixed mixing function
+/// (std only, so that the library's own unit tests can include this file too).
 fn story_text(bytes: usize, seed: u64) -> String {
-    neardupe_synth::generate_text(bytes, seed)
+    const WORDS: &[&str] = &[
+        "the",
+        "minister",
+        "said",
+        "on",
+        "tuesday",
+        "that",
+        "talks",
+        "with",
+        "union",
+        "leaders",
+        "would",
+        "resume",
+        "after",
+        "a",
+        "strike",
+        "closed",
+        "ports",
+        "across",
+        "the",
+        "region",
+        "officials",
+        "warned",
+        "prices",
+        "could",
+        "rise",
+        "as",
+        "shipments",
+        "stall",
+        "and",
+        "exporters",
+        "count",
+        "losses",
+        "police",
+        "reported",
+        "no",
+        "arrests",
+        "while",
+        "crowds",
+        "gathered",
+        "outside",
+        "parliament",
+        "in",
+        "the",
+        "capital",
+    ];
+    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5851_f42d_4c95_7f2d;
+    let mut text = String::new();
+    while text.len() < bytes {
+        state ^= state >> 33;
+        state = state.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        state ^= state >> 29;
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(WORDS[(state % WORDS.len() as u64) as usize]);
+    }
+    text
 }
 
 impl Recipe {

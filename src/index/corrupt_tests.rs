@@ -4,18 +4,18 @@
 //! give `Ok` or a `Corrupt`/`Io` error with a message (a document beyond the last: `NotFound`),
 //! and the change is caught by `open` or by `check`. Then the cases the `index_loader` fuzz target found (and the review around them),
 //! rebuilt in code with valid checksums, so that only the loader's own validation stands
-//! between them and a panic.
+//! between them and a panic. A unit test module because the on-disk format is crate-private.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::OnceLock;
 
-use neardupe::format::index::{Manifest, SegmentToc, Span};
-use neardupe::format::{self, FileKind};
-use neardupe::index::Index;
-use neardupe::{DocId, Error, ErrorKind};
+use crate::format::index::{Manifest, SegmentToc, Span};
+use crate::format::{self, FileKind};
+use crate::index::Index;
+use crate::{DocId, Error, ErrorKind};
 
-#[path = "common/pristine.rs"]
+#[path = "../../tests/common/pristine.rs"]
 mod pristine;
 
 use pristine::scratch;
@@ -164,10 +164,9 @@ fn file<'a>(files: &'a mut [(String, Vec<u8>)], prefix: &str) -> &'a mut (String
 /// writer with a bug, or a deliberate forgery, would leave it).
 fn reseal_segment(bytes: &[u8], edit: impl FnOnce(&mut SegmentToc, u64)) -> Vec<u8> {
     let (header, payload) = format::parse_header(bytes, FileKind::Segment).unwrap();
-    let (mut toc, _): (SegmentToc, usize) =
-        bincode::decode_from_slice(&header.meta, bincode::config::standard()).unwrap();
+    let mut toc: SegmentToc = format::decode_meta(&header.meta, "table of contents").unwrap();
     edit(&mut toc, payload.len() as u64);
-    let meta = bincode::encode_to_vec(&toc, bincode::config::standard()).unwrap();
+    let meta = format::encode_meta(&toc).unwrap();
     let mut out = format::encode_header(
         FileKind::Segment,
         &header.fingerprint,
@@ -227,10 +226,9 @@ fn days_in_an_index_without_a_window_are_an_error() {
 fn reseal_manifest(files: &mut [(String, Vec<u8>)], edit: impl FnOnce(&mut Manifest)) {
     let (_, bytes) = file(files, "MANIFEST");
     let (header, payload) = format::parse(bytes, FileKind::Manifest).unwrap();
-    let (mut manifest, _): (Manifest, usize) =
-        bincode::decode_from_slice(payload, bincode::config::standard()).unwrap();
+    let mut manifest: Manifest = format::decode_meta(payload, "manifest").unwrap();
     edit(&mut manifest);
-    let payload = bincode::encode_to_vec(&manifest, bincode::config::standard()).unwrap();
+    let payload = format::encode_meta(&manifest).unwrap();
     *bytes = format::encode(FileKind::Manifest, &header.fingerprint, &header.meta, &payload).unwrap();
 }
 
