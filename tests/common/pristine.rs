@@ -1,4 +1,4 @@
-//! The small, valid ("pristine") indexes that `tests/index_corrupt.rs` and the `index_loader`
+//! The small, valid ("pristine") indexes that `src/index/corrupt_tests.rs` and the `index_loader`
 //! fuzz target corrupt: synthetic news items inserted in three batches that are not merged (three
 //! segments), with a boilerplate filter and a cluster file.
 //!
@@ -33,7 +33,7 @@ pub(crate) struct Recipe {
     pub(crate) batches: [usize; 2],
 }
 
-/// The index of `tests/index_corrupt.rs`: 24 documents (8 stories, 3 outlets), 32 slots,
+/// The index of `src/index/corrupt_tests.rs`: 24 documents (8 stories, 3 outlets), 32 slots,
 /// batches of 20, 3 and 1.
 pub(crate) const CORRUPT: Recipe = Recipe {
     documents: 24,
