@@ -86,8 +86,8 @@ pub enum ErrorKind {
     ReadOnly,
     /// Saved data is intact but was made with other parameters, or by another version of the
     /// format: [`Index::create`](crate::index::Index::create) over an index with other
-    /// parameters, a saved file whose format version this build does not read,
-    /// [`Fingerprint::ensure_same`](crate::format::Fingerprint::ensure_same). The message names
+    /// parameters, a saved file whose format version this build does not read, a file whose
+    /// parameter fingerprint differs from the one expected. The message names
     /// every parameter that differs (`num_perm: 64 vs 128`).
     ///
     /// Use the parameters the data was made with (or a neardupe that reads its version), or

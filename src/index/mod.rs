@@ -13,7 +13,8 @@
 //! - a **filter file**: the boilerplate filter learnt from the first batch, so that every later
 //!   document is signed alike.
 //!
-//! Every file carries the parameter [`Fingerprint`] (see [`crate::format`]); opening refuses a
+//! Every file carries the parameter fingerprint (shingling, MinHash, banding, measure, threshold,
+//! boilerplate filter: what makes two signatures comparable); opening refuses a
 //! file made with other parameters and names them. Opening maps the files and checks their
 //! headers and tables of contents without reading the bulk data, so it takes the same few
 //! milliseconds for a million documents as for ten; [`Index::check`] reads everything and checks
