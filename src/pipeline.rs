@@ -317,6 +317,11 @@ impl Deduper {
         progress: Option<Progress<'_>>,
     ) -> Result<SignedSource> {
         let skip_invalid = source.invalid() == Invalid::Skip;
+        if self.config.window().is_some() && !source.dated() {
+            // Fail before any work rather than on the first document.
+            return Err(Error::new(crate::ErrorKind::Config, "a time window needs dated documents")
+                .with_hint("`window_days` needs dates: see `date_field`"));
+        }
         let n = source.len();
         let k = self.hasher.num_perm();
         let mut out = SignedSource {

@@ -36,6 +36,11 @@ pub trait DocumentSource: Sync {
     fn skipped(&self) -> u64 {
         0
     }
+    /// Whether documents can carry dates ([`Document::day`]): a run with a time window refuses a
+    /// source that says no before reading it. `true` by default (each document is checked).
+    fn dated(&self) -> bool {
+        true
+    }
     /// Seconds spent opening the source before the run (reported as
     /// [`StageSeconds::read`](crate::StageSeconds::read)). 0 by default.
     fn open_seconds(&self) -> f64 {
@@ -76,6 +81,9 @@ impl DocumentSource for Corpus {
     fn open_seconds(&self) -> f64 {
         Corpus::open_seconds(self)
     }
+    fn dated(&self) -> bool {
+        self.config().date_field().is_some()
+    }
 }
 
 impl<I: AsRef<str> + Sync, T: AsRef<str> + Sync> DocumentSource for [(I, T)] {
@@ -84,6 +92,9 @@ impl<I: AsRef<str> + Sync, T: AsRef<str> + Sync> DocumentSource for [(I, T)] {
     }
     fn document(&self, i: usize) -> Result<Document<'_>> {
         let (id, text) = &self[i];
-        Ok(Document { id: Cow::Borrowed(id.as_ref()), text: Cow::Borrowed(text.as_ref()), day: None })
+        Ok(Document::new(Cow::Borrowed(id.as_ref()), Cow::Borrowed(text.as_ref())))
+    }
+    fn dated(&self) -> bool {
+        false
     }
 }

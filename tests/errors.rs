@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use neardupe::index::Index;
-use neardupe::{Config, Corpus, CorpusConfig, DocId, Error, ErrorKind, Similarity, Verify};
+use neardupe::{Config, Corpus, CorpusConfig, DocId, Document, DocumentSource, Error, ErrorKind, Similarity, Verify};
 
 const STORY: &str = "the central bank raised interest rates by a quarter point on tuesday citing persistent \
                      inflation in services and a tight labour market across the region";
@@ -136,10 +136,26 @@ fn bad_records_are_invalid_input_and_say_where() {
     // The byte offset of bad UTF-8 is the first bad byte's.
     let e = read_err(&d.join("utf8.jsonl"), corpus_config().build().unwrap());
     assert_eq!(e.location().offset, Some(at + "{\"text\": \"caf".len() as u64), "{e}");
-    // A window needs dates: a document without one is invalid input too.
+    // A window needs dates: in a source that can carry dates, a document without one is
+    // invalid input too (a source that cannot is refused before any work).
+    let docs = [Document::new("a", STORY)];
     let mut deduper = neardupe::Deduper::new(Config::builder().window_days(Some(3)).build().unwrap());
-    let e = deduper.cluster(&[("a", STORY)]).unwrap_err();
+    let e = deduper.run(&Dated(&docs)).unwrap_err();
     assert_eq!((e.kind(), options(&e)), (ErrorKind::MissingField, vec!["window_days", "date_field"]), "{e}");
+    let e = deduper.cluster(&[("a", STORY)]).unwrap_err();
+    assert_eq!((e.kind(), options(&e)), (ErrorKind::Config, vec!["window_days", "date_field"]), "{e}");
+}
+
+/// Documents that may carry dates (as a user's own storage would).
+struct Dated<'a>(&'a [Document<'a>]);
+
+impl DocumentSource for Dated<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn document(&self, i: usize) -> neardupe::Result<Document<'_>> {
+        Ok(self.0[i].clone())
+    }
 }
 
 #[test]
@@ -237,4 +253,13 @@ fn index_errors_have_the_kind_a_program_acts_on() {
     assert!(e.to_string().contains("num_perm: 64 vs 128"), "{e}");
     std::fs::write(&segment, &good).unwrap();
     Index::open(&dir).unwrap().check().unwrap();
+}
+
+#[test]
+fn a_window_without_dates_is_refused_before_any_work() {
+    let config = Config::builder().window_days(Some(3)).build().unwrap();
+    let docs = [("a", "some text about the harbour strike"), ("b", "some text about the harbour strike")];
+    let e = neardupe::Deduper::new(config).cluster(&docs).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Config, "{e}");
+    assert!(e.to_string().contains("window") && e.to_string().contains("`date_field`"), "{e}");
 }
