@@ -1,12 +1,13 @@
 //! Writing results: cluster assignments (JSONL or CSV), kept and removed records, and atomic
 //! file replacement so that no half-written output is ever left behind.
 
+use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::DocId;
 use crate::corpus::Corpus;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::results::Output;
 
 /// The format of the `cluster` output.
@@ -56,20 +57,33 @@ pub fn write_cluster_rows<'a, W: Write>(
         }
         ClusterFormat::Csv => {
             let mut c = csv::Writer::from_writer(w);
-            c.write_record(["id", "cluster", "representative"]).map_err(io::Error::other)?;
+            c.write_record(["id", "cluster", "representative"]).map_err(csv_error)?;
             for row in rows {
                 let (id, cluster, rep) = row?;
                 let cluster = cluster.to_string();
-                c.write_record([id, cluster.as_str(), if rep { "true" } else { "false" }]).map_err(io::Error::other)?;
+                c.write_record([id, cluster.as_str(), if rep { "true" } else { "false" }]).map_err(csv_error)?;
             }
             c.flush()
         }
     }
 }
 
-/// Writes the records of the documents that `keep` selects, in input order: JSONL lines and
-/// delimited records byte for byte (each followed by `\n`, or by `delimiter` for delimited text),
-/// and whole text files as their paths, one a line.
+/// A CSV writer's error as an I/O error: the I/O error itself when it is one (so that a closed
+/// pipe is still a closed pipe).
+fn csv_error(e: csv::Error) -> io::Error {
+    if !e.is_io_error() {
+        return io::Error::other(e);
+    }
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
+/// Writes the records of the documents that `keep` selects, in input order: JSONL lines byte for
+/// byte with the line terminator they had (`\r\n` stays `\r\n`; a last line without one gets
+/// `\n`), delimited records byte for byte followed by `delimiter`, and whole text files as their
+/// paths, one a line.
 pub fn write_records<W: Write>(
     mut w: W,
     corpus: &Corpus,
@@ -87,42 +101,299 @@ pub fn write_records<W: Write>(
             w.write_all(corpus.record_bytes(rec))?;
             match (corpus.is_jsonl(rec), delimiter) {
                 (false, Some(d)) => w.write_all(d.as_bytes())?,
-                _ => w.write_all(b"\n")?,
+                _ => match corpus.record_terminator(rec) {
+                    [] => w.write_all(b"\n")?,
+                    end => w.write_all(end)?,
+                },
             }
         }
     }
     w.flush()
 }
 
-/// Writes `path` atomically: `write` fills a temporary file in the same directory, which is
-/// flushed, synced and renamed over `path` only if `write` succeeds. On any error the temporary
-/// file is removed and `path` is left as it was.
+/// How many symbolic links [`Target::resolve`] follows before it gives up, as the kernel does.
+const MAX_LINKS: usize = 40;
+
+/// What writing an output path changes, once its symbolic links are followed.
 ///
-/// A `path` that exists and is not a regular file (`/dev/null`, a named pipe, a terminal) is
-/// written directly instead: renaming over it would replace the device with a file.
-pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-        let file =
-            std::fs::OpenOptions::new().write(true).open(path).map_err(|e| Error::io(path, "cannot open output", e))?;
-        let mut w = BufWriter::new(file);
-        return write(&mut w).and_then(|()| w.flush()).map_err(|e| Error::io(path, "cannot write output", e));
+/// neardupe never replaces a symbolic link or a special file by a renamed one:
+///
+/// - a regular file, or a path where nothing exists yet, is *replaced*: the output is written to
+///   a temporary file in that file's directory and renamed over it, so a link that led to it
+///   still does and still leads to the new contents;
+/// - a device, a named pipe or a socket (`/dev/null`, a FIFO, a terminal) is written *in place*;
+/// - a link in `/proc` (`/dev/stdout`, `/dev/fd/N`, `/proc/self/fd/N`: a descriptor the process
+///   holds) is written in place too, appending, as writing to the descriptor itself would
+///   (the shell's `> file` has already truncated the file; `>> file` keeps what was there).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    path: PathBuf,
+    kind: TargetKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TargetKind {
+    /// Nothing at `path` yet: a new regular file.
+    New,
+    /// A regular file, replaced.
+    File,
+    /// A device, pipe or socket, written in place.
+    Special,
+    /// A descriptor link in `/proc`, written in place, appending.
+    Descriptor,
+}
+
+impl Target {
+    /// Follows `path`'s symbolic links (a relative link from the directory it is in) to the file
+    /// that writing `path` changes.
+    ///
+    /// Fails when the path is a directory, when its links form a loop (more than 40), or when a
+    /// link or a directory on the way cannot be read.
+    pub fn resolve(path: &Path) -> Result<Target> {
+        let mut p = path.to_path_buf();
+        for _ in 0..MAX_LINKS {
+            let meta = match std::fs::symlink_metadata(&p) {
+                Ok(meta) => meta,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Target { path: p, kind: TargetKind::New }),
+                Err(e) => return Err(Error::io(path, "cannot open output", e)),
+            };
+            let kind = if meta.file_type().is_symlink() {
+                if is_descriptor_link(&meta) {
+                    TargetKind::Descriptor
+                } else {
+                    let link =
+                        std::fs::read_link(&p).map_err(|e| Error::io(&p, "cannot read the link of output", e))?;
+                    p = match p.parent() {
+                        Some(dir) if link.is_relative() => dir.join(link),
+                        _ => link,
+                    };
+                    continue;
+                }
+            } else if meta.is_file() {
+                TargetKind::File
+            } else if meta.is_dir() {
+                let what = if p == path {
+                    "output is a directory".to_string()
+                } else {
+                    format!("output is a link to a directory ({})", p.display())
+                };
+                return Err(Error::new(ErrorKind::Io, what).with_path(path));
+            } else {
+                TargetKind::Special
+            };
+            return Ok(Target { path: p, kind });
+        }
+        Err(Error::new(ErrorKind::Io, format!("output: more than {MAX_LINKS} symbolic links (a loop?)"))
+            .with_path(path))
     }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let fail = |e| Error::io(path, "cannot write output", e);
-    let tmp = tempfile::Builder::new()
-        .prefix(".neardupe-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(path, "cannot create a temporary file next to the output", e))?;
-    let mut w = BufWriter::with_capacity(1 << 20, tmp);
-    write(&mut w).map_err(fail)?;
-    let tmp = w.into_inner().map_err(|e| fail(e.into_error()))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, "cannot sync output", e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, "cannot move output into place", e.error))?;
-    Ok(())
+
+    /// The file that is written: the path after following its links.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether the file exists already (a regular file to replace, or a special file).
+    pub fn exists(&self) -> bool {
+        self.kind != TargetKind::New
+    }
+
+    /// Whether the file is written in place rather than replaced: a device, a named pipe, a
+    /// socket, or a descriptor link in `/proc` such as `/dev/stdout`.
+    pub fn is_special(&self) -> bool {
+        matches!(self.kind, TargetKind::Special | TargetKind::Descriptor)
+    }
+
+    /// The directory that holds the file (`.` for a bare name).
+    fn dir(&self) -> &Path {
+        match self.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        }
+    }
+}
+
+/// Whether `link` (the metadata of a symbolic link) lives in `/proc`, where a link names an open
+/// descriptor (`/proc/self/fd/1`), not a path that can be replaced.
+fn is_descriptor_link(link: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata("/proc/self").is_ok_and(|proc| proc.dev() == link.dev())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = link;
+        false
+    }
+}
+
+/// An output file being written, opened before the work that fills it so that a path that
+/// cannot be written fails first.
+///
+/// A regular file is written to a temporary file in its directory (with the permissions, and
+/// where allowed the owner, of the file it replaces; a new file gets the usual mode `0666` less
+/// the umask), which [`commit`](OutputFile::commit) syncs and renames over it. Dropping an
+/// `OutputFile` without committing removes the temporary file and leaves the target as it was.
+/// A special file is opened and written in place (see [`Target`]).
+///
+/// ```
+/// use std::io::Write;
+/// use neardupe::output::OutputFile;
+///
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("out.txt");
+/// std::fs::write(&path, "old\n")?;
+/// let mut out = OutputFile::create(&path)?;
+/// writeln!(out, "new")?;
+/// assert_eq!(std::fs::read_to_string(&path)?, "old\n"); // not yet
+/// out.commit()?;
+/// assert_eq!(std::fs::read_to_string(&path)?, "new\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct OutputFile {
+    path: PathBuf,
+    target: Target,
+    sink: Sink,
+}
+
+enum Sink {
+    /// The temporary file (written through the `File`, whose errors are the system's own) and
+    /// its path, removed when dropped.
+    Temp(BufWriter<File>, tempfile::TempPath),
+    InPlace(BufWriter<File>),
+}
+
+impl std::fmt::Debug for OutputFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutputFile").field("path", &self.path).field("target", &self.target).finish_non_exhaustive()
+    }
+}
+
+impl OutputFile {
+    /// Resolves `path` (see [`Target`]) and opens it for writing: creates the temporary file
+    /// next to a regular target, or opens a special file.
+    ///
+    /// Fails, having changed nothing, when `path` is a directory, when the directory of the
+    /// target does not exist or cannot be written, or when a special file cannot be opened.
+    /// (Opening a named pipe waits for its reader.)
+    pub fn create(path: &Path) -> Result<OutputFile> {
+        let target = Target::resolve(path)?;
+        let via = |what: &str| {
+            if target.path == path { what.to_string() } else { format!("{what} {}", target.path.display()) }
+        };
+        let sink = match target.kind {
+            TargetKind::Special | TargetKind::Descriptor => {
+                let file = OpenOptions::new()
+                    .write(true)
+                    .append(target.kind == TargetKind::Descriptor)
+                    .open(&target.path)
+                    .map_err(|e| Error::io(path, &via("cannot open output"), e))?;
+                Sink::InPlace(BufWriter::new(file))
+            }
+            TargetKind::New | TargetKind::File => {
+                let mut builder = tempfile::Builder::new();
+                builder.prefix(".neardupe-").suffix(".tmp");
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    builder.permissions(std::fs::Permissions::from_mode(0o666));
+                }
+                let dir = target.dir();
+                let tmp = builder.tempfile_in(dir).map_err(|e| {
+                    let what = format!("cannot create a temporary file in {} for the output", dir.display());
+                    Error::io(path, &what, e)
+                })?;
+                if target.kind == TargetKind::File {
+                    keep_metadata(&target.path, tmp.as_file()).map_err(|e| {
+                        Error::io(path, "cannot give the output the permissions of the file it replaces", e)
+                    })?;
+                }
+                let (file, tmp_path) = tmp.into_parts();
+                Sink::Temp(BufWriter::with_capacity(1 << 20, file), tmp_path)
+            }
+        };
+        Ok(OutputFile { path: path.to_path_buf(), target, sink })
+    }
+
+    /// The path as it was given.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// What is written (see [`Target`]).
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    /// Finishes the output: flushes it, and for a regular file syncs the temporary file and
+    /// renames it over the target (then syncs the directory, where that is possible).
+    pub fn commit(self) -> Result<()> {
+        let path = self.path;
+        let fail = |what: &str, e| Error::io(&path, what, e);
+        match self.sink {
+            Sink::InPlace(mut w) => w.flush().map_err(|e| fail("cannot write output", e)),
+            Sink::Temp(w, tmp_path) => {
+                let file = w.into_inner().map_err(|e| fail("cannot write output", e.into_error()))?;
+                file.sync_all().map_err(|e| fail("cannot sync output", e))?;
+                drop(file);
+                tmp_path.persist(&self.target.path).map_err(|e| fail("cannot move output into place", e.error))?;
+                // Durability of the rename; the output is in place either way.
+                #[cfg(unix)]
+                let _ = File::open(self.target.dir()).and_then(|d| d.sync_all());
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Write for OutputFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.sink {
+            Sink::Temp(w, _) => w.write(buf),
+            Sink::InPlace(w) => w.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Temp(w, _) => w.write_all(buf),
+            Sink::InPlace(w) => w.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Temp(w, _) => w.flush(),
+            Sink::InPlace(w) => w.flush(),
+        }
+    }
+}
+
+/// Gives `tmp` the permission bits of the file at `old` (not set-user-id and the like), and its
+/// owner and group where the process may (root, or a group it is in).
+fn keep_metadata(old: &Path, tmp: &File) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let meta = std::fs::metadata(old)?;
+        let _ = std::os::unix::fs::fchown(tmp, Some(meta.uid()), Some(meta.gid()));
+        tmp.set_permissions(std::fs::Permissions::from_mode(meta.mode() & 0o777))
+    }
+    #[cfg(not(unix))]
+    {
+        tmp.set_permissions(std::fs::metadata(old)?.permissions())
+    }
+}
+
+/// Writes `path` atomically: `write` fills an [`OutputFile`], committed only if `write`
+/// succeeds. On any error the temporary file is removed and `path` is left as it was.
+///
+/// Symbolic links are followed and kept, and special files (`/dev/null`, a named pipe,
+/// `/dev/stdout`) are written in place: see [`Target`].
+pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let mut out = OutputFile::create(path)?;
+    write(&mut out).map_err(|e| Error::io(path, "cannot write output", e))?;
+    out.commit()
 }
 
 #[cfg(test)]
@@ -143,6 +414,80 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"hello");
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 1, "the temporary file was removed");
+    }
+
+    /// A link is followed and kept: the file it leads to gets the new contents, with its
+    /// permission bits; a dangling link gets the file it names.
+    #[cfg(unix)]
+    #[test]
+    fn links_are_followed_and_kept() {
+        use std::os::unix::fs::{PermissionsExt, symlink};
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir(d.join("sub")).unwrap();
+        let target = d.join("target.txt");
+        std::fs::write(&target, "old").unwrap();
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+        symlink("../target.txt", d.join("sub/rel")).unwrap(); // relative to sub/
+        symlink(d.join("sub/rel"), d.join("abs")).unwrap(); // a chain of two
+        for (link, text) in [("sub/rel", "one"), ("abs", "two")] {
+            let link = d.join(link);
+            write_atomic(&link, |w| w.write_all(text.as_bytes())).unwrap();
+            assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "still a link");
+            assert_eq!(std::fs::read_to_string(&target).unwrap(), text);
+            assert_eq!(std::fs::metadata(&target).unwrap().permissions().mode() & 0o777, 0o640);
+        }
+        let dangling = d.join("dangling");
+        symlink("sub/new.txt", &dangling).unwrap();
+        assert_eq!(Target::resolve(&dangling).unwrap().path(), d.join("sub/new.txt"));
+        write_atomic(&dangling, |w| w.write_all(b"new")).unwrap();
+        assert!(std::fs::symlink_metadata(&dangling).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_to_string(d.join("sub/new.txt")).unwrap(), "new");
+        let names = |p: &Path| std::fs::read_dir(p).unwrap().count();
+        assert_eq!((names(d), names(&d.join("sub"))), (4, 2), "no temporary file left");
+    }
+
+    /// A new output gets the mode any new file gets (0666 less the umask), not 0600.
+    #[cfg(unix)]
+    #[test]
+    fn new_outputs_get_the_usual_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain");
+        std::fs::File::create(&plain).unwrap();
+        let out = dir.path().join("out");
+        write_atomic(&out, |w| w.write_all(b"x")).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&out), mode(&plain));
+    }
+
+    /// Directories, loops of links and missing directories are errors that change nothing;
+    /// descriptor links in /proc are written in place (only resolved here).
+    #[cfg(unix)]
+    #[test]
+    fn what_cannot_be_replaced() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let e = OutputFile::create(d).unwrap_err();
+        assert!(e.to_string().ends_with("output is a directory"), "{e}");
+        symlink(d, d.join("to-dir")).unwrap();
+        let e = OutputFile::create(&d.join("to-dir")).unwrap_err();
+        assert!(e.to_string().contains("output is a link to a directory"), "{e}");
+        symlink("b", d.join("a")).unwrap();
+        symlink("a", d.join("b")).unwrap();
+        let e = OutputFile::create(&d.join("a")).unwrap_err();
+        assert!(e.to_string().contains("symbolic links"), "{e}");
+        let e = OutputFile::create(&d.join("missing/out")).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+        assert_eq!(std::fs::read_dir(d).unwrap().count(), 3);
+        if std::fs::metadata("/proc/self/fd").is_ok() {
+            symlink("/proc/self/fd/1", d.join("stdout")).unwrap();
+            for p in [Path::new("/proc/self/fd/1"), &d.join("stdout")] {
+                let t = Target::resolve(p).unwrap();
+                assert!(t.is_special() && t.exists(), "{p:?}: {t:?}");
+            }
+        }
     }
 
     /// A device or pipe is written in place, never replaced by a renamed file (`-o /dev/null`).

@@ -594,6 +594,25 @@ impl Corpus {
         &self.files[s.file as usize].bytes.as_slice()[s.start..s.end]
     }
 
+    /// The line terminator after record `i` in its file, as it is there: `\r\n` or `\n` after a
+    /// JSONL line (nothing after a last line without one), nothing after other records.
+    pub fn record_terminator(&self, i: usize) -> &[u8] {
+        let s = self.records[i];
+        let file = &self.files[s.file as usize];
+        if file.kind != FileKind::Jsonl {
+            return &[];
+        }
+        let rest = file.bytes.as_slice().get(s.end..).unwrap_or_default();
+        let len = if rest.starts_with(b"\r\n") {
+            2
+        } else if rest.starts_with(b"\n") {
+            1
+        } else {
+            0
+        };
+        &rest[..len]
+    }
+
     /// The path of the file that holds record `i`.
     pub fn record_path(&self, i: usize) -> &Path {
         &self.files[self.records[i].file as usize].path
