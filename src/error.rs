@@ -105,7 +105,9 @@ pub enum ErrorKind {
     Corrupt,
     /// The operating system refused a file operation (open, read, map, write, sync, rename,
     /// lock) for a reason other than a missing path: permissions, a full disk, a path that is
-    /// not a regular file. The [source](std::error::Error::source) is the `std::io::Error`.
+    /// not a regular file (an input that is a directory or device, an output that is a
+    /// directory). The [source](std::error::Error::source) is the `std::io::Error`, when the
+    /// operating system gave one.
     ///
     /// Often environmental: fix it and retry.
     Io,

@@ -81,11 +81,7 @@ pub(crate) fn open(path: &Path, use_mmap: bool) -> Result<Bytes> {
 pub(crate) fn from_file(file: File, path: &Path, use_mmap: bool) -> Result<Bytes> {
     let meta = file.metadata().map_err(|e| Error::io(path, "cannot read metadata of input", e))?;
     if !meta.is_file() {
-        return Err(Error::io(
-            path,
-            "input is not a regular file",
-            std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file"),
-        ));
+        return Err(Error::new(crate::error::ErrorKind::Io, "input is not a regular file").with_path(path));
     }
     if meta.len() == 0 {
         return Ok(Bytes::Owned(Vec::new(), 0));

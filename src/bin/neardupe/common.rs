@@ -137,3 +137,18 @@ pub(crate) fn progress_bar(quiet: bool, len: u64) -> Option<indicatif::ProgressB
     bar.set_style(style);
     Some(bar)
 }
+
+/// `amount` per second over `seconds`, or `None` when there is nothing to measure: nothing
+/// done, or under 10 ms (a tiny run would report an absurd rate).
+pub(crate) fn rate(amount: f64, seconds: f64) -> Option<f64> {
+    (amount > 0.0 && seconds >= 0.01).then(|| amount / seconds)
+}
+
+/// Writes `line` and a newline to standard output (see `outln!`).
+pub(crate) fn print_line(line: std::fmt::Arguments<'_>) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_fmt(line)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::io(Path::new("-"), "cannot write to standard output", e))
+}

@@ -21,6 +21,16 @@ pub(crate) fn cli_message(e: &Error) -> String {
     e.to_string_with(|option| FLAGS.iter().find(|(o, _)| *o == option).map(|(_, flag)| flag.to_string()))
 }
 
+/// Whether `e` is a write to a pipe (or socket) whose reader has closed it
+/// (`neardupe ... | head -1`).
+pub(crate) fn is_broken_pipe(e: &Error) -> bool {
+    let Some(source) = std::error::Error::source(e) else { return false };
+    let io = source
+        .downcast_ref::<std::io::Error>()
+        .or_else(|| source.downcast_ref::<std::sync::Arc<std::io::Error>>().map(|arc| &**arc));
+    io.is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

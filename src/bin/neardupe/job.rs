@@ -3,11 +3,11 @@
 
 use std::time::Instant;
 
-use neardupe::output;
 use neardupe::{Corpus, CorpusConfig, Deduper, Error, Output, Result};
 
 use crate::args::RunArgs;
-use crate::common::{config_of, corpus_config_of, pool_of, progress_bar};
+use crate::common::{config_of, corpus_config_of, pool_of, progress_bar, rate};
+use crate::outputs::Sink;
 
 /// One pipeline run: the opened corpus and its output, with timings.
 pub(crate) struct Job {
@@ -31,8 +31,9 @@ impl Job {
         let report = |docs: u64, bytes: u64| {
             if let Some(bar) = &bar {
                 bar.set_position(docs);
-                let secs = bar.elapsed().as_secs_f64().max(1e-9);
-                bar.set_message(format!("{:.1} MB/s", bytes as f64 / 1e6 / secs));
+                if let Some(mb_per_s) = rate(bytes as f64 / 1e6, bar.elapsed().as_secs_f64()) {
+                    bar.set_message(format!("{mb_per_s:.1} MB/s"));
+                }
             }
         };
         let out = pool.install(|| deduper.run_with_progress(&corpus, Some(&report)))?;
@@ -42,8 +43,9 @@ impl Job {
         Ok(Job { corpus, out, started })
     }
 
-    /// Records the write time, prints warnings and the summary, and writes `--stats-json`.
-    pub(crate) fn finish(&mut self, args: &RunArgs, write_started: Instant) -> Result<()> {
+    /// Records the write time, prints warnings and the summary, and writes `--stats-json` to
+    /// `stats` (opened before the run).
+    pub(crate) fn finish(&mut self, args: &RunArgs, write_started: Instant, stats: Option<&mut Sink>) -> Result<()> {
         self.out.stats.seconds.write = write_started.elapsed().as_secs_f64();
         let skipped: Vec<&Error> = self.corpus.skipped().iter().chain(&self.out.skipped).collect();
         if !args.input.quiet {
@@ -55,14 +57,14 @@ impl Job {
             }
             self.summary();
         }
-        if let Some(path) = &args.stats_json {
+        if let Some(sink) = stats {
             let s = &self.out.stats;
             let wall = self.started.elapsed().as_secs_f64();
             let json = serde_json::json!({
                 "stats": s,
                 "input_bytes": self.corpus.total_bytes(),
                 "wall_seconds": wall,
-                "mb_per_s": self.corpus.total_bytes() as f64 / 1e6 / wall.max(1e-9),
+                "mb_per_s": rate(self.corpus.total_bytes() as f64 / 1e6, wall),
                 "threshold": args.threshold,
                 "similarity": args.similarity.as_str(),
                 "num_perm": args.num_perm,
@@ -70,7 +72,7 @@ impl Job {
                 "skipped_examples": skipped.iter().take(10).map(|e| e.to_string()).collect::<Vec<_>>(),
             });
             let text = serde_json::to_string_pretty(&json).map_err(|e| Error::config(e.to_string()))?;
-            output::write_atomic(path, |w| writeln!(w, "{text}"))?;
+            sink.write(|w| writeln!(w, "{text}"))?;
         }
         Ok(())
     }
@@ -80,13 +82,10 @@ impl Job {
         let wall = self.started.elapsed().as_secs_f64();
         let mb = self.corpus.total_bytes() as f64 / 1e6;
         let t = &s.seconds;
+        let mb_per_s = rate(mb, wall).map(|r| format!(" ({r:.1} MB/s)")).unwrap_or_default();
         eprintln!(
-            "neardupe: {} documents ({:.1} MB) in {:.2} s ({:.1} MB/s); {} skipped",
-            s.documents,
-            mb,
-            wall,
-            mb / wall.max(1e-9),
-            s.skipped
+            "neardupe: {} documents ({:.1} MB) in {:.2} s{mb_per_s}; {} skipped",
+            s.documents, mb, wall, s.skipped
         );
         eprintln!(
             "neardupe: {} candidates, {} verified edges, {} clusters ({} with duplicates, largest {}), {} duplicates",

@@ -7,13 +7,18 @@ use neardupe::Result;
 use neardupe::output::{self, ClusterFormat};
 
 use crate::args::RunArgs;
-use crate::common::write_to;
 use crate::job::Job;
+use crate::outputs::Outputs;
 
 /// Runs the pipeline and writes every document's cluster.
 pub(crate) fn run(args: &RunArgs, output: &Path, output_format: ClusterFormat) -> Result<()> {
+    let mut outputs = Outputs::new(&args.input.inputs, None);
+    let mut out = outputs.open("-o", output)?;
+    let mut stats = outputs.open_some("--stats-json", args.stats_json.as_deref())?;
     let mut job = Job::run(args)?;
     let t = Instant::now();
-    write_to(output, |w| output::write_clusters(w, &job.out, output_format))?;
-    job.finish(args, t)
+    out.write(|w| output::write_clusters(w, &job.out, output_format))?;
+    job.finish(args, t, stats.as_mut())?;
+    out.commit()?;
+    stats.map_or(Ok(()), |s| s.commit())
 }

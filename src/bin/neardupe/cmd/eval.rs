@@ -11,7 +11,7 @@ use crate::common::synth_error;
 pub(crate) fn run(truth: &Path, pred: &Path) -> Result<()> {
     let report = neardupe_synth::eval::evaluate_files(truth, pred).map_err(synth_error)?;
     let line = serde_json::to_string(&report).map_err(|e| Error::config(e.to_string()))?;
-    println!("{line}");
+    outln!("{line}");
     if report.missing_in_pred > 0 {
         eprintln!(
             "neardupe: warning: {} truth ids missing from {} (scored as singletons), e.g. {:?}",

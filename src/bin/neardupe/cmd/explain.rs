@@ -40,7 +40,7 @@ pub(crate) fn run(id1: &str, id2: &str, args: &RunArgs, json: bool) -> Result<()
     let same_cluster = matches!((cluster_of(ra), cluster_of(rb)), (Some(x), Some(y)) if x == y);
     if json {
         let value = serde_json::json!({ "id1": id1, "id2": id2, "explanation": e, "same_cluster": same_cluster });
-        println!("{value}");
+        outln!("{value}");
         return Ok(());
     }
     let where_ = |r: usize| {
@@ -52,20 +52,25 @@ pub(crate) fn run(id1: &str, id2: &str, args: &RunArgs, json: bool) -> Result<()
         }
     };
     let shingle = deduper.config().shingle();
-    println!("{id1} ({}) and {id2} ({})", where_(ra), where_(rb));
+    outln!("{id1} ({}) and {id2} ({})", where_(ra), where_(rb));
     let unit = if shingle.unit().as_str() == "chars" { "character" } else { "word" };
-    println!("  shingles: {} and {} distinct {unit} {}-grams", e.set_sizes[0], e.set_sizes[1], shingle.size());
-    println!(
+    outln!("  shingles: {} and {} distinct {unit} {}-grams", e.set_sizes[0], e.set_sizes[1], shingle.size());
+    outln!(
         "  Jaccard: estimated {:.3} ({} of {} slots agree), exact {:.3}",
-        e.estimated_jaccard, e.agreeing_slots, e.num_perm, e.exact_jaccard
+        e.estimated_jaccard,
+        e.agreeing_slots,
+        e.num_perm,
+        e.exact_jaccard
     );
-    println!("  containment: estimated {:.3}, exact {:.3}", e.estimated_containment, e.exact_containment);
-    println!(
+    outln!("  containment: estimated {:.3}, exact {:.3}", e.estimated_containment, e.exact_containment);
+    outln!(
         "  judged on {} at threshold {} (Jaccard {:.3} for these sizes)",
-        e.measure, e.threshold, e.jaccard_threshold
+        e.measure,
+        e.threshold,
+        e.jaccard_threshold
     );
     let bands: Vec<String> = e.colliding_bands.iter().map(|b| b.to_string()).collect();
-    println!(
+    outln!(
         "  LSH {} bands x {} rows: {} of {} bands collide{} -> {}",
         e.bands,
         e.rows,
@@ -75,19 +80,19 @@ pub(crate) fn run(id1: &str, id2: &str, args: &RunArgs, json: bool) -> Result<()
         if e.candidate { "candidate" } else { "not a candidate" }
     );
     let decided = if e.borderline { " (borderline: the exact similarity decides)" } else { "" };
-    println!(
+    outln!(
         "  verification {} at threshold {}: {}{}",
         e.verify,
         e.threshold,
         if e.passes_verification { "passes" } else { "fails" },
         decided
     );
-    println!("  linked directly: {}", if e.linked { "yes" } else { "no" });
+    outln!("  linked directly: {}", if e.linked { "yes" } else { "no" });
     let why = match (e.linked, same_cluster) {
         (true, false) => " (the chaining guard or the time window kept their clusters apart)",
         (false, true) => " (through other documents)",
         _ => "",
     };
-    println!("  same cluster in a run: {}{why}", if same_cluster { "yes" } else { "no" });
+    outln!("  same cluster in a run: {}{why}", if same_cluster { "yes" } else { "no" });
     Ok(())
 }

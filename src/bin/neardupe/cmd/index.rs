@@ -7,7 +7,8 @@ use neardupe::output;
 use neardupe::{Corpus, Error, Result};
 
 use crate::args::{IndexCommand, InputArgs};
-use crate::common::{config_of, corpus_config_of, pool_of, progress_bar, write_to};
+use crate::common::{config_of, corpus_config_of, pool_of, progress_bar, rate};
+use crate::outputs::{self, Outputs};
 
 /// Runs one `index` subcommand.
 pub(crate) fn run(command: IndexCommand) -> Result<()> {
@@ -16,14 +17,26 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
             let t = Instant::now();
             let config = config_of(&run)?;
             let pool = pool_of(&run.input)?;
-            let corpus = Corpus::open(&run.input.inputs, corpus_config_of(&run.input)?)?;
+            Outputs::new(&run.input.inputs, None).check_new_dir("-o", &dir)?;
             if dir.join("MANIFEST").exists() {
                 Index::create(&dir, config)?; // refuses, naming the parameters that differ
                 return Err(Error::config(format!("{} already holds an index", dir.display())));
             }
+            // A link to the index directory stays a link: the index goes where it leads.
+            let target = outputs::resolve_links(&dir);
+            match std::fs::read_dir(&target).map(|mut entries| entries.next().is_some()) {
+                Ok(true) => {
+                    let e = format!("{} exists and is not empty: refusing to build an index over it", dir.display());
+                    return Err(Error::config(e));
+                }
+                Ok(false) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&dir, "cannot use as the index directory", e)),
+            }
+            let corpus = Corpus::open(&run.input.inputs, corpus_config_of(&run.input)?)?;
             // Built beside DIR and renamed into place when complete: a failed or killed build
             // never leaves a partial index under DIR.
-            let parent = match dir.parent() {
+            let parent = match target.parent() {
                 Some(p) if !p.as_os_str().is_empty() => p,
                 _ => std::path::Path::new("."),
             };
@@ -34,7 +47,7 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
             let mut index = Index::create(tmp.path(), config)?;
             let done = insert(&mut index, &corpus, &run.input, &pool)?;
             drop(index);
-            std::fs::rename(tmp.path(), &dir)
+            std::fs::rename(tmp.path(), &target)
                 .map_err(|e| Error::io(&dir, "cannot move the new index into place", e))?;
             let _ = tmp.keep();
             let index = Index::open(&dir)?;
@@ -45,11 +58,14 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
         }
         IndexCommand::Add { dir, input, output } => {
             let t = Instant::now();
+            // The report is opened before the batch: once the batch is committed, only a full
+            // disk or a failing device can keep the report from being written.
+            let mut report = Outputs::new(&input.inputs, Some(&dir)).open("-o", &output)?;
             let pool = pool_of(&input)?;
             let corpus = Corpus::open(&input.inputs, corpus_config_of(&input)?)?;
             let mut index = Index::open_writable(&dir)?;
             let done = insert(&mut index, &corpus, &input, &pool)?;
-            write_to(&output, |w| {
+            let written = report.write(|w| {
                 for a in &done.added {
                     let rep = index.document_id(a.representative).map_err(std::io::Error::other)?;
                     let line = serde_json::json!({
@@ -62,13 +78,22 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
                     writeln!(w, "{line}")?;
                 }
                 w.flush()
-            })?;
+            });
+            match written.and_then(|()| report.commit()) {
+                Err(e) if crate::errors::is_broken_pipe(&e) => return Err(e),
+                Err(e) => {
+                    let message = format!("committed, report not written: {}", crate::errors::cli_message(&e));
+                    return Err(Error::new(e.kind(), message));
+                }
+                Ok(()) => {}
+            }
             if !input.quiet {
                 summary(&index, &done, &corpus, t);
             }
             Ok(())
         }
         IndexCommand::Query { dir, input, limit, duplicates_only, output } => {
+            let mut out = Outputs::new(&input.inputs, Some(&dir)).open("-o", &output)?;
             let pool = pool_of(&input)?;
             let corpus = Corpus::open(&input.inputs, corpus_config_of(&input)?)?;
             let index = Index::open(&dir)?;
@@ -108,12 +133,13 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
             });
             let lines: Vec<String> = lines.into_iter().filter_map(Result::transpose).collect::<Result<_>>()?;
             let duplicates = lines.iter().filter(|l| l.contains("\"duplicate\":true")).count();
-            write_to(&output, |w| {
+            out.write(|w| {
                 for l in &lines {
                     writeln!(w, "{l}")?;
                 }
                 w.flush()
             })?;
+            out.commit()?;
             if !input.quiet {
                 eprintln!(
                     "neardupe: {} documents queried against {} in {:.3} s; {} have a near-duplicate in the index",
@@ -146,7 +172,7 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
                 },
             });
             let text = serde_json::to_string_pretty(&json).map_err(|e| Error::config(e.to_string()))?;
-            println!("{text}");
+            outln!("{text}");
             Ok(())
         }
         IndexCommand::Compact { dir } => {
@@ -163,11 +189,13 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
             Ok(())
         }
         IndexCommand::Export { dir, output, output_format } => {
+            let mut out = Outputs::new(&[], Some(&dir)).open("-o", &output)?;
             let index = Index::open(&dir)?;
             let rows = index
                 .clusters()
                 .map(|a| a.map(|a| (a.id, a.cluster, a.is_representative)).map_err(std::io::Error::other));
-            write_to(&output, |w| output::write_cluster_rows(w, rows, output_format))
+            out.write(|w| output::write_cluster_rows(w, rows, output_format))?;
+            out.commit()
         }
         IndexCommand::Check { dir } => {
             let index = Index::open(&dir)?;
@@ -203,12 +231,12 @@ fn summary(index: &Index, done: &Insertion, corpus: &Corpus, t: Instant) {
     let secs = t.elapsed().as_secs_f64();
     let joined = done.added.iter().filter(|a| !a.started).count();
     let s = index.stats();
+    let docs_per_s = rate(done.added.len() as f64, secs).map(|r| format!(" ({r:.0} docs/s)")).unwrap_or_default();
     eprintln!(
-        "neardupe: added {} documents ({:.1} MB) in {:.2} s ({:.0} docs/s): {} joined a cluster, {} started one; {} skipped",
+        "neardupe: added {} documents ({:.1} MB) in {:.2} s{docs_per_s}: {} joined a cluster, {} started one; {} skipped",
         done.added.len(),
         corpus.total_bytes() as f64 / 1e6,
         secs,
-        done.added.len() as f64 / secs.max(1e-9),
         joined,
         done.added.len() - joined,
         done.skipped.len() + corpus.skipped().len()

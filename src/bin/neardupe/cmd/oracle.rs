@@ -6,8 +6,8 @@ use std::time::Instant;
 use neardupe::{Corpus, Error, Result};
 
 use crate::args::RunArgs;
-use crate::common::write_to;
 use crate::job::Job;
+use crate::outputs::Outputs;
 
 /// `neardupe oracle`: shingles every document as `cluster` does, finds every pair that reaches a
 /// threshold exactly, and writes their components (and the pairs).
@@ -26,6 +26,9 @@ pub(crate) fn run(
             return Err(Error::config(format!("{flag} must be between 0 and 1")));
         }
     }
+    let mut outputs = Outputs::new(&args.input.inputs, None);
+    let mut truth = outputs.open("--truth-out", truth_out)?;
+    let mut pairs_file = outputs.open_some("--pairs-out", pairs_out)?;
     let started = Instant::now();
     let (deduper, corpus_config, pool) = Job::setup(args)?;
     let corpus = Corpus::open(&args.input.inputs, corpus_config)?;
@@ -67,7 +70,7 @@ pub(crate) fn run(
     let comp = neardupe::oracle::components(ids.len(), &pairs);
     let pair_seconds = t.elapsed().as_secs_f64();
 
-    write_to(truth_out, |w| {
+    truth.write(|w| {
         for (id, c) in ids.iter().zip(&comp) {
             w.write_all(b"{\"id\":")?;
             serde_json::to_writer(&mut *w, id)?;
@@ -75,8 +78,8 @@ pub(crate) fn run(
         }
         w.flush()
     })?;
-    if let Some(path) = pairs_out {
-        write_to(path, |w| {
+    if let Some(pairs_file) = &mut pairs_file {
+        pairs_file.write(|w| {
             for p in &pairs {
                 w.write_all(b"{\"a\":")?;
                 serde_json::to_writer(&mut *w, &ids[p.a as usize])?;
@@ -90,6 +93,10 @@ pub(crate) fn run(
             }
             w.flush()
         })?;
+    }
+    truth.commit()?;
+    if let Some(pairs_file) = pairs_file {
+        pairs_file.commit()?;
     }
     if !args.input.quiet {
         for e in skipped.iter().take(10) {

@@ -17,6 +17,8 @@ pub(crate) fn run(
     output: &Path,
     truth: &Path,
 ) -> Result<()> {
+    // Two outputs in one file would leave only the second.
+    crate::outputs::Outputs::new(&[], None).check_only(&[("-o", output), ("--truth", truth)])?;
     let tiers = match tiers {
         None => Tier::standard(),
         Some("all") => Tier::all(),
