@@ -152,3 +152,18 @@ pub(crate) fn print_line(line: std::fmt::Arguments<'_>) -> Result<()> {
         .and_then(|()| out.flush())
         .map_err(|e| Error::io(Path::new("-"), "cannot write to standard output", e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::rate;
+
+    /// A progress report a microsecond after the start, or a run with nothing in it, has no rate
+    /// (it once showed 22,304 MB/s).
+    #[test]
+    fn rates_need_something_measurable() {
+        assert_eq!(rate(0.0223, 1e-6), None);
+        assert_eq!(rate(0.0, 5.0), None);
+        assert_eq!(rate(0.0223, 0.0), None);
+        assert_eq!(rate(10.0, 2.0), Some(5.0));
+    }
+}
