@@ -154,7 +154,13 @@ impl Target {
         for _ in 0..MAX_LINKS {
             let meta = match std::fs::symlink_metadata(&p) {
                 Ok(meta) => meta,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Target { path: p, kind: TargetKind::New }),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    if names_a_directory(&p) {
+                        let what = "output names a directory (it ends in /, . or ..), not a file";
+                        return Err(Error::new(ErrorKind::Config, what).with_path(path));
+                    }
+                    return Ok(Target { path: p, kind: TargetKind::New });
+                }
                 Err(e) => return Err(Error::io(path, "cannot open output", e)),
             };
             let kind = if meta.file_type().is_symlink() {
@@ -212,6 +218,14 @@ impl Target {
     }
 }
 
+/// Whether `path` can only name a directory: it ends in a separator, `.` or `..` (a new file
+/// there would fail only at the rename, after the work).
+fn names_a_directory(path: &Path) -> bool {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let last = bytes.iter().rposition(|&b| std::path::is_separator(b as char)).map_or(bytes, |i| &bytes[i + 1..]);
+    matches!(last, b"" | b"." | b"..")
+}
+
 /// Whether `link` (the metadata of a symbolic link) lives in `/proc`, where a link names an open
 /// descriptor (`/proc/self/fd/1`), not a path that can be replaced.
 fn is_descriptor_link(link: &std::fs::Metadata) -> bool {
@@ -257,9 +271,8 @@ pub struct OutputFile {
 }
 
 enum Sink {
-    /// The temporary file (written through the `File`, whose errors are the system's own) and
-    /// its path, removed when dropped.
-    Temp(BufWriter<File>, tempfile::TempPath),
+    /// The temporary file, removed when dropped unless renamed into place.
+    Temp(BufWriter<File>, TempFile),
     InPlace(BufWriter<File>),
 }
 
@@ -291,25 +304,17 @@ impl OutputFile {
                 Sink::InPlace(BufWriter::new(file))
             }
             TargetKind::New | TargetKind::File => {
-                let mut builder = tempfile::Builder::new();
-                builder.prefix(".neardupe-").suffix(".tmp");
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::PermissionsExt;
-                    builder.permissions(std::fs::Permissions::from_mode(0o666));
-                }
                 let dir = target.dir();
-                let tmp = builder.tempfile_in(dir).map_err(|e| {
+                let (file, tmp) = TempFile::create_in(dir).map_err(|e| {
                     let what = format!("cannot create a temporary file in {} for the output", dir.display());
                     Error::io(path, &what, e)
                 })?;
                 if target.kind == TargetKind::File {
-                    keep_metadata(&target.path, tmp.as_file()).map_err(|e| {
+                    keep_metadata(&target.path, &file).map_err(|e| {
                         Error::io(path, "cannot give the output the permissions of the file it replaces", e)
                     })?;
                 }
-                let (file, tmp_path) = tmp.into_parts();
-                Sink::Temp(BufWriter::with_capacity(1 << 20, file), tmp_path)
+                Sink::Temp(BufWriter::with_capacity(1 << 20, file), tmp)
             }
         };
         Ok(OutputFile { path: path.to_path_buf(), target, sink })
@@ -332,11 +337,12 @@ impl OutputFile {
         let fail = |what: &str, e| Error::io(&path, what, e);
         match self.sink {
             Sink::InPlace(mut w) => w.flush().map_err(|e| fail("cannot write output", e)),
-            Sink::Temp(w, tmp_path) => {
+            Sink::Temp(w, mut tmp) => {
                 let file = w.into_inner().map_err(|e| fail("cannot write output", e.into_error()))?;
                 file.sync_all().map_err(|e| fail("cannot sync output", e))?;
                 drop(file);
-                tmp_path.persist(&self.target.path).map_err(|e| fail("cannot move output into place", e.error))?;
+                std::fs::rename(&tmp.path, &self.target.path).map_err(|e| fail("cannot move output into place", e))?;
+                tmp.renamed = true;
                 // Durability of the rename; the output is in place either way.
                 #[cfg(unix)]
                 let _ = File::open(self.target.dir()).and_then(|d| d.sync_all());
@@ -365,6 +371,45 @@ impl Write for OutputFile {
         match &mut self.sink {
             Sink::Temp(w, _) => w.flush(),
             Sink::InPlace(w) => w.flush(),
+        }
+    }
+}
+
+/// A temporary file next to an output, removed when dropped unless it was renamed into place.
+/// (Made here rather than with `tempfile`, whose errors name the temporary path: a message names
+/// the output.)
+struct TempFile {
+    path: PathBuf,
+    renamed: bool,
+}
+
+impl TempFile {
+    /// Creates `.neardupe-<random>.tmp` in `dir`, new (`O_EXCL`: never an existing file or a
+    /// link), with mode `0666` less the umask.
+    fn create_in(dir: &Path) -> io::Result<(File, TempFile)> {
+        use std::hash::{BuildHasher, Hasher};
+        for attempt in 0u64..100 {
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u64(attempt);
+            let path = dir.join(format!(".neardupe-{:016x}.tmp", h.finish()));
+            let mut options = OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o666);
+            match options.open(&path) {
+                Ok(file) => return Ok((file, TempFile { path, renamed: false })),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(io::Error::new(io::ErrorKind::AlreadyExists, "no free temporary file name after 100 attempts"))
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.renamed {
+            let _ = std::fs::remove_file(&self.path);
         }
     }
 }
@@ -480,6 +525,10 @@ mod tests {
         assert!(e.to_string().contains("symbolic links"), "{e}");
         let e = OutputFile::create(&d.join("missing/out")).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+        for new_dir in ["new/", "new/.", "new/.."] {
+            let e = OutputFile::create(&d.join(new_dir)).unwrap_err();
+            assert!(e.to_string().ends_with("output names a directory (it ends in /, . or ..), not a file"), "{e}");
+        }
         assert_eq!(std::fs::read_dir(d).unwrap().count(), 3);
         if std::fs::metadata("/proc/self/fd").is_ok() {
             symlink("/proc/self/fd/1", d.join("stdout")).unwrap();

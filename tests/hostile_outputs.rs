@@ -509,6 +509,22 @@ fn index_add_report_into_a_directory_fails_before_the_batch() {
     assert_eq!(std::fs::read_dir(&somedir).unwrap().count(), 0);
 }
 
+/// `index add -o newdir/` (a path that can only name a directory): refused before the batch,
+/// not at the rename after it.
+#[test]
+fn index_add_report_named_like_a_directory_fails_before_the_batch() {
+    let f = Fixture::new();
+    let (idx, before) = f.index();
+    for name in ["newdir/", "newdir/.", "newdir/.."] {
+        let out = format!("{}/{name}", f.dir.path().display());
+        let e = fails(bin().args(["index", "add", "-q"]).arg(&idx).arg(&f.corpus).args(["-o", &out]));
+        assert!(e.contains("output names a directory (it ends in /, . or ..), not a file"), "{e}");
+        assert_index_unchanged(&idx, &before);
+    }
+    assert!(!f.path("newdir").exists());
+    assert_no_temporary_files(f.dir.path());
+}
+
 /// A small tmpfs mounted in the test's directory and unmounted when dropped.
 struct Tmpfs(PathBuf);
 
