@@ -16,21 +16,19 @@ use neardupe::output::{OutputFile, Target};
 use neardupe::{Error, ErrorKind, Result};
 
 /// What identifies a file or directory: device and inode on Unix, the canonical path elsewhere.
-#[cfg(unix)]
-type Id = (u64, u64);
-#[cfg(not(unix))]
-type Id = PathBuf;
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Id(#[cfg(unix)] (u64, u64), #[cfg(not(unix))] PathBuf);
 
 /// The identity of what `path` names (links followed), if it exists.
 fn id_of(path: &Path) -> Option<Id> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+        std::fs::metadata(path).ok().map(|m| Id((m.dev(), m.ino())))
     }
     #[cfg(not(unix))]
     {
-        std::fs::canonicalize(path).ok()
+        std::fs::canonicalize(path).ok().map(Id)
     }
 }
 
@@ -42,7 +40,7 @@ fn stdout_id() -> Option<Id> {
         use std::os::unix::fs::MetadataExt;
         let fd = io::stdout().as_fd().try_clone_to_owned().ok()?;
         let meta = std::fs::File::from(fd).metadata().ok()?;
-        meta.is_file().then(|| (meta.dev(), meta.ino()))
+        meta.is_file().then(|| Id((meta.dev(), meta.ino())))
     }
     #[cfg(not(unix))]
     {
