@@ -20,17 +20,16 @@
 //! tables) are raw little-endian arrays, each starting at a multiple of 8 bytes, that a reader
 //! maps and uses in place; only headers and small metadata ([`index`]) go through bincode.
 //!
-//! ```
-//! use neardupe::format::{self, FileKind, Fingerprint};
-//! use neardupe::Config;
+//! The module is crate-private (public to the fuzz targets only), so its example is a unit test
+//! (`format::tests::round_trip_and_every_corruption_is_an_error`); in short:
 //!
+//! ```text
 //! let fingerprint = Fingerprint::of(&Config::builder().build()?, None);
 //! let bytes = format::encode(FileKind::Segment, &fingerprint, b"meta", b"payload")?;
 //! let (header, payload) = format::parse(&bytes, FileKind::Segment)?;
 //! assert_eq!(header.meta, b"meta");
 //! assert_eq!(payload, b"payload");
 //! header.fingerprint.ensure_same(&fingerprint)?;
-//! # Ok::<(), neardupe::Error>(())
 //! ```
 
 // Public items, so that the fuzz targets can use them under `cfg(fuzzing)`; private otherwise.
