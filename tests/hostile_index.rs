@@ -464,6 +464,7 @@ fn a_small_first_batch_warns_and_a_later_batch_learns_the_filter() {
     assert!(w.contains("boilerplate filter not learnt yet") && w.contains("10 documents"), "{w}");
     assert!(w.contains("fewer than the 20"), "{w}");
     assert!(index.filter().is_none());
+    assert_eq!((index.stats().boilerplate_shingles, index.stats().unfiltered_documents), (0, 10));
     let before = export(tmp.path());
 
     let second = index.insert_batch(&docs[10..40]).unwrap();
@@ -473,6 +474,7 @@ fn a_small_first_batch_warns_and_a_later_batch_learns_the_filter() {
     assert!(w.contains("the 10 documents stored before it keep signatures made without it"), "{w}");
     let filter = index.filter().unwrap().clone();
     assert!(!filter.is_empty(), "the footer is boilerplate");
+    assert_eq!(index.stats().unfiltered_documents, 10);
 
     let third = index.insert_batch(&docs[40..]).unwrap();
     assert!(third.warnings.is_empty(), "{:?}", third.warnings);

@@ -391,6 +391,45 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
     }
 
+    /// The bytes of a file whose header says format version `version`.
+    fn file_of_version(version: u32, fingerprint: Fingerprint, payload: &[u8]) -> Vec<u8> {
+        let header = Header {
+            version,
+            kind: FileKind::Segment,
+            fingerprint,
+            meta: Vec::new(),
+            payload_len: payload.len() as u64,
+            payload_checksum: xxh3_64(payload),
+        };
+        let head = bincode::encode_to_vec(&header, config()).unwrap();
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend_from_slice(&(head.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&head);
+        bytes.extend_from_slice(&xxh3_64(&head).to_le_bytes());
+        bytes.resize(bytes.len().next_multiple_of(8), 0);
+        bytes.extend_from_slice(payload);
+        bytes
+    }
+
+    /// Version 1 files are still read, and their fingerprints equal version 2's for the same
+    /// parameters (the two versions sign alike); version 0 is not a version.
+    #[test]
+    fn version_1_is_read_and_signs_as_version_2() {
+        let v2 = fingerprint();
+        assert_eq!((FORMAT_VERSION, OLDEST_FORMAT_VERSION, v2.format_version), (2, 1, 2));
+        let v1 = Fingerprint { format_version: 1, ..v2.clone() };
+        let bytes = file_of_version(1, v1.clone(), b"payload");
+        let (h, p) = parse(&bytes, FileKind::Segment).unwrap();
+        assert_eq!((h.version, p), (1, &b"payload"[..]));
+        h.fingerprint.ensure_same(&v2).unwrap();
+        v2.ensure_same(&v1).unwrap();
+        let v3 = Fingerprint { format_version: 3, ..v2.clone() };
+        assert_eq!(v2.differences(&v3), ["format version: 2 vs 3"]);
+        let e = parse(&file_of_version(0, v1, b""), FileKind::Segment).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Incompatible, "{e}");
+        assert!(e.to_string().contains("format version 0 is not supported (this build reads versions 1 to 2)"), "{e}");
+    }
+
     #[test]
     fn fingerprints_name_what_differs() {
         let a = fingerprint();

@@ -10,14 +10,25 @@
 //!   little-endian arrays that are memory-mapped and read in place;
 //! - a **cluster file**: the cluster of every document and each cluster's representative, the
 //!   persistent result of the union-find over all verified edges;
-//! - a **filter file**: the boilerplate filter learnt from the first batch, so that every later
-//!   document is signed alike.
+//! - a **filter file**: the boilerplate filter learnt from the first batch large enough (see
+//!   [`Index::insert_batch`]), so that every later document is signed alike.
 //!
 //! Every file carries the parameter [`Fingerprint`] (see [`crate::format`]); opening refuses a
 //! file made with other parameters and names them. Opening maps the files and checks their
 //! headers and tables of contents without reading the bulk data, so it takes the same few
 //! milliseconds for a million documents as for ten; [`Index::check`] reads everything and checks
 //! the checksums.
+//!
+//! **Pinned files, verified copies.** The `MANIFEST` pins each file it lists: it holds the
+//! length and checksum of the file's payload, and opening compares them with the file's header,
+//! so a file replaced by another (one copied from another index with the same parameters, an
+//! older file of this one) is an [`ErrorKind::Corrupt`] error naming it, before anything is read
+//! from it. Damage inside a payload is found by reading it: by [`Index::check`], and by every
+//! writer before it copies or rewrites a file ([`Index::compact`] checks every file, an
+//! insertion the cluster file it rewrites and the segments it merges), so that a writer never
+//! seals damaged data under a fresh checksum: it fails, naming the file, and leaves the index
+//! unchanged. An index of format version 1 has no pins: it is read as it is, and its first
+//! writer checks every file in full and then commits a manifest of version 2 that pins them.
 //!
 //! **Changes** ([`Index::insert_batch`], [`Index::compact`]) write new files (synced), then
 //! replace the manifest by an atomic rename: a process killed at any moment leaves the previous
@@ -31,9 +42,11 @@
 //! grows), verified by the signature estimate, and then the clusters are recomputed from all
 //! verified edges by the same linking as [`Deduper::run`] (guard and window included). So
 //! building an index in any number of batches gives exactly the clusters of one run with
-//! [`Verify::Estimate`] over the same documents with the same boilerplate filter. The index keeps
-//! signatures, not texts: it verifies by the estimate (a configuration's `hybrid` becomes
-//! `estimate`; `exact` is refused).
+//! [`Verify::Estimate`] over the same documents with the same boilerplate filter (when the
+//! filter was learnt from the first batch; documents stored before a later batch learnt it keep
+//! signatures made without it, see [`Index::insert_batch`]). The index keeps signatures, not
+//! texts: it verifies by the estimate (a configuration's `hybrid` becomes `estimate`; `exact` is
+//! refused).
 //!
 //! ```
 //! use neardupe::index::Index;
@@ -206,6 +219,10 @@ pub struct IndexStats {
     pub edges: u64,
     /// Boilerplate shingles in the filter.
     pub boilerplate_shingles: u64,
+    /// With boilerplate learning on, the documents signed without the filter: all of them while
+    /// it is not learnt yet, those stored before the batch that learnt it afterwards (0 when the
+    /// first batch learnt it, and without boilerplate learning).
+    pub unfiltered_documents: u64,
     /// Bytes of all live files (manifest, segments, cluster file, filter).
     pub bytes: u64,
 }
@@ -222,7 +239,8 @@ fn inconsistent(e: Error) -> Error {
 
 impl Index {
     /// Creates an empty index in `dir` (made if missing) for `config`, and holds its writer lock.
-    /// With boilerplate learning on, the filter is learnt from the first inserted batch.
+    /// With boilerplate learning on, the filter is learnt from the first inserted batch with
+    /// enough documents (see [`insert_batch`](Index::insert_batch)).
     ///
     /// Fails if `dir` already holds an index: [`ErrorKind::AlreadyExists`] when it has the same
     /// parameters, [`ErrorKind::Incompatible`] (naming the parameters that differ) otherwise;
@@ -257,7 +275,8 @@ impl Index {
     /// opened, whatever writers do afterwards.
     ///
     /// Fails with [`ErrorKind::NotFound`] if `dir` holds no index, [`ErrorKind::Corrupt`] if the
-    /// index is damaged, [`ErrorKind::Incompatible`] if another format version wrote it.
+    /// index is damaged (a header, a table of contents, a file that is not the one the manifest
+    /// pins), [`ErrorKind::Incompatible`] if a format version this build does not read wrote it.
     pub fn open(dir: impl AsRef<Path>) -> Result<Index> {
         let dir = dir.as_ref();
         // A writer may remove files between our reading the manifest and mapping them (when it
@@ -368,7 +387,9 @@ impl Index {
     }
 
     /// A deduper that signs and clusters exactly as the index does (its configuration and
-    /// filter): a full run with it over the index's documents gives [`Index::clusters`].
+    /// filter): a full run with it over the index's documents gives [`Index::clusters`] (unless
+    /// the filter was learnt after the first batch: the documents stored before it were signed
+    /// without one).
     pub fn deduper(&self) -> &Deduper {
         &self.deduper
     }
@@ -536,6 +557,11 @@ impl Index {
             duplicates: self.manifest.documents - clusters.min(self.manifest.documents),
             edges: self.segments.iter().map(|s| s.num_edges() as u64).sum(),
             boilerplate_shingles: self.filter().map_or(0, |f| f.len() as u64),
+            unfiltered_documents: match (&self.manifest.params.boilerplate, &self.manifest.filter) {
+                (_, Some(f)) => f.first_doc,
+                (Some(_), None) => self.manifest.documents,
+                (None, None) => 0,
+            },
             bytes: manifest_bytes
                 + self.segments.iter().map(Segment::file_bytes).sum::<u64>()
                 + self.clusters.file_bytes()
@@ -543,9 +569,12 @@ impl Index {
         }
     }
 
-    /// Reads every file in full and checks its checksum (opening checks only headers and
+    /// Reads every file in full and checks its checksum (opening checks only headers, pins and
     /// layouts, so that it does not read the bulk data).
     pub fn check(&self) -> Result<()> {
+        if let Some(entry) = &self.manifest.filter {
+            read_filter(&self.dir, entry, &self.config, true)?;
+        }
         for s in &self.segments {
             s.check().map_err(|e| e.with_path(&self.dir.join(s.name())))?;
         }
@@ -1085,5 +1114,29 @@ impl SignatureRows for Rows<'_> {
             Some(m) if i >= self.first_new => m.set_size(i - self.first_new),
             _ => segment_of(self.segments, i).map_or(0, |(s, j)| s.set_sizes()[j]),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{learning_sample, tail_start};
+    use crate::boilerplate::BoilerplateConfig;
+
+    #[test]
+    fn the_tail_merges_like_a_binary_counter() {
+        assert_eq!(tail_start(&[]), 0);
+        assert_eq!(tail_start(&[5]), 0);
+        assert_eq!(tail_start(&[20, 3, 1]), 2, "nothing to merge");
+        assert_eq!(tail_start(&[20, 3, 1, 4]), 1, "4 >= 1 then 5 >= 3, not 8 >= 20");
+        assert_eq!(tail_start(&[4, 4]), 0);
+    }
+
+    #[test]
+    fn a_filter_is_learnt_from_min_docs_documents() {
+        let bp = |min_docs, sample| BoilerplateConfig::builder().min_docs(min_docs).sample(sample).build().unwrap();
+        assert_eq!(learning_sample(&BoilerplateConfig::default()), 20);
+        assert_eq!(learning_sample(&bp(4, 10_000)), 4);
+        assert_eq!(learning_sample(&bp(0, 10_000)), 2, "a shingle is in at least two documents");
+        assert_eq!(learning_sample(&bp(50, 10)), 10, "no batch can learn more than an empty filter");
     }
 }
