@@ -14,7 +14,7 @@
 //!
 //! Runs with and without default features; the command-line cases need the `cli` feature.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use neardupe::format::index::Manifest;
 use neardupe::format::{self, FORMAT_VERSION, FileKind};
@@ -502,7 +502,7 @@ fn a_small_first_batch_warns_and_a_later_batch_learns_the_filter() {
 fn cli_build_of_a_small_batch_warns() {
     use common::{bin, run, stderr};
     let tmp = tempfile::tempdir().unwrap();
-    let input: PathBuf = tmp.path().join("small.jsonl");
+    let input: std::path::PathBuf = tmp.path().join("small.jsonl");
     let lines: Vec<String> = documents("doc", 5, 5, 3)
         .iter()
         .map(|(id, text)| serde_json::json!({"id": id, "text": text}).to_string())

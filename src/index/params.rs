@@ -126,7 +126,7 @@ mod tests {
     use crate::cluster::{Guard, Representative};
     use crate::config::Config;
     use crate::error::ErrorKind;
-    use crate::format::index::{FilterEntry, IndexParams, Pin};
+    use crate::format::index::IndexParams;
     use crate::minhash::Algorithm;
     use crate::verify::{Similarity, Verify};
 
