@@ -448,6 +448,13 @@ impl Index {
         self.query_signature(sketch.signature.as_slice(), sketch.set_size, limit)
     }
 
+    /// [`query`](Index::query) for each of `texts`, in parallel.
+    #[cfg(feature = "parallel")]
+    pub fn par_query<T: AsRef<str> + Sync>(&self, texts: &[T], limit: usize) -> Result<Vec<Vec<Match>>> {
+        use rayon::prelude::*;
+        texts.par_iter().map(|t| self.query(t.as_ref(), limit)).collect()
+    }
+
     /// The stored documents a [`query`](Index::query) of `text` scores, ascending: in each band,
     /// the first [`PAIRWISE_BUCKET`] (24) members of the bucket the text falls in (in document
     /// order) and its last member. These include every document that [`insert_batch`] would pair
