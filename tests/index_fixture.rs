@@ -1,16 +1,26 @@
-//! A stored index of format version 1 (`tests/data/index-v1/`, built by the commands in its
-//! README) still opens, passes `check`, answers queries and exports the clusters it was built
-//! with. A change that stops reading it must bump the format version deliberately (see the
-//! README). Runs with and without default features (memory-mapped and read files).
+//! Stored indexes of format versions 1 and 2 (`tests/data/index-v1/` and `index-v2/`, built by
+//! the same commands, in their READMEs) still open, pass `check`, answer queries and export the
+//! clusters they were built with. A change that stops reading one must bump the format version
+//! deliberately (see the READMEs). Version 2 differs from version 1 only in its `MANIFEST`, which
+//! pins each file: both hold the same documents and clusters. Runs with and without default
+//! features (memory-mapped and read files).
 
 use std::path::{Path, PathBuf};
 
+use neardupe::format::index::Manifest;
+use neardupe::format::{self, FileKind};
 use neardupe::index::Index;
 use neardupe::{DocId, Similarity};
 
-/// The fixture's directory in the source tree (never opened in place).
+/// The fixture of format version 1 (never opened in place). The tests without a version in
+/// their name are about it; those of version 2 take [`fixture_of`]`(2)`.
 fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/index-v1")
+    fixture_of(1)
+}
+
+/// The stored index of format version `version`.
+fn fixture_of(version: u32) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/data/index-v{version}"))
 }
 
 /// The fixture's files (name, bytes), sorted by name.
@@ -27,8 +37,13 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
 /// A copy of the fixture in a temporary directory, so that nothing a test does can change the
 /// stored files (`Index::open` only reads, but a copy costs 60 KB).
 fn copy() -> tempfile::TempDir {
+    copy_of(1)
+}
+
+/// A copy of the fixture of format version `version`.
+fn copy_of(version: u32) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
-    for (name, bytes) in files(&fixture()) {
+    for (name, bytes) in files(&fixture_of(version)) {
         std::fs::write(tmp.path().join(name), bytes).unwrap();
     }
     tmp
@@ -38,8 +53,9 @@ fn copy() -> tempfile::TempDir {
 fn open(dir: &Path) -> Index {
     Index::open(dir).unwrap_or_else(|e| {
         panic!(
-            "the stored index of format version 1 no longer opens: {e}\n\
-             keep reading it or bump the format version deliberately (tests/data/index-v1/README.md)"
+            "the stored index {} no longer opens: {e}\n\
+             keep reading it or bump the format version deliberately (see its README.md)",
+            dir.display()
         )
     })
 }
@@ -159,4 +175,81 @@ fn reading_changes_no_file() {
         }
     }
     assert_eq!(files(tmp.path()), files(&fixture()));
+}
+
+/// The format version of the `MANIFEST` in `dir`.
+fn manifest_version(dir: &Path) -> u32 {
+    let bytes = std::fs::read(dir.join("MANIFEST")).unwrap();
+    format::parse(&bytes, FileKind::Manifest).unwrap().0.version
+}
+
+/// Version 2 opens, checks, exports and answers exactly as version 1 does: the same documents,
+/// clusters, filter and parameters, read through a manifest of the new layout.
+#[test]
+fn version_2_reads_as_version_1_does() {
+    let (v1, v2) = (copy_of(1), copy_of(2));
+    assert_eq!((manifest_version(v1.path()), manifest_version(v2.path())), (1, 2));
+    let (a, b) = (open(v1.path()), open(v2.path()));
+    b.check().unwrap();
+    let counts = |i: &Index| {
+        let s = i.stats();
+        (s.generation, s.documents, s.segments, s.clusters, s.duplicate_clusters, s.duplicates, s.edges)
+    };
+    assert_eq!(counts(&b), counts(&a));
+    assert_eq!(counts(&b), (3, 40, 2, 35, 5, 5, 5));
+    assert_eq!(b.filter().map(|f| f.len()), Some(23));
+    assert_eq!(format!("{:?}", a.config()), format!("{:?}", b.config()));
+    let export = |i: &Index| -> Vec<(String, u32, bool)> {
+        i.clusters().map(|x| x.unwrap()).map(|x| (x.id.to_string(), x.cluster, x.is_representative)).collect()
+    };
+    assert_eq!(export(&b), export(&a));
+    assert_eq!(export(&b), expected_clusters());
+    let stored = std::fs::read(fixture_of(2).join("expected-clusters.jsonl")).unwrap();
+    assert_eq!(stored, std::fs::read(fixture().join("expected-clusters.jsonl")).unwrap());
+    for (_, text) in queries() {
+        assert_eq!(a.query(&text, 5).unwrap(), b.query(&text, 5).unwrap());
+    }
+    let found = b.query(&queries()[0].1, 1).unwrap();
+    assert_eq!((found[0].id.as_str(), found[0].jaccard), ("s0063-c1", 1.0), "{found:?}");
+}
+
+/// Version 2's `MANIFEST` pins every file it lists: each file's header states the payload the
+/// manifest pins, and its payload has that checksum.
+#[test]
+fn version_2_pins_every_file() {
+    let dir = fixture_of(2);
+    let bytes = std::fs::read(dir.join("MANIFEST")).unwrap();
+    let (_, payload) = format::parse(&bytes, FileKind::Manifest).unwrap();
+    let (m, _): (Manifest, usize) = bincode::decode_from_slice(payload, bincode::config::standard()).unwrap();
+    assert_eq!(m.documents, 40);
+    let filter = m.filter.clone().unwrap();
+    assert_eq!(filter.first_doc, 0, "learnt from the first batch");
+    let mut listed: Vec<(String, FileKind, neardupe::format::index::Pin)> =
+        m.segments.iter().map(|s| (s.file.clone(), FileKind::Segment, s.pin)).collect();
+    listed.push((m.clusters.file.clone(), FileKind::Clusters, m.clusters.pin));
+    listed.push((filter.file, FileKind::Filter, filter.pin));
+    assert_eq!(listed.len(), 4);
+    for (name, kind, pin) in listed {
+        let bytes = std::fs::read(dir.join(&name)).unwrap();
+        let (header, payload) = format::parse(&bytes, kind).unwrap();
+        assert_eq!(header.version, 2, "{name}");
+        assert_eq!((header.payload_len, header.payload_checksum), (pin.payload_len, pin.payload_checksum), "{name}");
+        assert_eq!(payload.len() as u64, pin.payload_len, "{name}");
+    }
+}
+
+#[test]
+fn version_2_reading_changes_no_file() {
+    let tmp = copy_of(2);
+    {
+        let index = open(tmp.path());
+        index.check().unwrap();
+        for a in index.clusters() {
+            a.unwrap();
+        }
+        for (_, text) in queries() {
+            index.query(&text, 5).unwrap();
+        }
+    }
+    assert_eq!(files(tmp.path()), files(&fixture_of(2)));
 }

@@ -6,7 +6,18 @@ use bincode::{Decode, Encode};
 
 use super::Fingerprint;
 
-/// The payload of an index's `MANIFEST`: the parameters, the live files and the next document id.
+/// The payload of an index's `MANIFEST` (format version 2): the parameters, the live files, each
+/// pinned, and the next document id.
+///
+/// Each listed file is **pinned**: the manifest holds its payload's length and checksum
+/// ([`Pin`]), and opening compares them with the file's header (cheap: headers only), so a file
+/// swapped in from another index with the same parameters is refused at open. The payload itself
+/// is read in full by [`Index::check`](crate::index::Index::check) and by every writer that
+/// copies or rewrites it.
+///
+/// With boilerplate learning on ([`IndexParams::boilerplate`]) and no `filter`, the filter is
+/// *not yet learnt*: every stored document was signed without one, and the first batch large
+/// enough learns it.
 #[derive(Clone, Debug, PartialEq, Encode, Decode)]
 pub struct Manifest {
     /// Increases by one with every committed change.
@@ -18,9 +29,19 @@ pub struct Manifest {
     /// The live segments, in document order: each starts where the previous one ends.
     pub segments: Vec<SegmentEntry>,
     /// The file holding the cluster assignments of all documents.
-    pub clusters: String,
+    pub clusters: FileEntry,
     /// The file holding the learnt boilerplate filter, if the index has one.
-    pub filter: Option<String>,
+    pub filter: Option<FilterEntry>,
+}
+
+/// What a manifest holds of one file's contents: its payload's length and xxh3 checksum, as the
+/// file's header states them when it is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Encode, Decode)]
+pub struct Pin {
+    /// The payload's length in bytes.
+    pub payload_len: u64,
+    /// The xxh3 of the payload.
+    pub payload_checksum: u64,
 }
 
 /// One live segment, as the manifest lists it.
@@ -34,6 +55,87 @@ pub struct SegmentEntry {
     pub documents: u64,
     /// The file's size in bytes.
     pub bytes: u64,
+    /// Its payload.
+    pub pin: Pin,
+}
+
+/// A listed file other than a segment: the cluster file.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct FileEntry {
+    /// The file name, inside the index directory.
+    pub file: String,
+    /// Its payload.
+    pub pin: Pin,
+}
+
+/// The boilerplate filter file, as the manifest lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct FilterEntry {
+    /// The file name, inside the index directory.
+    pub file: String,
+    /// Its payload.
+    pub pin: Pin,
+    /// The first document signed with the filter: the documents before it were stored before a
+    /// batch large enough to learn it came (0 when the first batch learnt it).
+    pub first_doc: u64,
+}
+
+/// The payload of a `MANIFEST` of format version 1, read (never written) to open indexes of that
+/// version: no pins, and the filter, if any, learnt from the first batch.
+#[derive(Clone, Debug, PartialEq, Encode, Decode)]
+pub struct ManifestV1 {
+    /// See [`Manifest::generation`].
+    pub generation: u64,
+    /// See [`Manifest::documents`].
+    pub documents: u64,
+    /// See [`Manifest::params`].
+    pub params: IndexParams,
+    /// The live segments.
+    pub segments: Vec<SegmentEntryV1>,
+    /// The cluster file's name.
+    pub clusters: String,
+    /// The filter file's name.
+    pub filter: Option<String>,
+}
+
+/// A segment as a version-1 manifest lists it: [`SegmentEntry`] without its pin.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct SegmentEntryV1 {
+    /// See [`SegmentEntry::file`].
+    pub file: String,
+    /// See [`SegmentEntry::first_doc`].
+    pub first_doc: u64,
+    /// See [`SegmentEntry::documents`].
+    pub documents: u64,
+    /// See [`SegmentEntry::bytes`].
+    pub bytes: u64,
+}
+
+impl ManifestV1 {
+    /// The same state in the current layout, every pin left at [`Pin::default`]: not a pin but a
+    /// place for one, which a reader fills from each file's own header and a writer only writes
+    /// after verifying the file in full.
+    pub fn unpinned(self) -> Manifest {
+        let unpinned = Pin::default();
+        Manifest {
+            generation: self.generation,
+            documents: self.documents,
+            params: self.params,
+            segments: self
+                .segments
+                .into_iter()
+                .map(|s| SegmentEntry {
+                    file: s.file,
+                    first_doc: s.first_doc,
+                    documents: s.documents,
+                    bytes: s.bytes,
+                    pin: unpinned,
+                })
+                .collect(),
+            clusters: FileEntry { file: self.clusters, pin: unpinned },
+            filter: self.filter.map(|file| FilterEntry { file, pin: unpinned, first_doc: 0 }),
+        }
+    }
 }
 
 /// Every parameter of an index's configuration (see [`crate::Config`]), so that an index
@@ -54,8 +156,9 @@ pub struct IndexParams {
     pub window: Option<u32>,
     /// `first` or `longest`.
     pub representative: String,
-    /// How boilerplate is learnt from the first batch, if it is: the largest document frequency
-    /// (IEEE bits), the fewest documents and the sample size.
+    /// How boilerplate is learnt, if it is (from the first batch with enough documents, see
+    /// [`Index::insert_batch`](crate::index::Index::insert_batch)): the largest document
+    /// frequency (IEEE bits), the fewest documents and the sample size.
     pub boilerplate: Option<(u64, u32, u64)>,
 }
 

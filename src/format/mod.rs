@@ -47,8 +47,32 @@ pub mod index;
 /// The first eight bytes of every file neardupe saves.
 pub const MAGIC: [u8; 8] = *b"NEARDUP\x01";
 
-/// The format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The format version this build writes.
+///
+/// - **2**: an index's `MANIFEST` pins each file it lists (its payload's length and checksum,
+///   [`index::Pin`]), so that a file swapped in from elsewhere fails at open, and records from
+///   which document the boilerplate filter applies ([`index::FilterEntry::first_doc`]).
+/// - **1**: the first version. Segments, cluster files and filters are laid out alike in both
+///   versions; only the manifest differs ([`index::ManifestV1`]).
+///
+/// This build reads every version from [`OLDEST_FORMAT_VERSION`] to this one. An index of
+/// version 1 is read as it is (its files are then checked against their own headers only, as
+/// version 1 did) and becomes version 2 at its next commit: that writer first verifies every
+/// file's payload checksum in full, then pins them (see [`crate::index`]).
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The oldest format version this build reads.
+pub const OLDEST_FORMAT_VERSION: u32 = 1;
+
+/// The signature scheme of a format version: versions that make the same signatures from the
+/// same parameters map to the same scheme, so that their files compare equal in
+/// [`Fingerprint::differences`] (versions 1 and 2 differ only in the manifest's layout).
+fn signature_scheme(version: u32) -> u32 {
+    match version {
+        1 | 2 => 1,
+        v => v,
+    }
+}
 
 /// The largest header accepted, in bytes (headers are small; a larger length is corruption).
 const MAX_HEADER: u32 = 1 << 20;
@@ -70,7 +94,8 @@ pub enum FileKind {
 /// their fingerprints are equal.
 #[derive(Clone, Debug, PartialEq, Encode, Decode)]
 pub struct Fingerprint {
-    /// The crate's format version the parameters were written by.
+    /// The crate's format version the parameters were written by. Compared by the signature
+    /// scheme it implies: versions 1 and 2 sign alike, so their fingerprints are the same.
     pub format_version: u32,
     /// `words` or `chars`.
     pub shingle_unit: String,
@@ -126,12 +151,14 @@ impl Fingerprint {
     /// The fields that differ from `other`, as `name: ours vs theirs`.
     pub fn differences(&self, other: &Fingerprint) -> Vec<String> {
         let mut out = Vec::new();
+        if signature_scheme(self.format_version) != signature_scheme(other.format_version) {
+            out.push(format!("format version: {} vs {}", self.format_version, other.format_version));
+        }
         let mut cmp = |name: &str, a: String, b: String| {
             if a != b {
                 out.push(format!("{name}: {a} vs {b}"));
             }
         };
-        cmp("format version", self.format_version.to_string(), other.format_version.to_string());
         cmp("shingle unit", self.shingle_unit.clone(), other.shingle_unit.clone());
         cmp("n-gram size", self.shingle_size.to_string(), other.shingle_size.to_string());
         cmp("nfkc", self.nfkc.to_string(), other.nfkc.to_string());
@@ -255,10 +282,13 @@ pub fn parse_header(bytes: &[u8], kind: FileKind) -> Result<(Header, &[u8])> {
     if used != head.len() {
         return Err(corrupt("corrupt header: trailing bytes"));
     }
-    if header.version != FORMAT_VERSION {
+    if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&header.version) {
         return Err(Error::new(
             ErrorKind::Incompatible,
-            format!("format version {} is not supported (this build reads version {FORMAT_VERSION})", header.version),
+            format!(
+                "format version {} is not supported (this build reads versions {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION})",
+                header.version
+            ),
         ));
     }
     if header.kind != kind {
@@ -365,9 +395,48 @@ mod tests {
         bytes.resize(bytes.len().next_multiple_of(8), 0);
         let e = parse(&bytes, FileKind::Segment).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Incompatible, "{e}");
-        assert!(e.to_string().contains("format version 2 is not supported"), "{e}");
+        assert!(e.to_string().contains("format version 3 is not supported"), "{e}");
         let e = parse(b"PK\x03\x04 not ours at all", FileKind::Segment).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
+    }
+
+    /// The bytes of a file whose header says format version `version`.
+    fn file_of_version(version: u32, fingerprint: Fingerprint, payload: &[u8]) -> Vec<u8> {
+        let header = Header {
+            version,
+            kind: FileKind::Segment,
+            fingerprint,
+            meta: Vec::new(),
+            payload_len: payload.len() as u64,
+            payload_checksum: xxh3_64(payload),
+        };
+        let head = bincode::encode_to_vec(&header, config()).unwrap();
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend_from_slice(&(head.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&head);
+        bytes.extend_from_slice(&xxh3_64(&head).to_le_bytes());
+        bytes.resize(bytes.len().next_multiple_of(8), 0);
+        bytes.extend_from_slice(payload);
+        bytes
+    }
+
+    /// Version 1 files are still read, and their fingerprints equal version 2's for the same
+    /// parameters (the two versions sign alike); version 0 is not a version.
+    #[test]
+    fn version_1_is_read_and_signs_as_version_2() {
+        let v2 = fingerprint();
+        assert_eq!((FORMAT_VERSION, OLDEST_FORMAT_VERSION, v2.format_version), (2, 1, 2));
+        let v1 = Fingerprint { format_version: 1, ..v2.clone() };
+        let bytes = file_of_version(1, v1.clone(), b"payload");
+        let (h, p) = parse(&bytes, FileKind::Segment).unwrap();
+        assert_eq!((h.version, p), (1, &b"payload"[..]));
+        h.fingerprint.ensure_same(&v2).unwrap();
+        v2.ensure_same(&v1).unwrap();
+        let v3 = Fingerprint { format_version: 3, ..v2.clone() };
+        assert_eq!(v2.differences(&v3), ["format version: 2 vs 3"]);
+        let e = parse(&file_of_version(0, v1, b""), FileKind::Segment).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Incompatible, "{e}");
+        assert!(e.to_string().contains("format version 0 is not supported (this build reads versions 1 to 2)"), "{e}");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::DocId;
 use crate::corpus::source::Bytes;
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::index::{ClustersMeta, Span};
+use crate::format::index::{ClustersMeta, FileEntry, Pin, Span};
 use crate::format::{self, FileKind, Fingerprint};
 
 use super::{corrupt, store};
@@ -27,11 +27,22 @@ pub(crate) struct ClusterFile {
 }
 
 impl ClusterFile {
-    pub(crate) fn open(dir: &Path, name: &str, fingerprint: &Fingerprint, documents: u64) -> Result<ClusterFile> {
-        let path = store::path(dir, name);
+    /// Maps `dir/entry.file` and validates it against its pin (when `pinned`), the index's
+    /// fingerprint and its number of documents.
+    pub(crate) fn open(
+        dir: &Path,
+        entry: &FileEntry,
+        fingerprint: &Fingerprint,
+        documents: u64,
+        pinned: bool,
+    ) -> Result<ClusterFile> {
+        let path = store::path(dir, &entry.file);
         let bytes = store::map(&path)?;
         let fail = |e: Error| e.with_path(&path);
         let (header, payload) = format::parse_header(bytes.as_slice(), FileKind::Clusters).map_err(fail)?;
+        if pinned {
+            store::check_pin(&path, &header, &entry.pin)?;
+        }
         header.fingerprint.ensure_same(fingerprint).map_err(fail)?;
         let meta: ClustersMeta = format::decode_meta(&header.meta, "cluster file metadata").map_err(fail)?;
         if meta.documents != documents || meta.clusters > documents {
@@ -106,11 +117,18 @@ impl ClusterFile {
         sizes
     }
 
+    /// What its header says of its payload (see [`Pin`]).
+    pub(crate) fn pin(&self) -> Pin {
+        store::pin_of(&self.header)
+    }
+
+    /// Checks the payload's checksum (reads the whole file).
     pub(crate) fn check(&self) -> Result<()> {
         format::check_payload(&self.header, &self.bytes.as_slice()[self.start..])
     }
 }
 
+/// Writes a cluster file as `dir/name`; returns its manifest entry.
 pub(crate) fn write_clusters(
     dir: &Path,
     name: &str,
@@ -119,19 +137,20 @@ pub(crate) fn write_clusters(
     reps: &[u32],
     components: &[u32],
     meta: &ClustersMeta,
-) -> Result<()> {
+) -> Result<FileEntry> {
     let mut payload: Vec<u8> = bytemuck::cast_slice(labels).to_vec();
     payload.resize(payload.len().next_multiple_of(8), 0);
     payload.extend_from_slice(bytemuck::cast_slice(reps));
     payload.resize(payload.len().next_multiple_of(8), 0);
     payload.extend_from_slice(bytemuck::cast_slice(components));
+    let pin = Pin { payload_len: payload.len() as u64, payload_checksum: xxh3_64(&payload) };
     let head = format::encode_header(
         FileKind::Clusters,
         fingerprint,
         &format::encode_meta(meta)?,
-        payload.len() as u64,
-        xxh3_64(&payload),
+        pin.payload_len,
+        pin.payload_checksum,
     )?;
     store::write_durable(dir, name, &[&head, &payload])?;
-    Ok(())
+    Ok(FileEntry { file: name.to_string(), pin })
 }

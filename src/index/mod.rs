@@ -10,8 +10,8 @@
 //!   little-endian arrays that are memory-mapped and read in place;
 //! - a **cluster file**: the cluster of every document and each cluster's representative, the
 //!   persistent result of the union-find over all verified edges;
-//! - a **filter file**: the boilerplate filter learnt from the first batch, so that every later
-//!   document is signed alike.
+//! - a **filter file**: the boilerplate filter learnt from the first batch large enough (see
+//!   [`Index::insert_batch`]), so that every later document is signed alike.
 //!
 //! Every file carries the parameter fingerprint (shingling, MinHash, banding, measure, threshold,
 //! boilerplate filter: what makes two signatures comparable); opening refuses a
@@ -19,6 +19,17 @@
 //! headers and tables of contents without reading the bulk data, so it takes the same few
 //! milliseconds for a million documents as for ten; [`Index::check`] reads everything and checks
 //! the checksums.
+//!
+//! **Pinned files, verified copies.** The `MANIFEST` pins each file it lists: it holds the
+//! length and checksum of the file's payload, and opening compares them with the file's header,
+//! so a file replaced by another (one copied from another index with the same parameters, an
+//! older file of this one) is an [`ErrorKind::Corrupt`] error naming it, before anything is read
+//! from it. Damage inside a payload is found by reading it: by [`Index::check`], and by every
+//! writer before it copies or rewrites a file ([`Index::compact`] checks every file, an
+//! insertion the cluster file it rewrites and the segments it merges), so that a writer never
+//! seals damaged data under a fresh checksum: it fails, naming the file, and leaves the index
+//! unchanged. An index of format version 1 has no pins: it is read as it is, and its first
+//! writer checks every file in full and then commits a manifest of version 2 that pins them.
 //!
 //! **Changes** ([`Index::insert_batch`], [`Index::compact`]) write new files (synced), then
 //! replace the manifest by an atomic rename: a process killed at any moment leaves the previous
@@ -32,9 +43,11 @@
 //! grows), verified by the signature estimate, and then the clusters are recomputed from all
 //! verified edges by the same linking as [`Deduper::run`] (guard and window included). So
 //! building an index in any number of batches gives exactly the clusters of one run with
-//! [`Verify::Estimate`] over the same documents with the same boilerplate filter. The index keeps
-//! signatures, not texts: it verifies by the estimate (a configuration's `hybrid` becomes
-//! `estimate`; `exact` is refused).
+//! [`Verify::Estimate`] over the same documents with the same boilerplate filter (when the
+//! filter was learnt from the first batch; documents stored before a later batch learnt it keep
+//! signatures made without it, see [`Index::insert_batch`]). The index keeps signatures, not
+//! texts: it verifies by the estimate (a configuration's `hybrid` becomes `estimate`; `exact` is
+//! refused).
 //!
 //! ```
 //! use neardupe::index::Index;
@@ -67,12 +80,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
+use xxhash_rust::xxh3::xxh3_64;
+
 use crate::DocId;
 use crate::boilerplate::{BoilerplateConfig, ShingleFilter};
 use crate::cluster::{Clustering, Representative};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::index::{ClustersMeta, Manifest};
+use crate::format::index::{ClustersMeta, FilterEntry, Manifest, Pin};
 use crate::format::{self, FileKind, Fingerprint};
 use crate::graph::{Edge, UnionFind};
 use crate::link;
@@ -99,6 +114,10 @@ pub struct Index {
     segments: Vec<Segment>,
     clusters: ClusterFile,
     filter_bytes: u64,
+    /// Whether the manifest pins its files (format version 2). A version-1 manifest's pins were
+    /// read from the files' own headers, so the first writer verifies every file before it
+    /// writes them into a manifest.
+    pinned: bool,
     lock: Option<store::WriterLock>,
 }
 
@@ -161,6 +180,10 @@ pub struct Insertion {
     pub window_refusals: u64,
     /// Wall-clock seconds.
     pub seconds: f64,
+    /// What the caller should know although the batch went in: a boilerplate filter not learnt
+    /// yet because the batch is too small, or learnt only now, after documents were stored
+    /// without it (see [`Index::insert_batch`]).
+    pub warnings: Vec<String>,
 }
 
 /// A document's cluster assignment, as [`Index::clusters`] lists them.
@@ -199,6 +222,10 @@ pub struct IndexStats {
     pub edges: u64,
     /// Boilerplate shingles in the filter.
     pub boilerplate_shingles: u64,
+    /// With boilerplate learning on, the documents signed without the filter: all of them while
+    /// it is not learnt yet, those stored before the batch that learnt it afterwards (0 when the
+    /// first batch learnt it, and without boilerplate learning).
+    pub unfiltered_documents: u64,
     /// Bytes of all live files (manifest, segments, cluster file, filter).
     pub bytes: u64,
 }
@@ -215,7 +242,8 @@ fn inconsistent(e: Error) -> Error {
 
 impl Index {
     /// Creates an empty index in `dir` (made if missing) for `config`, and holds its writer lock.
-    /// With boilerplate learning on, the filter is learnt from the first inserted batch.
+    /// With boilerplate learning on, the filter is learnt from the first inserted batch with
+    /// enough documents (see [`insert_batch`](Index::insert_batch)).
     ///
     /// Fails if `dir` already holds an index: [`ErrorKind::AlreadyExists`] when it has the same
     /// parameters, [`ErrorKind::Incompatible`] (naming the parameters that differ) otherwise;
@@ -228,7 +256,7 @@ impl Index {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "cannot create index directory", e))?;
         let lock = store::WriterLock::acquire(dir)?;
         if store::has_manifest(dir) {
-            let (manifest, _) = store::read_manifest(dir)?;
+            let manifest = store::read_manifest(dir)?.manifest;
             let diff = differences(&params, &manifest.params);
             let (kind, why) = match diff.is_empty() {
                 true => (ErrorKind::AlreadyExists, String::new()),
@@ -238,8 +266,8 @@ impl Index {
         }
         let config = config_of(&params)?;
         let fingerprint = Fingerprint::of(&config, None);
-        let clusters = store::file_name("clusters", 1, 0);
-        write_clusters(dir, &clusters, &fingerprint, &[], &[], &[], &ClustersMeta::default())?;
+        let name = store::file_name("clusters", 1, 0);
+        let clusters = write_clusters(dir, &name, &fingerprint, &[], &[], &[], &ClustersMeta::default())?;
         let manifest = Manifest { generation: 1, documents: 0, params, segments: Vec::new(), clusters, filter: None };
         store::write_manifest(dir, &fingerprint, &manifest)?;
         store::remove_unlisted(dir, &live_files(&manifest));
@@ -250,7 +278,8 @@ impl Index {
     /// opened, whatever writers do afterwards.
     ///
     /// Fails with [`ErrorKind::NotFound`] if `dir` holds no index, [`ErrorKind::Corrupt`] if the
-    /// index is damaged, [`ErrorKind::Incompatible`] if another format version wrote it.
+    /// index is damaged (a header, a table of contents, a file that is not the one the manifest
+    /// pins), [`ErrorKind::Incompatible`] if a format version this build does not read wrote it.
     pub fn open(dir: impl AsRef<Path>) -> Result<Index> {
         let dir = dir.as_ref();
         // A writer may remove files between our reading the manifest and mapping them (when it
@@ -282,14 +311,23 @@ impl Index {
 
     fn load(dir: &Path, lock: Option<store::WriterLock>) -> Result<Index> {
         little_endian()?;
-        let (manifest, manifest_fingerprint) = store::read_manifest(dir)?;
+        let store::ReadManifest { mut manifest, fingerprint: manifest_fingerprint, pinned } =
+            store::read_manifest(dir)?;
         let config = config_of(&manifest.params)?;
         for name in live_files(&manifest) {
             check_name(name)?;
         }
-        let (filter, filter_bytes) = match &manifest.filter {
-            Some(name) => {
-                let (f, bytes) = read_filter(dir, name, &config).map_err(inconsistent)?;
+        let documents = manifest.documents;
+        let (filter, filter_bytes) = match &mut manifest.filter {
+            Some(entry) => {
+                let (f, bytes, pin) = read_filter(dir, entry, &config, pinned).map_err(inconsistent)?;
+                entry.pin = pin;
+                if entry.first_doc > documents {
+                    return Err(corrupt(format!(
+                        "manifest: the filter applies from document {} of an index of {documents}",
+                        entry.first_doc
+                    )));
+                }
                 (Some(Arc::new(f)), bytes)
             }
             None => (None, 0),
@@ -298,28 +336,34 @@ impl Index {
         manifest_fingerprint
             .ensure_same(&fingerprint)
             .map_err(|e| inconsistent(e).with_path(&dir.join(store::MANIFEST)))?;
+        let unfiltered = Fingerprint::of(&config, None);
+        let filter_from = manifest.filter.as_ref().map(|f| f.first_doc);
         let bands = config.lsh().bands();
         let mut segments = Vec::with_capacity(manifest.segments.len());
         let mut next = 0u64;
-        for entry in &manifest.segments {
+        for entry in &mut manifest.segments {
             if entry.first_doc != next {
                 return Err(corrupt(format!("manifest: segment {} does not start at document {next}", entry.file)));
             }
-            let s = Segment::open(dir, entry, &fingerprint, bands).map_err(inconsistent)?;
+            let end = entry.first_doc.saturating_add(entry.documents);
+            let signed = signed_with(&fingerprint, &unfiltered, filter_from, end);
+            let s = Segment::open(dir, entry, signed, bands, pinned).map_err(inconsistent)?;
+            entry.pin = s.pin();
             if config.window().is_some() && s.days().len() != s.len() {
                 return Err(corrupt(format!("segment {}: the index has a window but the segment no days", s.name())));
             }
             if config.window().is_none() && !s.days().is_empty() {
                 return Err(corrupt(format!("segment {}: the index has no window but the segment has days", s.name())));
             }
-            next += entry.documents;
+            next = next.saturating_add(entry.documents);
             segments.push(s);
         }
-        if next != manifest.documents {
-            return Err(corrupt(format!("manifest: segments hold {next} documents, not {}", manifest.documents)));
+        if next != documents {
+            return Err(corrupt(format!("manifest: segments hold {next} documents, not {documents}")));
         }
         let clusters =
-            ClusterFile::open(dir, &manifest.clusters, &fingerprint, manifest.documents).map_err(inconsistent)?;
+            ClusterFile::open(dir, &manifest.clusters, &fingerprint, documents, pinned).map_err(inconsistent)?;
+        manifest.clusters.pin = clusters.pin();
         let deduper = Deduper::new(config.clone()).with_filter(filter);
         Ok(Index {
             dir: dir.to_path_buf(),
@@ -330,6 +374,7 @@ impl Index {
             segments,
             clusters,
             filter_bytes,
+            pinned,
             lock,
         })
     }
@@ -345,7 +390,9 @@ impl Index {
     }
 
     /// A deduper that signs and clusters exactly as the index does (its configuration and
-    /// filter): a full run with it over the index's documents gives [`Index::clusters`].
+    /// filter): a full run with it over the index's documents gives [`Index::clusters`] (unless
+    /// the filter was learnt after the first batch: the documents stored before it were signed
+    /// without one).
     pub fn deduper(&self) -> &Deduper {
         &self.deduper
     }
@@ -390,9 +437,15 @@ impl Index {
         Rows { segments: &self.segments, first_new: self.len(), new, k: self.config.minhash().num_perm() }
     }
 
-    /// The stored documents most similar to `text`: up to `limit` candidates from the band
-    /// tables, best first, each with its estimated Jaccard and containment and its cluster.
-    /// Read-only; call it from as many threads as you like.
+    /// The stored documents most similar to `text`: up to `limit` of its candidates (see
+    /// [`query_candidates`](Index::query_candidates)), best first (those that pass the threshold,
+    /// then by similarity on the index's measure, then by document), each with its estimated
+    /// Jaccard and containment and its cluster. Read-only; call it from as many threads as you
+    /// like.
+    ///
+    /// Its cost is bounded whatever the index holds: at most `bands × (PAIRWISE_BUCKET + 1)`
+    /// candidates are scored (1,600 at the default 64 bands), each a comparison of two
+    /// signatures, after `bands × segments` binary searches.
     pub fn query(&self, text: &str, limit: usize) -> Result<Vec<Match>> {
         let sketch = self.deduper.sketcher().sketch(text);
         self.query_signature(sketch.signature.as_slice(), sketch.set_size, limit)
@@ -405,29 +458,59 @@ impl Index {
         texts.par_iter().map(|t| self.query(t.as_ref(), limit)).collect()
     }
 
+    /// The stored documents a [`query`](Index::query) of `text` scores, ascending: in each band,
+    /// the first [`PAIRWISE_BUCKET`] (24) members of the bucket the text falls in (in document
+    /// order) and its last member. These include every document that [`insert_batch`] would pair
+    /// the text with if it were inserted next (the bucket rule of [`crate::lsh`]), so a query
+    /// finds what an insertion would link. A bucket larger than that is mostly documents that
+    /// agree with the text and with each other on that band (in an index of many identical
+    /// documents, all of them): a true match collides with the text in most bands, and in the
+    /// bands where it differs from the crowd its buckets are small. A stored document that
+    /// collides with the text only in buckets of more than 25 members, each time behind the
+    /// first 24, is not scored. At most `bands × 25` documents.
+    ///
+    /// [`insert_batch`]: Index::insert_batch
+    pub fn query_candidates(&self, text: &str) -> Result<Vec<DocId>> {
+        let sketch = self.deduper.sketcher().sketch(text);
+        if sketch.set_size == 0 {
+            return Ok(Vec::new());
+        }
+        Ok(self.candidates_of_signature(sketch.signature.as_slice())?.into_iter().map(DocId).collect())
+    }
+
+    /// See [`query_candidates`](Index::query_candidates).
+    fn candidates_of_signature(&self, signature: &[u32]) -> Result<Vec<u32>> {
+        let n = self.len();
+        let mut docs: Vec<u32> = Vec::new();
+        for (band, key) in self.config.lsh().band_keys(signature).enumerate() {
+            let (mut room, mut last) = (PAIRWISE_BUCKET, None);
+            for s in &self.segments {
+                let members = s.bucket(band, key);
+                docs.extend_from_slice(&members[..room.min(members.len())]);
+                room -= room.min(members.len());
+                last = members.last().copied().or(last);
+            }
+            docs.extend(last);
+        }
+        docs.sort_unstable();
+        docs.dedup();
+        if let Some(&d) = docs.last().filter(|&&d| d as usize >= n) {
+            return Err(corrupt(format!("a band table lists document {d} of an index of {n}")));
+        }
+        Ok(docs)
+    }
+
     fn query_signature(&self, signature: &[u32], set_size: u32, limit: usize) -> Result<Vec<Match>> {
         if set_size == 0 || limit == 0 {
             return Ok(Vec::new());
         }
-        let lsh = self.config.lsh();
-        let n = self.len();
-        let mut docs: Vec<u32> = Vec::new();
-        for (band, key) in lsh.band_keys(signature).enumerate() {
-            for s in &self.segments {
-                docs.extend_from_slice(s.bucket(band, key));
-            }
-        }
-        docs.sort_unstable();
-        docs.dedup();
+        let docs = self.candidates_of_signature(signature)?;
         let criterion = self.config.criterion();
         let containment = Criterion::new(Similarity::Containment, criterion.threshold(), 0);
         let rows = self.rows(None);
         let k = rows.num_perm();
         let mut scored = Vec::with_capacity(docs.len());
         for d in docs {
-            if d as usize >= n {
-                return Err(corrupt(format!("a band table lists document {d} of an index of {n}")));
-            }
             let other = rows.set_size(d as usize);
             let agree = crate::hash::agreeing_slots(signature, rows.row(d as usize));
             let j = agree as f64 / k as f64;
@@ -484,6 +567,11 @@ impl Index {
             duplicates: self.manifest.documents - clusters.min(self.manifest.documents),
             edges: self.segments.iter().map(|s| s.num_edges() as u64).sum(),
             boilerplate_shingles: self.filter().map_or(0, |f| f.len() as u64),
+            unfiltered_documents: match (&self.manifest.params.boilerplate, &self.manifest.filter) {
+                (_, Some(f)) => f.first_doc,
+                (Some(_), None) => self.manifest.documents,
+                (None, None) => 0,
+            },
             bytes: manifest_bytes
                 + self.segments.iter().map(Segment::file_bytes).sum::<u64>()
                 + self.clusters.file_bytes()
@@ -491,13 +579,16 @@ impl Index {
         }
     }
 
-    /// Reads every file in full and checks its checksum (opening checks only headers and
+    /// Reads every file in full and checks its checksum (opening checks only headers, pins and
     /// layouts, so that it does not read the bulk data).
     pub fn check(&self) -> Result<()> {
+        if let Some(entry) = &self.manifest.filter {
+            read_filter(&self.dir, entry, &self.config, true)?;
+        }
         for s in &self.segments {
             s.check().map_err(|e| e.with_path(&self.dir.join(s.name())))?;
         }
-        self.clusters.check().map_err(|e| e.with_path(&self.dir.join(&self.manifest.clusters)))?;
+        self.clusters.check().map_err(|e| self.clusters_error(e))?;
         let n = self.len();
         for s in &self.segments {
             s.edges(n)?.for_each(drop);
@@ -521,16 +612,42 @@ impl Index {
         }
     }
 
-    /// Inserts a batch: signs its documents (learning the boilerplate filter first if this is the
-    /// first batch and the configuration asks for it), finds their candidates among the stored
-    /// documents and each other, verifies them, re-links the clusters and commits a new segment.
-    /// Invalid records stop the batch with their error (nothing is committed) or, when the source
-    /// says [`Invalid::Skip`](crate::source::Invalid::Skip), are left out and listed. After the commit the newest segments may be merged
-    /// (see [`compact`](Index::compact)); an error there is returned although the batch is
-    /// committed (re-open the index to see it).
+    /// Inserts a batch: signs its documents (learning the boilerplate filter first, see below),
+    /// finds their candidates among the stored documents and each other, verifies them, re-links
+    /// the clusters and commits a new segment. Invalid records stop the batch with their error
+    /// (nothing is committed) or, when the source says
+    /// [`Invalid::Skip`](crate::source::Invalid::Skip), are left out and listed. After the commit
+    /// the newest segments may be merged (see [`compact`](Index::compact)).
+    ///
+    /// **Verified before written.** The batch rewrites the cluster file (the clusters of the
+    /// components it does not touch are copied from it) and may merge the newest segments after
+    /// its commit; before anything is written, the payload checksums of that cluster file and of
+    /// those segments are checked in full (and, on an index of format version 1, of every file,
+    /// which the commit then pins). A mismatch fails with [`ErrorKind::Corrupt`] naming the file,
+    /// and the index is unchanged. The other segments are read (their band tables, rows and
+    /// edges) but not rewritten; damage there is found by [`check`](Index::check) and by the
+    /// writer that next merges them.
+    ///
+    /// **Boilerplate.** With boilerplate learning configured, the filter is learnt from the first
+    /// batch that has at least `min_docs` valid documents (the fewest a boilerplate shingle must
+    /// be in, so that a smaller batch could only learn an empty filter), and kept for good. A
+    /// smaller batch is stored signed without a filter, with a warning in
+    /// [`Insertion::warnings`], and the filter stays *not yet learnt* in the manifest. The index
+    /// keeps signatures, not texts, so documents stored before the filter is learnt cannot be
+    /// signed again: they keep their unfiltered signatures, whose shingles include their
+    /// boilerplate, and their estimated similarity to documents signed with the filter is lower
+    /// than a full run's by about the share of boilerplate in their shingles (a copy with a long
+    /// outlet footer may then be missed). The batch that learns the filter says so in a warning
+    /// when documents were stored before it. Learning once from a batch of the minimum size was
+    /// chosen over the alternatives: learning an empty filter from a tiny first batch (the old
+    /// behaviour) loses the filter for good; waiting for more than `min_docs` would leave more
+    /// documents unfiltered; re-learning later would change the signatures of later documents
+    /// again.
     ///
     /// Fails with [`ErrorKind::ReadOnly`] on an index opened with [`open`](Index::open), with
-    /// the record's kind ([`ErrorKind::is_invalid_input`]) on an invalid record.
+    /// the record's kind ([`ErrorKind::is_invalid_input`]) on an invalid record, with
+    /// [`ErrorKind::Corrupt`] as above. An error in the merge after the commit is returned
+    /// although the batch is committed (re-open the index to see it).
     pub fn insert_batch<S: DocumentSource + ?Sized>(&mut self, source: &S) -> Result<Insertion> {
         self.insert_batch_with_progress(source, None)
     }
@@ -545,21 +662,41 @@ impl Index {
         let t = Instant::now();
         let mut deduper = self.deduper.clone();
         let mut new_filter = None;
-        if let (true, None, Some((df, min_docs, sample))) =
-            (self.is_empty(), &self.manifest.filter, self.manifest.params.boilerplate)
-        {
+        let mut warnings = Vec::new();
+        if let (None, Some((df, min_docs, sample))) = (&self.manifest.filter, self.manifest.params.boilerplate) {
             let bp = BoilerplateConfig::builder()
                 .max_df(f64::from_bits(df))
                 .min_docs(min_docs)
                 .sample(usize::try_from(sample).unwrap_or(usize::MAX))
                 .build()?;
-            let (filter, _) = deduper.learn_boilerplate(source, &bp)?;
-            let filter = Arc::new(filter);
-            deduper = deduper.with_filter(Some(filter.clone()));
-            new_filter = Some(filter);
+            let needed = learning_sample(&bp);
+            let (filter, counted) = match source.len() >= needed {
+                true => deduper.learn_boilerplate(source, &bp)?,
+                false => (ShingleFilter::default(), source.len()),
+            };
+            if counted >= needed {
+                if !self.is_empty() {
+                    warnings.push(format!(
+                        "boilerplate filter learnt from this batch ({counted} documents, {} boilerplate shingles); \
+                         the {} documents stored before it keep signatures made without it, so their \
+                         similarity to documents that share boilerplate is underestimated",
+                        filter.len(),
+                        self.len()
+                    ));
+                }
+                let filter = Arc::new(filter);
+                deduper = deduper.with_filter(Some(filter.clone()));
+                new_filter = Some(filter);
+            } else if counted > 0 {
+                warnings.push(format!(
+                    "boilerplate filter not learnt yet: this batch has {counted} documents, fewer than the \
+                     {needed} a boilerplate shingle must be in (`boilerplate_min_docs`); its documents are \
+                     signed without a filter, and the first batch of at least {needed} documents learns it"
+                ));
+            }
         }
         let signed = deduper.sign_source(source, progress)?;
-        let mut out = Insertion { skipped: signed.skipped, ..Insertion::default() };
+        let mut out = Insertion { skipped: signed.skipped, warnings, ..Insertion::default() };
         let new = signed.signatures;
         if new.is_empty() {
             out.seconds = t.elapsed().as_secs_f64();
@@ -570,6 +707,14 @@ impl Index {
         if n > u32::MAX as usize {
             return Err(Error::new(ErrorKind::Unsupported, format!("an index holds at most {} documents", u32::MAX)));
         }
+        // Writers never copy what they have not verified: the cluster file this batch rewrites
+        // and the segments merged after its commit (every file, before a version-1 index's first
+        // pins).
+        let mut sizes: Vec<u64> = self.segments.iter().map(|s| s.len() as u64).collect();
+        sizes.push(new.len() as u64);
+        let merged = tail_start(&sizes).min(self.segments.len());
+        self.verify_before_writing(merged..self.segments.len(), true, "the batch was not added")?;
+
         let params = self.config.lsh();
         let bands = new_band_tables(&new, params, n_old as u32);
         let candidates = self.candidates_of(&bands, n_old)?;
@@ -592,17 +737,18 @@ impl Index {
         out.guard_refusals = stats.guard_refusals;
         out.window_refusals = stats.window_refusals;
 
-        // Commit: the filter (first batch), the segment, the cluster file, then the manifest.
+        // Commit: the filter (when learnt now), the segment, the cluster file, then the manifest.
         let generation = self.next_generation()?;
         let fingerprint = Fingerprint::of(&self.config, deduper.filter().map(|f| &**f));
         let mut manifest = self.manifest.clone();
         manifest.generation = generation;
         if let Some(f) = &new_filter {
-            let name = store::file_name("filter", generation, 0);
+            let file = store::file_name("filter", generation, 0);
             let payload: Vec<u8> = f.frequent().iter().flat_map(|h| h.to_le_bytes()).collect();
             let bytes = format::encode(FileKind::Filter, &fingerprint, &[], &payload)?;
-            store::write_durable(&self.dir, &name, &[&bytes])?;
-            manifest.filter = Some(name);
+            store::write_durable(&self.dir, &file, &[&bytes])?;
+            let pin = Pin { payload_len: payload.len() as u64, payload_checksum: xxh3_64(&payload) };
+            manifest.filter = Some(FilterEntry { file, pin, first_doc: n_old as u64 });
         }
         let data = SegmentData {
             first_doc: n_old as u64,
@@ -616,7 +762,6 @@ impl Index {
         let name = store::file_name("segment", generation, n_old as u64);
         manifest.segments.push(data.write(&self.dir, &name, &fingerprint)?);
         manifest.documents = n as u64;
-        manifest.clusters = store::file_name("clusters", generation, 0);
         let meta = ClustersMeta {
             documents: n as u64,
             clusters: clustering.num_clusters() as u64,
@@ -625,7 +770,9 @@ impl Index {
             window_refusals: stats.window_refusals,
         };
         let reps: Vec<u32> = clustering.representatives().iter().map(|d| d.0).collect();
-        write_clusters(&self.dir, &manifest.clusters, &fingerprint, clustering.clusters(), &reps, &components, &meta)?;
+        let name = store::file_name("clusters", generation, 0);
+        manifest.clusters =
+            write_clusters(&self.dir, &name, &fingerprint, clustering.clusters(), &reps, &components, &meta)?;
         store::write_manifest(&self.dir, &fingerprint, &manifest)?;
         self.reload()?;
 
@@ -643,9 +790,43 @@ impl Index {
                 }
             })
             .collect();
+        // The segments it merges were verified above, before the commit.
         self.merge_tail()?;
         out.seconds = t.elapsed().as_secs_f64();
         Ok(out)
+    }
+
+    /// Checks in full, before a writer copies or rewrites them, the payloads of `segments` and,
+    /// with `clusters`, of the cluster file; on an index whose manifest does not pin its files yet
+    /// (format version 1), of every file, since the commit will pin them all. A mismatch is an
+    /// [`ErrorKind::Corrupt`] error naming the file and saying `refused` (nothing is written).
+    fn verify_before_writing(&self, segments: std::ops::Range<usize>, clusters: bool, refused: &str) -> Result<()> {
+        let not_written = |e: Error| {
+            let mut out = Error::new(e.kind(), format!("{}; {refused}, the index is unchanged", e.message()));
+            if let Some(path) = &e.location().path {
+                out = out.with_path(path);
+            }
+            out
+        };
+        if !self.pinned {
+            return self.check().map_err(not_written);
+        }
+        for s in &self.segments[segments] {
+            s.check().map_err(|e| not_written(e.with_path(&self.dir.join(s.name()))))?;
+        }
+        if clusters {
+            self.clusters.check().map_err(|e| not_written(self.clusters_error(e)))?;
+        }
+        Ok(())
+    }
+
+    /// An error about the cluster file, named.
+    fn clusters_error(&self, e: Error) -> Error {
+        let e = match e.message().starts_with("cluster file") {
+            true => e,
+            false => Error::new(e.kind(), format!("cluster file: {}", e.message())),
+        };
+        e.with_path(&self.dir.join(&self.manifest.clusters.file))
     }
 
     /// The clusters of all documents once `new_edges` (verified edges of a batch being inserted,
@@ -762,26 +943,24 @@ impl Index {
 
     /// Merges all segments into one (a no-op with fewer than two). Clusters do not change;
     /// queries look up one band table per band instead of one per segment.
+    ///
+    /// Verifies every file first, as [`check`](Index::check) does, since it copies every segment:
+    /// a damaged file fails with [`ErrorKind::Corrupt`] naming it, and the index is unchanged.
     pub fn compact(&mut self) -> Result<()> {
         self.writer()?;
+        self.verify_before_writing(0..self.segments.len(), true, "not compacted")?;
         self.merge_from(0)
     }
 
-    /// Keeps the number of segments logarithmic in the number of documents, like a binary
-    /// counter: merges the newest segments while the one before them is no larger than they are
-    /// together (each document is rewritten about log2(documents / batch) times).
+    /// Keeps the number of segments logarithmic in the number of documents (see
+    /// [`tail_start`]). The caller has verified the segments it merges.
     fn merge_tail(&mut self) -> Result<()> {
         let sizes: Vec<u64> = self.segments.iter().map(|s| s.len() as u64).collect();
-        let Some(last) = sizes.len().checked_sub(1) else { return Ok(()) };
-        let (mut from, mut tail) = (last, sizes[last]);
-        while from >= 1 && sizes[from - 1] <= tail {
-            from -= 1;
-            tail += sizes[from];
-        }
-        if from < last { self.merge_from(from) } else { Ok(()) }
+        self.merge_from(tail_start(&sizes))
     }
 
-    /// Merges segments `from..` into one and commits.
+    /// Merges segments `from..` into one and commits. The caller has verified them (writers never
+    /// copy what they have not verified).
     fn merge_from(&mut self, from: usize) -> Result<()> {
         if self.segments.len() < from + 2 {
             return Ok(());
@@ -790,7 +969,10 @@ impl Index {
         let data = SegmentData::merge(&parts, self.config.minhash().num_perm(), self.config.lsh().bands(), self.len())?;
         let generation = self.next_generation()?;
         let name = store::file_name("segment", generation, data.first_doc);
-        let entry = data.write(&self.dir, &name, &self.fingerprint)?;
+        let unfiltered = Fingerprint::of(&self.config, None);
+        let filter_from = self.manifest.filter.as_ref().map(|f| f.first_doc);
+        let end = data.first_doc + data.signatures.len() as u64;
+        let entry = data.write(&self.dir, &name, signed_with(&self.fingerprint, &unfiltered, filter_from, end))?;
         let mut manifest = self.manifest.clone();
         manifest.generation = generation;
         manifest.segments.truncate(from);
@@ -798,6 +980,30 @@ impl Index {
         store::write_manifest(&self.dir, &self.fingerprint, &manifest)?;
         self.reload()
     }
+}
+
+/// The first of the newest segments to merge, given every segment's size: like a binary
+/// counter, the newest segments are merged while the one before them is no larger than they are
+/// together, which keeps the number of segments logarithmic in the number of documents (each
+/// document is rewritten about log2(documents / batch) times). `sizes.len() - 1` (or 0) when
+/// nothing is merged.
+fn tail_start(sizes: &[u64]) -> usize {
+    let Some(last) = sizes.len().checked_sub(1) else { return 0 };
+    let (mut from, mut tail) = (last, sizes[last]);
+    while from >= 1 && sizes[from - 1] <= tail {
+        from -= 1;
+        tail += sizes[from];
+    }
+    from
+}
+
+/// The fewest valid documents a batch must have to learn the boilerplate filter: a boilerplate
+/// shingle is in at least `max(min_docs, 2)` documents ([`BoilerplateConfig::cut`]), so a
+/// smaller batch can only learn an empty filter. (When the sample is smaller still, no batch can
+/// learn a shingle, and the first batch of `sample` documents learns the empty filter a run
+/// would.)
+fn learning_sample(bp: &BoilerplateConfig) -> usize {
+    (bp.min_docs().max(2) as usize).min(bp.sample())
 }
 
 /// Refuses big-endian targets: index arrays are little-endian and read in place.
@@ -814,9 +1020,27 @@ fn little_endian() -> Result<()> {
 /// The manifest's live data files.
 fn live_files(m: &Manifest) -> Vec<&str> {
     let mut v: Vec<&str> = m.segments.iter().map(|s| s.file.as_str()).collect();
-    v.push(&m.clusters);
-    v.extend(m.filter.as_deref());
+    v.push(&m.clusters.file);
+    v.extend(m.filter.as_ref().map(|f| f.file.as_str()));
     v
+}
+
+/// The fingerprint a segment's signatures were made with, given the end of its documents:
+/// `filtered` (the index's) when any of them comes at or after `filter_from` (the first document
+/// signed with the boilerplate filter; `None` without a filter), `unfiltered` otherwise. So a
+/// segment stored before a late-learnt filter keeps the fingerprint it was written with, and a
+/// segment merged across that boundary, which holds documents signed both ways, carries the
+/// filter's (the manifest's [`FilterEntry::first_doc`] says which documents are which).
+fn signed_with<'a>(
+    filtered: &'a Fingerprint,
+    unfiltered: &'a Fingerprint,
+    filter_from: Option<u64>,
+    end: u64,
+) -> &'a Fingerprint {
+    match filter_from {
+        Some(first) if end > first => filtered,
+        _ => unfiltered,
+    }
 }
 
 /// A file name from a manifest must name a file inside the index directory.
@@ -900,5 +1124,29 @@ impl SignatureRows for Rows<'_> {
             Some(m) if i >= self.first_new => m.set_size(i - self.first_new),
             _ => segment_of(self.segments, i).map_or(0, |(s, j)| s.set_sizes()[j]),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{learning_sample, tail_start};
+    use crate::boilerplate::BoilerplateConfig;
+
+    #[test]
+    fn the_tail_merges_like_a_binary_counter() {
+        assert_eq!(tail_start(&[]), 0);
+        assert_eq!(tail_start(&[5]), 0);
+        assert_eq!(tail_start(&[20, 3, 1]), 2, "nothing to merge");
+        assert_eq!(tail_start(&[20, 3, 1, 4]), 1, "4 >= 1 then 5 >= 3, not 8 >= 20");
+        assert_eq!(tail_start(&[4, 4]), 0);
+    }
+
+    #[test]
+    fn a_filter_is_learnt_from_min_docs_documents() {
+        let bp = |min_docs, sample| BoilerplateConfig::builder().min_docs(min_docs).sample(sample).build().unwrap();
+        assert_eq!(learning_sample(&BoilerplateConfig::default()), 20);
+        assert_eq!(learning_sample(&bp(4, 10_000)), 4);
+        assert_eq!(learning_sample(&bp(0, 10_000)), 2, "a shingle is in at least two documents");
+        assert_eq!(learning_sample(&bp(50, 10)), 10, "no batch can learn more than an empty filter");
     }
 }

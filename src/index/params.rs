@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::boilerplate::ShingleFilter;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::format::index::IndexParams;
+use crate::format::index::{FilterEntry, IndexParams, Pin};
 use crate::format::{self, FileKind, Fingerprint};
 use crate::names::OptionName;
 use crate::shingle::ShingleUnit;
@@ -14,11 +14,22 @@ use crate::verify::Verify;
 
 use super::{corrupt, store};
 
-pub(crate) fn read_filter(dir: &Path, name: &str, config: &Config) -> Result<(ShingleFilter, u64)> {
-    let path = store::path(dir, name);
+/// Reads the filter file `entry` lists and verifies all of it: its pin (when `pinned`), its
+/// payload's checksum and its fingerprint. Returns the filter, the file's size and its pin.
+pub(crate) fn read_filter(
+    dir: &Path,
+    entry: &FilterEntry,
+    config: &Config,
+    pinned: bool,
+) -> Result<(ShingleFilter, u64, Pin)> {
+    let path = store::path(dir, &entry.file);
     let bytes = std::fs::read(&path)
         .map_err(|e| store::listed(Error::io(&path, "cannot read the index's filter", e), &path))?;
-    let (header, payload) = format::parse(&bytes, FileKind::Filter).map_err(|e| e.with_path(&path))?;
+    let (header, payload) = format::parse_header(&bytes, FileKind::Filter).map_err(|e| e.with_path(&path))?;
+    if pinned {
+        store::check_pin(&path, &header, &entry.pin)?;
+    }
+    format::check_payload(&header, payload).map_err(|e| e.with_path(&path))?;
     if payload.len() % 8 != 0 {
         return Err(corrupt("filter payload is not a whole number of hashes").with_path(&path));
     }
@@ -26,7 +37,7 @@ pub(crate) fn read_filter(dir: &Path, name: &str, config: &Config) -> Result<(Sh
         payload.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect();
     let filter = ShingleFilter::from_frequent(hashes);
     header.fingerprint.ensure_same(&Fingerprint::of(config, Some(&filter))).map_err(|e| e.with_path(&path))?;
-    Ok((filter, bytes.len() as u64))
+    Ok((filter, bytes.len() as u64, store::pin_of(&header)))
 }
 
 /// The parameters that differ between `ours` and `theirs`, as `name: ours vs theirs`.

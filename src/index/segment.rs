@@ -13,7 +13,7 @@ use std::path::Path;
 use crate::DocId;
 use crate::corpus::source::{Bytes, Hint};
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::index::{SegmentEntry, SegmentToc, Span};
+use crate::format::index::{Pin, SegmentEntry, SegmentToc, Span};
 use crate::format::{self, FileKind, Fingerprint, Header};
 use crate::graph::Edge;
 use crate::minhash::SignatureMatrix;
@@ -36,13 +36,22 @@ fn corrupt(name: &str, msg: impl std::fmt::Display) -> Error {
 }
 
 impl Segment {
-    /// Maps `dir/entry.file` and validates it against the manifest's entry and the index's
-    /// fingerprint.
-    pub(crate) fn open(dir: &Path, entry: &SegmentEntry, fingerprint: &Fingerprint, bands: usize) -> Result<Segment> {
+    /// Maps `dir/entry.file` and validates it against the manifest's entry (its pin when
+    /// `pinned`, its documents) and the fingerprint its signatures must have been made with.
+    pub(crate) fn open(
+        dir: &Path,
+        entry: &SegmentEntry,
+        fingerprint: &Fingerprint,
+        bands: usize,
+        pinned: bool,
+    ) -> Result<Segment> {
         let path = store::path(dir, &entry.file);
         let bytes = store::map(&path)?;
         let fail = |e: Error| e.with_path(&path);
         let (header, payload) = format::parse_header(bytes.as_slice(), FileKind::Segment).map_err(fail)?;
+        if pinned {
+            store::check_pin(&path, &header, &entry.pin)?;
+        }
         header.fingerprint.ensure_same(fingerprint).map_err(fail)?;
         let toc: SegmentToc = format::decode_meta(&header.meta, "segment table of contents").map_err(fail)?;
         let start = bytes.as_slice().len() - payload.len();
@@ -70,6 +79,11 @@ impl Segment {
         let span = self.toc.edges_span;
         let at = self.start + span.offset as usize;
         self.bytes.hint(Hint::Prefetch, at, at + span.len as usize);
+    }
+
+    /// What its header says of its payload (see [`Pin`]).
+    pub(crate) fn pin(&self) -> Pin {
+        store::pin_of(&self.header)
     }
 
     /// Checks the payload's checksum (reads the whole file).
@@ -151,9 +165,10 @@ impl Segment {
         let m = self.toc.band_len as usize;
         let keys: &[u64] = &self.array::<u64>(self.toc.band_keys)[band * m..(band + 1) * m];
         let docs: &[u32] = &self.array::<u32>(self.toc.band_docs)[band * m..(band + 1) * m];
+        // Two binary searches: a bucket of a million members costs what a small one does.
         let lo = keys.partition_point(|&k| k < key);
-        let len = keys[lo..].iter().take_while(|&&k| k == key).count();
-        &docs[lo..lo + len]
+        let hi = lo + keys[lo..].partition_point(|&k| k == key);
+        &docs[lo..hi]
     }
 
     /// One band's `(key, document)` entries, sorted.
@@ -333,12 +348,13 @@ impl SegmentData {
             })
             .map_err(|e| Error::io(&dir.join(name), "cannot lay out segment", e))?;
         let meta = format::encode_meta(&toc)?;
-        let head = format::encode_header(FileKind::Segment, fingerprint, &meta, len, hasher.digest())?;
+        let pin = Pin { payload_len: len, payload_checksum: hasher.digest() };
+        let head = format::encode_header(FileKind::Segment, fingerprint, &meta, pin.payload_len, pin.payload_checksum)?;
         let bytes = store::write_durable_with(dir, name, &mut |w| {
             w.write_all(&head)?;
             self.emit(&mut |b| w.write_all(b)).map(drop)
         })?;
-        Ok(SegmentEntry { file: name.to_string(), first_doc: self.first_doc, documents: n as u64, bytes })
+        Ok(SegmentEntry { file: name.to_string(), first_doc: self.first_doc, documents: n as u64, bytes, pin })
     }
 
     /// The contents of consecutive segments `parts`, as one segment.

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 
 use crate::corpus::source::{self, Bytes};
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::index::Manifest;
-use crate::format::{self, FileKind, Fingerprint};
+use crate::format::index::{Manifest, ManifestV1, Pin};
+use crate::format::{self, FileKind, Fingerprint, Header};
 
 /// The manifest's file name.
 pub(crate) const MANIFEST: &str = "MANIFEST";
@@ -39,6 +39,29 @@ pub(crate) fn listed(e: Error, path: &Path) -> Error {
         }
         _ => e,
     }
+}
+
+/// What `header` says of its payload, as a manifest pins it.
+pub(crate) fn pin_of(header: &Header) -> Pin {
+    Pin { payload_len: header.payload_len, payload_checksum: header.payload_checksum }
+}
+
+/// Refuses a listed file whose header does not state the payload the manifest pins (a file from
+/// another index, or an older or newer file of this one, put in its place): [`ErrorKind::Corrupt`],
+/// with the path.
+pub(crate) fn check_pin(path: &Path, header: &Header, pin: &Pin) -> Result<()> {
+    if pin_of(header) == *pin {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::Corrupt,
+        format!(
+            "not the file the {MANIFEST} lists: its payload is {} bytes with checksum {:016x}, the {MANIFEST} \
+             pins {} bytes with checksum {:016x} (replaced, or copied from another index)",
+            header.payload_len, header.payload_checksum, pin.payload_len, pin.payload_checksum
+        ),
+    )
+    .with_path(path))
 }
 
 /// The error for a directory that holds no index ([`ErrorKind::NotFound`]).
@@ -93,9 +116,17 @@ pub(crate) fn write_manifest(dir: &Path, fingerprint: &Fingerprint, manifest: &M
     Ok(())
 }
 
-/// Reads and validates the index's `MANIFEST`; returns it with the fingerprint it was written
-/// with.
-pub(crate) fn read_manifest(dir: &Path) -> Result<(Manifest, Fingerprint)> {
+/// A `MANIFEST` as read: the state it lists, the fingerprint it was written with, and whether
+/// it pins its files (format version 2 on; a version-1 manifest's pins are placeholders, see
+/// [`ManifestV1::unpinned`]).
+pub(crate) struct ReadManifest {
+    pub(crate) manifest: Manifest,
+    pub(crate) fingerprint: Fingerprint,
+    pub(crate) pinned: bool,
+}
+
+/// Reads and validates the index's `MANIFEST` (format version 1 or 2).
+pub(crate) fn read_manifest(dir: &Path) -> Result<ReadManifest> {
     let path = dir.join(MANIFEST);
     let bytes = std::fs::read(&path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
@@ -105,8 +136,12 @@ pub(crate) fn read_manifest(dir: &Path) -> Result<(Manifest, Fingerprint)> {
         }
     })?;
     let (header, payload) = format::parse(&bytes, FileKind::Manifest).map_err(|e| e.with_path(&path))?;
-    let manifest: Manifest = format::decode_meta(payload, "manifest").map_err(|e| e.with_path(&path))?;
-    Ok((manifest, header.fingerprint))
+    let (manifest, pinned) = match header.version {
+        1 => (format::decode_meta::<ManifestV1>(payload, "manifest").map(ManifestV1::unpinned), false),
+        _ => (format::decode_meta::<Manifest>(payload, "manifest"), true),
+    };
+    let manifest = manifest.map_err(|e| e.with_path(&path))?;
+    Ok(ReadManifest { manifest, fingerprint: header.fingerprint, pinned })
 }
 
 /// Whether `dir` holds an index.

@@ -218,6 +218,10 @@ fn insert(index: &mut Index, corpus: &Corpus, input: &InputArgs, pool: &rayon::T
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    // Warnings are not the summary: printed with --quiet too.
+    for w in &done.warnings {
+        eprintln!("neardupe: warning: {w}");
+    }
     if !input.quiet {
         let skipped: Vec<&Error> = corpus.skipped().iter().chain(&done.skipped).collect();
         for e in skipped.iter().take(10) {
