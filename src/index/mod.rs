@@ -72,6 +72,8 @@
 mod clusters;
 #[cfg(test)]
 mod corrupt_tests;
+#[cfg(test)]
+mod hostile_tests;
 mod params;
 mod segment;
 mod store;

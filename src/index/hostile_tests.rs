@@ -12,111 +12,20 @@
 //!   ranks the true best match first;
 //! - a first batch too small to learn the boilerplate filter warns, and a later batch learns it.
 //!
-//! Runs with and without default features; the command-line cases need the `cli` feature.
+//! A unit test module because it reads and re-seals files of the crate-private format; the
+//! command-line cases are in `tests/hostile_index_cli.rs`. Runs with and without default features.
 
 use std::path::Path;
 
-use neardupe::format::index::Manifest;
-use neardupe::format::{self, FORMAT_VERSION, FileKind};
-use neardupe::index::Index;
-use neardupe::lsh::PAIRWISE_BUCKET;
-use neardupe::{Config, DocId, Error, ErrorKind};
+use crate::format::index::Manifest;
+use crate::format::{self, FORMAT_VERSION, FileKind};
+use crate::index::Index;
+use crate::lsh::PAIRWISE_BUCKET;
+use crate::{Config, DocId};
 
-#[cfg(feature = "cli")]
-mod common;
-
-/// A footer every document ends with: the boilerplate.
-const FOOTER: &str = "Follow Reuters for the latest news, sign up to our daily newsletter and get alerts.";
-
-/// The text of story `seed`: `words` pseudo-words from a small generator (no dependence on the
-/// synthetic-news crate), then the footer.
-fn story(seed: u64, words: usize) -> String {
-    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    let mut out = String::new();
-    for _ in 0..words {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        out.push_str(&format!("w{} ", x % 5_000));
-    }
-    out + FOOTER
-}
-
-/// `n` documents `{prefix}-{i}`, where document `i` tells story `seed + i % stories` (so stories
-/// have copies when `stories < n`).
-fn documents(prefix: &str, n: usize, stories: usize, seed: u64) -> Vec<(String, String)> {
-    (0..n).map(|i| (format!("{prefix}-{i:02}"), story(seed + (i % stories) as u64, 60))).collect()
-}
-
-/// A small configuration: 32 slots, boilerplate learnt with a floor of 4 documents.
-fn config() -> Config {
-    let bp = neardupe::boilerplate::BoilerplateConfig::builder().min_docs(4).build().unwrap();
-    Config::builder().num_perm(32).boilerplate(Some(bp)).build().unwrap()
-}
-
-/// An index of 24 documents in `dir` in three segments (batches of 20, 3 and 1 are not merged).
-fn build(dir: &Path, prefix: &str, seed: u64) {
-    let docs = documents(prefix, 24, 8, seed);
-    let mut index = Index::create(dir, config()).unwrap();
-    for batch in [&docs[..20], &docs[20..23], &docs[23..]] {
-        index.insert_batch(batch).unwrap();
-    }
-    assert_eq!(index.stats().segments, 3);
-}
-
-/// The files of `dir` (name, bytes), sorted, the writer's `LOCK` left out.
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|name| name != "LOCK")
-        .map(|name| {
-            let bytes = std::fs::read(dir.join(&name)).unwrap();
-            (name, bytes)
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-/// What `index export` writes: each document's id, cluster and whether it represents it.
-fn export(dir: &Path) -> Vec<(String, u32, bool)> {
-    let index = Index::open(dir).unwrap();
-    index
-        .clusters()
-        .map(|a| {
-            let a = a.unwrap();
-            (a.id.to_string(), a.cluster, a.is_representative)
-        })
-        .collect()
-}
-
-/// The name of the first file of `dir` whose name starts with `prefix`.
-fn file_named(dir: &Path, prefix: &str) -> String {
-    files(dir).into_iter().map(|(n, _)| n).find(|n| n.starts_with(prefix)).unwrap()
-}
-
-/// Changes one byte of `dir/name` at the first occurrence of `find` (which must be in its
-/// payload) and returns the original bytes.
-fn damage(dir: &Path, name: &str, find: &[u8], to: &[u8]) -> Vec<u8> {
-    let path = dir.join(name);
-    let good = std::fs::read(&path).unwrap();
-    let at = good.windows(find.len()).position(|w| w == find).expect("bytes to damage");
-    let mut bad = good.clone();
-    bad[at..at + to.len()].copy_from_slice(to);
-    std::fs::write(&path, bad).unwrap();
-    good
-}
-
-/// Asserts that `e` is a `Corrupt` error whose text names `file` and says each of `words`.
-fn assert_corrupt(e: &Error, file: &str, words: &[&str]) {
-    assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
-    let text = e.to_string();
-    assert!(text.contains(file), "{text:?} does not name {file}");
-    for w in words {
-        assert!(text.contains(w), "{text:?} does not say {w:?}");
-    }
-}
+#[path = "../../tests/common/small_index.rs"]
+mod small_index;
+use small_index::*;
 
 /// Item 2: one byte of an id in a segment changed. `check` reports it; `compact` (which copies
 /// every segment) refuses with the file's name and changes nothing, so `check` still reports it,
@@ -149,26 +58,6 @@ fn compact_refuses_a_corrupt_segment_and_leaves_the_index_unchanged() {
     index.check().unwrap();
     drop(index);
     assert_eq!(export(tmp.path()), before);
-}
-
-/// Item 2, the binary: `index compact` exits 1 with the file's name, and `index check` still
-/// fails afterwards.
-#[cfg(feature = "cli")]
-#[test]
-fn cli_compact_exits_1_on_a_corrupt_segment() {
-    use common::{bin, run, stderr};
-    let tmp = tempfile::tempdir().unwrap();
-    build(tmp.path(), "doc", 1);
-    let name = file_named(tmp.path(), "segment-00000002");
-    damage(tmp.path(), &name, b"doc-05", b"doc-95");
-    let damaged = files(tmp.path());
-    let o = run(bin().args(["index", "compact"]).arg(tmp.path()));
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains(&name) && stderr(&o).contains("payload checksum mismatch"), "{}", stderr(&o));
-    assert_eq!(files(tmp.path()), damaged);
-    let o = run(bin().args(["index", "check"]).arg(tmp.path()));
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("payload checksum mismatch"), "{}", stderr(&o));
 }
 
 /// Item 2: a damaged cluster file (one document's cluster label changed, which would end in a
@@ -496,21 +385,30 @@ fn a_small_first_batch_warns_and_a_later_batch_learns_the_filter() {
     assert_eq!(found[0].id, "doc-05", "an unfiltered document is still found by its own text: {found:?}");
 }
 
-/// Item 9, the binary: `index build` of a small corpus prints the warning (with `--quiet` too).
-#[cfg(feature = "cli")]
+/// The stored fixtures are of versions 1 and 2 (`tests/index_fixture.rs` reads both), and
+/// version 2's `MANIFEST` pins every file it lists: each file's header states the payload the
+/// manifest pins, and its payload has that checksum.
 #[test]
-fn cli_build_of_a_small_batch_warns() {
-    use common::{bin, run, stderr};
-    let tmp = tempfile::tempdir().unwrap();
-    let input: std::path::PathBuf = tmp.path().join("small.jsonl");
-    let lines: Vec<String> = documents("doc", 5, 5, 3)
-        .iter()
-        .map(|(id, text)| serde_json::json!({"id": id, "text": text}).to_string())
-        .collect();
-    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
-    let dir = tmp.path().join("idx");
-    let o = run(bin().args(["index", "build"]).arg(&input).arg("-o").arg(&dir).arg("-q"));
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).contains("neardupe: warning: boilerplate filter not learnt yet"), "{}", stderr(&o));
-    assert_eq!(export(&dir).len(), 5);
+fn version_2_pins_every_file() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/index-v2");
+    let v1 = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/index-v1");
+    assert_eq!((manifest(&v1).0, manifest(&dir).0), (1, 2));
+    let bytes = std::fs::read(dir.join("MANIFEST")).unwrap();
+    let (_, payload) = format::parse(&bytes, FileKind::Manifest).unwrap();
+    let (m, _): (Manifest, usize) = bincode::decode_from_slice(payload, bincode::config::standard()).unwrap();
+    assert_eq!(m.documents, 40);
+    let filter = m.filter.clone().unwrap();
+    assert_eq!(filter.first_doc, 0, "learnt from the first batch");
+    let mut listed: Vec<(String, FileKind, crate::format::index::Pin)> =
+        m.segments.iter().map(|s| (s.file.clone(), FileKind::Segment, s.pin)).collect();
+    listed.push((m.clusters.file.clone(), FileKind::Clusters, m.clusters.pin));
+    listed.push((filter.file, FileKind::Filter, filter.pin));
+    assert_eq!(listed.len(), 4);
+    for (name, kind, pin) in listed {
+        let bytes = std::fs::read(dir.join(&name)).unwrap();
+        let (header, payload) = format::parse(&bytes, kind).unwrap();
+        assert_eq!(header.version, 2, "{name}");
+        assert_eq!((header.payload_len, header.payload_checksum), (pin.payload_len, pin.payload_checksum), "{name}");
+        assert_eq!(payload.len() as u64, pin.payload_len, "{name}");
+    }
 }
