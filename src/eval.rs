@@ -219,7 +219,9 @@ mod tests {
     fn ids_listed_twice_are_refused_or_numbered() {
         let dir = tempfile::tempdir().unwrap();
         let (truth, pred) = (dir.path().join("t.jsonl"), dir.path().join("p.jsonl"));
-        let lines = |v: &[(&str, u32)]| v.iter().map(|(id, c)| format!("{{\"id\":{id:?},\"cluster\":{c}}}\n")).collect::<String>();
+        let lines = |v: &[(&str, u32)]| {
+            v.iter().map(|(id, c)| format!("{{\"id\":{id:?},\"cluster\":{c}}}\n")).collect::<String>()
+        };
         std::fs::write(&truth, lines(&[("a", 0), ("b", 0), ("a", 1), ("a~2", 2)])).unwrap();
         std::fs::write(&pred, lines(&[("a", 5), ("b", 5), ("a", 6), ("a~2", 7), ("z", 8)])).unwrap();
         let e = evaluate_files(&truth, &pred).unwrap_err();

@@ -327,7 +327,8 @@ impl MinHasher {
             out.fill(v);
             return;
         }
-        let ranks = (f * f <= 4 * k && k <= RANK_MAX_SLOTS).then(|| self.ranks.get_or_init(|| ProbeRanks::build(k, self.key)));
+        let ranks =
+            (f * f <= 4 * k && k <= RANK_MAX_SLOTS).then(|| self.ranks.get_or_init(|| ProbeRanks::build(k, self.key)));
         // Only originally filled bins may be borrowed from: an empty bin is written below only
         // after every read of it is done (filled bins are never written).
         let mut original: Vec<bool> = vec![false; k];

@@ -430,8 +430,7 @@ mod tests {
     #[cfg(feature = "parallel")]
     #[test]
     fn streamed_pairs_are_the_pairs_in_order() {
-        let sets: Vec<ShingleSet> =
-            (0..300u64).map(|i| ShingleSet::from_hashes(vec![7, 8, 9, 100 + i % 3])).collect();
+        let sets: Vec<ShingleSet> = (0..300u64).map(|i| ShingleSet::from_hashes(vec![7, 8, 9, 100 + i % 3])).collect();
         let want = exact_pairs(&sets, 0.5, 1.1);
         assert_eq!(want.len(), 300 * 299 / 2);
         for budget in [1, 7, 1000, usize::MAX] {

@@ -1,50 +1,50 @@
-//! Exact, printable names for paths: the ids of documents read from files.
-//!
-//! File names are bytes (on Unix) that need not be UTF-8 and may hold newlines. A document id is
-//! a string that is printed one a line, so a path becomes an id by an escaping that is exact and
-//! unambiguous: two different paths always give two different ids, and every id prints as one
-//! line. [`escape_path`] keeps valid UTF-8 as it is, except
-//!
-//! * a backslash, written `\\`;
-//! * a byte that is not part of valid UTF-8, written `\xHH` (two upper-case hex digits, `80`
-//!   to `FF`);
-//! * an ASCII control character: `\n`, `\r` and `\t`, the others `\xHH` (`00` to `1F`, and
-//!   `7F`);
-//! * a Unicode control or line-breaking character (U+0080 to U+009F, U+2028, U+2029), written
-//!   `\u{HHHH}`.
-//!
-//! [`unescape_path`] reverses it, so the escaping is injective. Names without any of these
-//! characters, the common case, are unchanged.
-//!
-//! ```
-//! use std::path::Path;
-//! use neardupe::corpus::{escape_path, unescape_path};
-//!
-//! assert_eq!(escape_path(Path::new("news/café.txt")), "news/café.txt");
-//! assert_eq!(escape_path(Path::new("two\nlines.txt")), "two\\nlines.txt");
-//! assert_eq!(escape_path(Path::new("back\\slash")), "back\\\\slash");
-//! # #[cfg(unix)] {
-//! use std::os::unix::ffi::OsStrExt;
-//! let latin1 = Path::new(std::ffi::OsStr::from_bytes(b"caf\xe9.txt"));
-//! assert_eq!(escape_path(latin1), "caf\\xE9.txt");
-//! assert_eq!(unescape_path("caf\\xE9.txt").as_deref(), Some(&b"caf\xe9.txt"[..]));
-//! // The replacement character itself is a valid character, so it stays: no collision.
-//! assert_eq!(escape_path(Path::new("caf\u{fffd}.txt")), "caf\u{fffd}.txt");
-//! # }
-//! ```
+//! Exact, printable names for paths: the ids of documents read from files (see [`escape_path`]).
 
 use std::borrow::Cow;
 use std::fmt::Write;
 use std::path::Path;
 
 /// The id of a path: its bytes ([`OsStr::as_encoded_bytes`](std::ffi::OsStr::as_encoded_bytes),
-/// the raw bytes on Unix) escaped as the [module documentation](self) describes. Borrowed when
-/// nothing needs escaping.
+/// the raw bytes on Unix) escaped, borrowed when nothing needs escaping.
+///
+/// File names are bytes (on Unix) that need not be UTF-8 and may hold newlines. A document id is
+/// a string that is printed one a line, so a path becomes an id by an escaping that is exact and
+/// unambiguous: two different paths always give two different ids, and every id prints as one
+/// line. The id of a path keeps valid UTF-8 as it is, except
+///
+/// * a backslash, written `\\`;
+/// * a byte that is not part of valid UTF-8, written `\xHH` (two upper-case hex digits, `80`
+///   to `FF`);
+/// * an ASCII control character: `\n`, `\r` and `\t`, the others `\xHH` (`00` to `1F`, and
+///   `7F`);
+/// * a Unicode control or line-breaking character (U+0080 to U+009F, U+2028, U+2029), written
+///   `\u{HHHH}`.
+///
+/// [`unescape_path`] reverses it, so the escaping is injective. (On Windows the separators of a
+/// path given by name are backslashes, written `\\` too.) Names without any of these
+/// characters, the common case, are unchanged.
+///
+/// ```
+/// use std::path::Path;
+/// use neardupe::corpus::{escape_path, unescape_path};
+///
+/// assert_eq!(escape_path(Path::new("news/café.txt")), "news/café.txt");
+/// assert_eq!(escape_path(Path::new("two\nlines.txt")), "two\\nlines.txt");
+/// assert_eq!(escape_path(Path::new("back\\slash")), "back\\\\slash");
+/// # #[cfg(unix)] {
+/// use std::os::unix::ffi::OsStrExt;
+/// let latin1 = Path::new(std::ffi::OsStr::from_bytes(b"caf\xe9.txt"));
+/// assert_eq!(escape_path(latin1), "caf\\xE9.txt");
+/// assert_eq!(unescape_path("caf\\xE9.txt").as_deref(), Some(&b"caf\xe9.txt"[..]));
+/// // The replacement character itself is a valid character, so it stays: no collision.
+/// assert_eq!(escape_path(Path::new("caf\u{fffd}.txt")), "caf\u{fffd}.txt");
+/// # }
+/// ```
 pub fn escape_path(path: &Path) -> Cow<'_, str> {
     escape_bytes(path.as_os_str().as_encoded_bytes())
 }
 
-/// [`escape_path`] of raw bytes.
+/// [`escape_path`] of raw bytes (a file name's, one component of a path).
 pub fn escape_bytes(bytes: &[u8]) -> Cow<'_, str> {
     if let Ok(s) = std::str::from_utf8(bytes)
         && !s.chars().any(needs_escape)

@@ -404,8 +404,7 @@ fn is_fifo(ft: &std::fs::FileType) -> bool {
 /// The id of a file found at `rel` below a directory input: its components escaped
 /// ([`escape_path`]) and joined by `/`.
 fn relative_id(rel: &Path) -> String {
-    let parts: Vec<Cow<'_, str>> =
-        rel.components().map(|c| escape_bytes(c.as_os_str().as_encoded_bytes())).collect();
+    let parts: Vec<Cow<'_, str>> = rel.components().map(|c| escape_bytes(c.as_os_str().as_encoded_bytes())).collect();
     parts.join("/")
 }
 
@@ -708,7 +707,9 @@ impl Corpus {
             return self.add_bytes(bytes, path, name, kind, origin, None);
         }
         let what = special_kind(&ft);
-        self.reject(Error::new(ErrorKind::Io, format!("cannot read input: not a regular file but {what}")).with_path(path))
+        self.reject(
+            Error::new(ErrorKind::Io, format!("cannot read input: not a regular file but {what}")).with_path(path),
+        )
     }
 
     fn add_bytes(
@@ -1081,8 +1082,7 @@ fn delimited_spans(
     };
     let body = &data[from..];
     let mut plain = memmem::find_iter(body, delim).map(|at| (at + from, delim.len())).peekable();
-    let mut windows =
-        memmem::find_iter(body, &crlf).filter(|_| line_ends).map(|at| (at + from, crlf.len())).peekable();
+    let mut windows = memmem::find_iter(body, &crlf).filter(|_| line_ends).map(|at| (at + from, crlf.len())).peekable();
     loop {
         // Matches that start inside the previous delimiter overlap it: skipped.
         while plain.next_if(|&(at, _)| at < start).is_some() {}

@@ -114,7 +114,8 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
                     .collect()
             });
             let lines: Vec<std::result::Result<String, Error>> = lines.into_iter().collect::<Result<_>>()?;
-            let skipped: Vec<Error> = corpus.skipped().iter().cloned().chain(lines.iter().filter_map(|l| l.clone().err())).collect();
+            let skipped: Vec<Error> =
+                corpus.skipped().iter().cloned().chain(lines.iter().filter_map(|l| l.clone().err())).collect();
             crate::job::report_skipped(&skipped.iter().collect::<Vec<_>>(), input.quiet);
             let lines: Vec<String> = lines.into_iter().filter_map(std::result::Result::ok).collect();
             let duplicates = lines.iter().filter(|l| l.contains("\"duplicate\":true")).count();

@@ -41,7 +41,9 @@ pub(crate) fn run(
                 |shingler, i| {
                     let doc = corpus.document(i)?;
                     let mut shingles = Vec::new();
-                    shingler.try_shingle_into(&doc.text, &mut shingles).map_err(|e| e.with_location(corpus.record_location(i)))?;
+                    shingler
+                        .try_shingle_into(&doc.text, &mut shingles)
+                        .map_err(|e| e.with_location(corpus.record_location(i)))?;
                     Ok((doc.id.into_owned(), ShingleSet::from_hashes(shingles)))
                 },
             )
@@ -64,7 +66,9 @@ pub(crate) fn run(
     // The truth names documents by id, as `cluster` does: ids must be unique (or numbered apart).
     let renamed = neardupe::source::unique_ids(&mut ids, &records, &corpus, corpus.config().duplicate_ids())?;
     if renamed > 0 {
-        eprintln!("neardupe: warning: {renamed} documents had an id of an earlier document and were renamed id~2, id~3, ...");
+        eprintln!(
+            "neardupe: warning: {renamed} documents had an id of an earlier document and were renamed id~2, id~3, ..."
+        );
     }
     if u32::try_from(sets.len()).is_err() {
         return Err(Error::config("the oracle takes fewer than 2^32 documents"));
