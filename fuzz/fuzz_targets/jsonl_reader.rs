@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use libfuzzer_sys::fuzz_target;
-use neardupe::{Config, Corpus, CorpusConfig, Deduper, Document, ErrorKind};
+use neardupe::{Config, Corpus, CorpusConfig, Deduper, Document, DuplicateIds, ErrorKind};
 
 /// A file name unique to this process and call (libFuzzer may run several processes at once).
 fn temp_path() -> PathBuf {
@@ -68,7 +68,12 @@ struct Opts {
 }
 
 fn open(path: &PathBuf, o: Opts) -> Option<(usize, Parsed)> {
-    let mut b = CorpusConfig::builder().skip_invalid(o.skip_invalid).mmap(o.mmap).lossy_utf8(o.lossy_utf8);
+    // Records with one id are numbered apart, so that every valid record is in a run's output.
+    let mut b = CorpusConfig::builder()
+        .skip_invalid(o.skip_invalid)
+        .mmap(o.mmap)
+        .lossy_utf8(o.lossy_utf8)
+        .duplicate_ids(DuplicateIds::Number);
     if let Some(m) = o.max_record_bytes {
         b = b.max_record_bytes(m);
     }
@@ -88,6 +93,8 @@ fn open(path: &PathBuf, o: Opts) -> Option<(usize, Parsed)> {
                 let out = deduper().run(&corpus).unwrap();
                 assert_eq!(out.ids.len(), ok);
                 assert_eq!(out.ids.len() + out.skipped.len(), corpus.len());
+                let unique: std::collections::HashSet<&String> = out.ids.iter().collect();
+                assert_eq!(unique.len(), out.ids.len(), "ids are unique after numbering");
             }
             Some((corpus.len(), parsed))
         }
@@ -121,7 +128,12 @@ fuzz_target!(|data: &[u8]| {
 
     // With a date field: every value is parsed as a date or refused, and the windowed pipeline
     // runs over the records that have dates.
-    let config = CorpusConfig::builder().skip_invalid(true).date_field(Some("date".into())).build().unwrap();
+    let config = CorpusConfig::builder()
+        .skip_invalid(true)
+        .date_field(Some("date".into()))
+        .duplicate_ids(DuplicateIds::Number)
+        .build()
+        .unwrap();
     if let Ok(corpus) = Corpus::open(&[&path], config) {
         let parsed = parse_all(&corpus);
         let ok = parsed.iter().filter(|r| r.is_ok()).count();
