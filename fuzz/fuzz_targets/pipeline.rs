@@ -8,10 +8,10 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use neardupe::{Config, Deduper, Verify};
+use neardupe::{Config, Deduper, DocId, Verify};
 
 fn check(deduper: &Deduper, docs: &[(String, String)]) {
-    let out = deduper.cluster(docs).unwrap();
+    let out = deduper.clone().cluster(docs).unwrap();
     let n = docs.len();
     let c = &out.clustering;
     assert_eq!(out.ids.len(), n);
@@ -31,7 +31,7 @@ fn check(deduper: &Deduper, docs: &[(String, String)]) {
             next += 1;
         }
         sizes[id as usize] += 1;
-        if c.is_representative(i) {
+        if c.is_representative(DocId(i as u32)) {
             reps[id as usize] += 1;
         }
     }
