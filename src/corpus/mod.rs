@@ -63,7 +63,8 @@
 //! UTF-8, control characters (a newline) and backslashes are escaped (`caf\xE9.txt`,
 //! `two\nlines.txt`, `back\\slash`; see [`escape_path`]), so two files never share an id and an
 //! id is one line. Two documents with the same id are an error when a run sees them (see
-//! [`DuplicateIds`]). A UTF-8 byte order mark at the start of a file is left out.
+//! [`DuplicateIds`]). A UTF-8 byte order mark at the start of a file (or of a JSONL line) is left
+//! out.
 //!
 //! Files are memory-mapped (feature `mmap`, unless [`CorpusConfigBuilder::mmap`] turns it off)
 //! or read into memory. An empty file given by name, a file of blank lines and a record larger
@@ -1020,13 +1021,18 @@ fn located(e: &Error, file: &SourceFile, span: RecordSpan) -> Error {
     if file.kind == FileKind::Whole { e } else { e.with_line(span.line) }
 }
 
-/// Non-blank lines of `data[from..]` as spans (without `\n` or `\r\n`), numbered from 1.
+/// Non-blank lines of `data[from..]` as spans (without `\n` or `\r\n`, or a byte order mark at
+/// the start of a line), numbered from 1.
 fn jsonl_spans(data: &[u8], from: usize, file: u32, out: &mut Vec<RecordSpan>, hint: &dyn Fn(Hint, usize, usize)) {
     let mut start = from;
     let mut line = 1u64;
-    let mut push = |s: usize, mut e: usize, line: u64| {
+    let mut push = |mut s: usize, mut e: usize, line: u64| {
         if e > s && data[e - 1] == b'\r' {
             e -= 1;
+        }
+        // A byte order mark inside the file: files joined by `cat`, each with its mark.
+        if data[s..e].starts_with(BOM) {
+            s += BOM.len();
         }
         if data[s..e].iter().any(|b| !b.is_ascii_whitespace()) {
             out.push(RecordSpan { file, start: s, end: e, line });
@@ -1142,6 +1148,10 @@ mod tests {
         assert_eq!(v.len(), 2);
         assert_eq!(&data[v[0].start..v[0].end], b"{\"a\":1}");
         assert_eq!((v[1].line, &data[v[1].start..v[1].end]), (4, &b"{\"b\":2}"[..]));
+        let joined = b"{\"a\":1}\n\xEF\xBB\xBF{\"b\":2}\n";
+        let mut v = Vec::new();
+        jsonl_spans(joined, 0, 0, &mut v, &|_, _, _| {});
+        assert_eq!(&joined[v[1].start..v[1].end], b"{\"b\":2}");
     }
 
     #[test]
