@@ -486,6 +486,22 @@ fn an_empty_file_does_not_stop_a_directory_run() {
     fails_with(&cluster(&["-q"], &[&dir.join("b.txt")]), &["b.txt: file is empty"]);
 }
 
+/// Found while red-teaming: a directory holding only hidden files (or none) gave zero documents
+/// and exit 0, silently. It is an error now, saying why, like an empty file given by name.
+#[test]
+fn a_directory_with_nothing_to_read_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("dotfiles");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join(".bashrc"), OTHER).unwrap();
+    std::fs::write(dir.join("notes.md"), OTHER).unwrap();
+    let o = cluster(&["-q", "--ext", "txt"], &[&dir]);
+    fails_with(&o, &["dotfiles: directory holds no files to read", "1 hidden entries", "1 files with other extensions"]);
+    let o = cluster(&["-q", "--skip-invalid", "--ext", "txt"], &[&dir, &common::data("news-sample.jsonl")]);
+    succeeds(&o);
+    assert!(stderr(&o).contains("1 invalid records or files left out"), "{}", stderr(&o));
+}
+
 /// `--skip-invalid` did not cover unreadable files or dangling links.
 #[cfg(unix)]
 #[test]

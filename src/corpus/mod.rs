@@ -50,7 +50,8 @@
 //!   such as `.git`) are left out unless [`hidden`](CorpusConfigBuilder::hidden) is on. Empty
 //!   files and special files (named pipes, sockets, devices, never opened) are left out and listed
 //!   in [`Corpus::skipped`], whatever `skip_invalid` says: one empty file does not stop a run
-//!   over a directory;
+//!   over a directory; a directory with no file to read at all is an error of kind
+//!   [`Empty`](ErrorKind::Empty), as an empty file given by name is;
 //! * a **named pipe** (FIFO, or a shell's process substitution, `<(zcat news.jsonl.gz)`): a
 //!   stream, copied to a spill file as [`Corpus::from_reader`] does and then read like a file
 //!   of its name; opening it waits for a writer, as `cat` does. Sockets and devices are refused;
@@ -528,11 +529,16 @@ impl Corpus {
     /// relative path.
     fn add_dir(&mut self, root: &Path) -> Result<()> {
         let hidden = self.config.hidden;
-        let walker = walkdir::WalkDir::new(root)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(move |e| hidden || e.depth() == 0 || !is_hidden(e.file_name()));
+        let (files_before, skipped_before) = (self.files.len(), self.skipped.len());
+        let left_hidden = std::cell::Cell::new(0u64);
+        let mut other_extensions = 0u64;
+        let walker = walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
+            let keep = hidden || e.depth() == 0 || !is_hidden(e.file_name());
+            if !keep {
+                left_hidden.set(left_hidden.get() + 1);
+            }
+            keep
+        });
         for entry in walker {
             let entry = match entry {
                 Ok(entry) => entry,
@@ -556,7 +562,11 @@ impl Corpus {
                 }
             };
             let ft = entry.file_type();
-            if ft.is_dir() || !self.extension_ok(entry.path()) {
+            if ft.is_dir() {
+                continue;
+            }
+            if !self.extension_ok(entry.path()) {
+                other_extensions += 1;
                 continue;
             }
             let path = entry.path();
@@ -579,6 +589,22 @@ impl Corpus {
             };
             let kind = self.kind_of(path);
             self.add_file(path, &meta, name, kind, Origin::InDirectory)?;
+        }
+        let left_hidden_count = left_hidden.get();
+        if self.files.len() == files_before && self.skipped.len() == skipped_before {
+            // A directory given by name that gives nothing at all is as suspicious as an empty file.
+            let mut why = Vec::new();
+            if left_hidden_count > 0 {
+                why.push(format!("{left_hidden_count} hidden entries left out"));
+            }
+            if other_extensions > 0 {
+                why.push(format!("{other_extensions} files with other extensions"));
+            }
+            let why = if why.is_empty() { String::new() } else { format!(" ({})", why.join(", ")) };
+            let e = Error::new(ErrorKind::Empty, format!("directory holds no files to read{why}"))
+                .with_path(root)
+                .with_hint("see `hidden` and `extensions`");
+            self.reject(e)?;
         }
         Ok(())
     }

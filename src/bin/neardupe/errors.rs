@@ -16,6 +16,8 @@ const FLAGS: &[(&str, &str)] = &[
     ("similarity", "--similarity"),
     ("duplicate_ids", "--duplicate-ids"),
     ("mmap", "--no-mmap"),
+    ("hidden", "--hidden"),
+    ("extensions", "--ext"),
 ];
 
 /// `e` as the command line says it: the options its hint names as flags.
