@@ -496,7 +496,10 @@ fn a_directory_with_nothing_to_read_is_an_error() {
     std::fs::write(dir.join(".bashrc"), OTHER).unwrap();
     std::fs::write(dir.join("notes.md"), OTHER).unwrap();
     let o = cluster(&["-q", "--ext", "txt"], &[&dir]);
-    fails_with(&o, &["dotfiles: directory holds no files to read", "1 hidden entries", "1 files with other extensions"]);
+    fails_with(
+        &o,
+        &["dotfiles: directory holds no files to read", "1 hidden entries", "1 files with other extensions"],
+    );
     let o = cluster(&["-q", "--skip-invalid", "--ext", "txt"], &[&dir, &common::data("news-sample.jsonl")]);
     succeeds(&o);
     assert!(stderr(&o).contains("1 invalid records or files left out"), "{}", stderr(&o));
