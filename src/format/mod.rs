@@ -378,21 +378,7 @@ mod tests {
 
     #[test]
     fn another_format_version_is_incompatible_not_corrupt() {
-        let f = fingerprint();
-        let header = Header {
-            version: FORMAT_VERSION + 1,
-            kind: FileKind::Segment,
-            fingerprint: f,
-            meta: Vec::new(),
-            payload_len: 0,
-            payload_checksum: xxh3_64(b""),
-        };
-        let head = bincode::encode_to_vec(&header, config()).unwrap();
-        let mut bytes = MAGIC.to_vec();
-        bytes.extend_from_slice(&(head.len() as u32).to_le_bytes());
-        bytes.extend_from_slice(&head);
-        bytes.extend_from_slice(&xxh3_64(&head).to_le_bytes());
-        bytes.resize(bytes.len().next_multiple_of(8), 0);
+        let bytes = file_of_version(FORMAT_VERSION + 1, fingerprint(), b"");
         let e = parse(&bytes, FileKind::Segment).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Incompatible, "{e}");
         assert!(e.to_string().contains("format version 3 is not supported"), "{e}");
