@@ -42,8 +42,10 @@ pub fn parse_day(value: &str, format: Option<&str>) -> Option<i32> {
     if let Ok(d) = v.parse::<Date>() {
         return Some(days_since_epoch(d));
     }
-    // RFC 3339 with `Z`, which civil dates refuse: the date part is the day.
+    // RFC 3339 with `Z`, which civil dates refuse: the date part is the day, once the whole
+    // value is a valid timestamp (no hour 25, no trailing text).
     if matches!(v.as_bytes().get(10), Some(b'T' | b't' | b' '))
+        && v.parse::<jiff::Timestamp>().is_ok()
         && let Some(d) = v.get(..10).and_then(|p| p.parse::<Date>().ok())
     {
         return Some(days_since_epoch(d));
@@ -91,7 +93,10 @@ mod tests {
         assert_eq!(d("March 1, 2024"), Some(19_783));
         assert_eq!(d(" 1709251200 "), Some(19_783));
         assert_eq!(d("-86400"), Some(-1));
-        for bad in ["", "-", "soon", "2024-13-01", "99999999999999999999", "31-Foo-2024"] {
+        assert_eq!(d("2024-03-01T10:00:00.5Z"), Some(19_783));
+        assert_eq!(d("2024-03-01 10:00:00"), Some(19_783));
+        let bad_times = ["2024-03-01T25:00:00Z", "2024-03-01T24:00:00Z", "2024-03-01T10:61:00Z", "2024-03-01Tnoon"];
+        for bad in ["", "-", "soon", "2024-13-01", "99999999999999999999", "31-Foo-2024"].into_iter().chain(bad_times) {
             assert_eq!(d(bad), None, "{bad:?}");
         }
         assert_eq!(parse_day("2024|03|01", Some("%Y|%m|%d")), Some(19_783));

@@ -142,6 +142,13 @@ pub enum ErrorKind {
     /// Raise the limit ([`max_record_bytes`](crate::corpus::CorpusConfigBuilder::max_record_bytes)),
     /// or skip bad records.
     RecordTooLarge,
+    /// Bad input: two documents have the same id, so results could not tell them apart. The
+    /// message names both records.
+    ///
+    /// Give the documents distinct ids, or have later ones numbered apart
+    /// ([`duplicate_ids`](crate::corpus::CorpusConfigBuilder::duplicate_ids)). Not skipped by
+    /// `skip_invalid`: neither record is invalid on its own.
+    DuplicateId,
 }
 
 impl ErrorKind {
@@ -162,6 +169,7 @@ impl ErrorKind {
             ErrorKind::Utf8 => "utf8",
             ErrorKind::Empty => "empty",
             ErrorKind::RecordTooLarge => "record-too-large",
+            ErrorKind::DuplicateId => "duplicate-id",
         }
     }
 
@@ -257,6 +265,12 @@ impl Error {
             hint: None,
             source: Some(std::sync::Arc::new(source)),
         }
+    }
+
+    /// Replaces the error's location.
+    pub fn with_location(mut self, location: Location) -> Error {
+        self.location = location;
+        self
     }
 
     /// Attaches a file path to the error's location.
@@ -420,6 +434,7 @@ mod tests {
             Utf8,
             Empty,
             RecordTooLarge,
+            DuplicateId,
         ];
         let names: std::collections::HashSet<&str> = all.iter().map(|k| k.as_str()).collect();
         assert_eq!(names.len(), all.len());

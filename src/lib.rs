@@ -127,7 +127,7 @@ pub use cluster::{Clustering, Guard, Representative};
 pub use config::{
     Config, ConfigBuilder, DEFAULT_MIN_SHINGLES, DEFAULT_MIN_SIZE_RATIO, DEFAULT_THRESHOLD, LSH_MIN_ROWS, LSH_RECALL,
 };
-pub use corpus::{Corpus, CorpusConfig, Document, InputFormat};
+pub use corpus::{Corpus, CorpusConfig, Document, DuplicateIds, InputFormat};
 pub use error::{Error, ErrorKind, Result};
 pub use explain::Explanation;
 pub use graph::{Edge, UnionFind};

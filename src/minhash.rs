@@ -57,6 +57,8 @@
 //! document's set size, which containment needs. [`SignatureRows`] reads rows wherever they are
 //! held: a matrix, or the memory-mapped segments of an [`Index`](crate::index::Index).
 
+use std::sync::{Arc, OnceLock};
+
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::error::{Error, Result};
@@ -163,6 +165,57 @@ pub struct MinHasher {
     perms: Vec<(u64, u64)>,
     /// One-permutation: the key mixed into every shingle hash.
     key: u64,
+    /// One-permutation: each bin's probe sequence as ranks (see [`ProbeRanks`]), built the first
+    /// time a signature with very few filled bins is densified; shared by clones.
+    ranks: Arc<OnceLock<ProbeRanks>>,
+}
+
+/// The order in which each bin's densification probe sequence first reaches every bin:
+/// `rank[b * k + j]` is the number of distinct bins that bin `b`'s sequence reaches before it
+/// first reaches bin `j` ([`UNSEEN`] if it does not within the first [`RANK_ATTEMPTS`]` * k`
+/// probes). The first filled bin on `b`'s sequence is the filled bin of least rank, so an empty
+/// bin is densified by reading one rank per filled bin instead of probing about `k / filled`
+/// times: for a tiny document, `k` ranks instead of `k²` hashes, with exactly the same result.
+#[derive(Debug)]
+struct ProbeRanks {
+    rank: Box<[u16]>,
+}
+
+/// No rank: the bin was not reached within the probes the table was built from.
+const UNSEEN: u16 = u16::MAX;
+/// The table follows each sequence for at most this many times `k` probes: a given bin is left
+/// unranked with probability `e^-4`, so an empty bin falls back to probing only when none of its
+/// (two or more) filled bins is ranked, with probability below `e^-8`. The table has `k²`
+/// entries of 2 bytes (32 KiB at 128 slots, 2 MiB at 1024, 128 MiB at the largest, 8192: less
+/// than the signatures of 4,096 documents) and costs `4k²` hashes to build, once per hasher.
+const RANK_ATTEMPTS: u64 = 4;
+
+impl ProbeRanks {
+    fn build(k: usize, key: u64, attempts: u64) -> ProbeRanks {
+        let mut rank = vec![UNSEEN; k * k].into_boxed_slice();
+        for bin in 0..k {
+            let row = &mut rank[bin * k..(bin + 1) * k];
+            let mut next = 0u16;
+            for attempt in 1..=attempts * k as u64 {
+                let j = probe(bin, attempt, k, key);
+                if row[j] == UNSEEN {
+                    row[j] = next;
+                    next += 1;
+                    if usize::from(next) == k {
+                        break;
+                    }
+                }
+            }
+        }
+        ProbeRanks { rank }
+    }
+}
+
+/// Bin `bin`'s `attempt`-th densification probe (attempts count from 1) among `k` bins.
+#[inline]
+fn probe(bin: usize, attempt: u64, k: usize, key: u64) -> usize {
+    let p = xxh3_64_with_seed(&(bin as u64).to_le_bytes(), key ^ attempt);
+    (((p >> 32) * k as u64) >> 32) as usize
 }
 
 #[inline]
@@ -190,7 +243,7 @@ impl MinHasher {
                 .collect(),
             Algorithm::OnePermutation => Vec::new(),
         };
-        MinHasher { config, perms, key: fmix64(seed ^ 0x9e37_79b9_7f4a_7c15) }
+        MinHasher { config, perms, key: fmix64(seed ^ 0x9e37_79b9_7f4a_7c15), ranks: Arc::default() }
     }
 
     /// The configuration.
@@ -255,29 +308,71 @@ impl MinHasher {
     /// Optimal densification: each empty bin takes the value of the first non-empty bin on its own
     /// probe sequence. The sequence depends only on the bin index and the seed, so two documents
     /// with the same non-empty bins fill their empty bins identically.
+    ///
+    /// Following a sequence costs about `k / f` probes when `f` of the `k` bins are filled, so
+    /// `k² / f` for a signature: a cliff for tiny documents. Three ways give the same values:
+    /// one filled bin is every sequence's first hit; with fewer than about `2√k` filled bins the
+    /// filled bin of least [rank](ProbeRanks) is, at `f` reads per empty bin; otherwise the
+    /// sequence is followed (fewer than `√k / 2` probes per empty bin). The cost is at most about
+    /// `2k√k` steps (`k` for one filled bin), not `k²`.
     fn densify(&self, out: &mut [u32]) {
         let k = out.len();
-        let filled = out.iter().filter(|&&v| v != EMPTY_SLOT).count();
-        if filled == 0 || filled == k {
+        let filled: Vec<usize> = (0..k).filter(|&b| out[b] != EMPTY_SLOT).collect();
+        let f = filled.len();
+        if f == 0 || f == k {
             return;
         }
-        // Remember which bins were originally filled; only those may be borrowed from.
-        let mut original: Vec<bool> = Vec::with_capacity(k);
-        original.extend(out.iter().map(|&v| v != EMPTY_SLOT));
+        if f == 1 {
+            let v = out[filled[0]];
+            out.fill(v);
+            return;
+        }
+        let ranks = (f * f <= 4 * k).then(|| self.ranks.get_or_init(|| ProbeRanks::build(k, self.key, RANK_ATTEMPTS)));
+        // Only originally filled bins may be borrowed from: an empty bin is written below only
+        // after every read of it is done (filled bins are never written).
+        let mut original: Vec<bool> = vec![false; k];
+        for &b in &filled {
+            original[b] = true;
+        }
         for bin in 0..k {
             if original[bin] {
                 continue;
             }
+            if let Some(t) = ranks {
+                let row = &t.rank[bin * k..(bin + 1) * k];
+                let (best, r) = filled.iter().map(|&j| (j, row[j])).min_by_key(|&(_, r)| r).unwrap_or((0, UNSEEN));
+                if r != UNSEEN {
+                    out[bin] = out[best];
+                    continue;
+                }
+            }
             let mut attempt: u64 = 1;
             loop {
-                let probe = xxh3_64_with_seed(&(bin as u64).to_le_bytes(), self.key ^ attempt);
-                let j = (((probe >> 32) * k as u64) >> 32) as usize;
+                let j = probe(bin, attempt, k, self.key);
                 if original[j] {
                     out[bin] = out[j];
                     break;
                 }
                 attempt += 1;
             }
+        }
+    }
+
+    /// The densification of [`densify`](MinHasher::densify) by following every probe sequence,
+    /// for tests.
+    #[cfg(test)]
+    fn densify_by_probing(&self, out: &mut [u32]) {
+        let k = out.len();
+        let original: Vec<bool> = out.iter().map(|&v| v != EMPTY_SLOT).collect();
+        if !original.iter().any(|&o| o) {
+            return;
+        }
+        for bin in (0..k).filter(|&b| !original[b]) {
+            let mut attempt = 1;
+            while !original[probe(bin, attempt, k, self.key)] {
+                attempt += 1;
+            }
+            out[bin] = out[probe(bin, attempt, k, self.key)];
         }
     }
 
@@ -528,6 +623,55 @@ mod tests {
         }
         #[cfg(feature = "parallel")]
         assert_eq!(h.par_sign_batch(&docs), m);
+    }
+
+    /// The fast densification gives exactly the values of following each probe sequence, at
+    /// every number of filled bins and both sides of the table's size limit.
+    #[test]
+    fn densification_equals_probing() {
+        for k in [1, 2, 3, 16, 128, 1024] {
+            let h = hasher(Algorithm::OnePermutation, k);
+            for filled in [1, 2, 3, 5, 11, 40, k / 2, k - 1, k] {
+                if filled == 0 || filled > k {
+                    continue;
+                }
+                for seed in 0..3u64 {
+                    let mut row = vec![EMPTY_SLOT; k];
+                    for i in 0..filled {
+                        let b = (fmix64(seed * 7919 + i as u64) % k as u64) as usize;
+                        row[b] = (fmix64(i as u64 ^ seed) as u32).min(EMPTY_SLOT - 1);
+                    }
+                    let (mut fast, mut slow) = (row.clone(), row);
+                    h.densify(&mut fast);
+                    h.densify_by_probing(&mut slow);
+                    assert_eq!(fast, slow, "k {k}, {filled} filled, seed {seed}");
+                }
+            }
+        }
+    }
+
+    /// Bins the table leaves unranked fall back to probing, with the same values.
+    #[test]
+    fn densification_falls_back_past_the_table() {
+        for k in [64, 512] {
+            let h = hasher(Algorithm::OnePermutation, k);
+            // Built from k probes per bin: about a third of the bins unranked in each row.
+            assert!(h.ranks.set(ProbeRanks::build(k, h.key, 1)).is_ok());
+            let unranked = h.ranks.get().unwrap().rank.iter().filter(|&&r| r == UNSEEN).count();
+            assert!(unranked > k * k / 4, "{unranked}");
+            for filled in [2, 3, 4] {
+                for seed in 0..20u64 {
+                    let mut row = vec![EMPTY_SLOT; k];
+                    for i in 0..filled {
+                        row[(fmix64(seed * 31 + i as u64) % k as u64) as usize] = i as u32;
+                    }
+                    let (mut fast, mut slow) = (row.clone(), row);
+                    h.densify(&mut fast);
+                    h.densify_by_probing(&mut slow);
+                    assert_eq!(fast, slow, "k {k}, {filled} filled, seed {seed}");
+                }
+            }
+        }
     }
 
     #[test]

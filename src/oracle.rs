@@ -68,14 +68,46 @@ pub struct ExactPair {
 ///
 /// If there are `u32::MAX` sets or more, or `u32::MAX` or more shingles held by two or more sets.
 pub fn exact_pairs(sets: &[ShingleSet], min_jaccard: f64, min_containment: f64) -> Vec<ExactPair> {
+    let mut out = Vec::new();
+    let collect = |pairs: &[ExactPair]| -> Result<(), std::convert::Infallible> {
+        out.extend_from_slice(pairs);
+        Ok(())
+    };
+    let Ok(()) = exact_pairs_each(sets, min_jaccard, min_containment, collect);
+    out
+}
+
+/// The pairs of [`exact_pairs`], in the same order, handed to `sink` a slice at a time instead
+/// of held: memory for pairs stays bounded however many there are (20,000 identical documents
+/// have 200 million). Stops at the first error of `sink`.
+///
+/// # Panics
+///
+/// As [`exact_pairs`].
+pub fn exact_pairs_each<E>(
+    sets: &[ShingleSet],
+    min_jaccard: f64,
+    min_containment: f64,
+    mut sink: impl FnMut(&[ExactPair]) -> Result<(), E>,
+) -> Result<(), E> {
     let index = Index::build(sets, |entries| entries.sort_unstable());
     let mut counter = Counter::new(sets.len());
     let mut out = Vec::new();
     for a in 0..sets.len() as u32 {
         index.pairs_of(a, &mut counter, min_jaccard, min_containment, &mut out);
+        if out.len() >= TASK_PAIRS {
+            sink(&out)?;
+            out.clear();
+        }
     }
-    out
+    if !out.is_empty() {
+        sink(&out)?;
+    }
+    Ok(())
 }
+
+/// Pairs a task holds before handing them on (32 bytes each: 8 MiB), plus one document's.
+const TASK_PAIRS: usize = 1 << 18;
 
 /// Parallel [`exact_pairs`]: the same pairs in the same order, counted by rayon over blocks of
 /// documents (one counter array per worker).
@@ -85,7 +117,45 @@ pub fn exact_pairs(sets: &[ShingleSet], min_jaccard: f64, min_containment: f64) 
 /// As [`exact_pairs`].
 #[cfg(feature = "parallel")]
 pub fn par_exact_pairs(sets: &[ShingleSet], min_jaccard: f64, min_containment: f64) -> Vec<ExactPair> {
+    let mut out = Vec::new();
+    let collect = |pairs: &[ExactPair]| -> Result<(), std::convert::Infallible> {
+        out.extend_from_slice(pairs);
+        Ok(())
+    };
+    let Ok(()) = par_exact_pairs_each(sets, min_jaccard, min_containment, collect);
+    out
+}
+
+/// Parallel [`exact_pairs_each`]: the same pairs in the same order, handed to `sink` (on the
+/// calling thread) a slice at a time. Blocks of documents are counted in parallel a window at
+/// a time; a block stops early once it holds about 256 Ki pairs, and the window then resumes
+/// after its last document, so at most about `4 × threads` blocks' worth of pairs (a few tens
+/// of MiB) are held at once.
+///
+/// # Panics
+///
+/// As [`exact_pairs`].
+#[cfg(feature = "parallel")]
+pub fn par_exact_pairs_each<E>(
+    sets: &[ShingleSet],
+    min_jaccard: f64,
+    min_containment: f64,
+    sink: impl FnMut(&[ExactPair]) -> Result<(), E>,
+) -> Result<(), E> {
+    par_pairs_each(sets, min_jaccard, min_containment, TASK_PAIRS, sink)
+}
+
+/// [`par_exact_pairs_each`] with blocks that stop early at `task_pairs` pairs.
+#[cfg(feature = "parallel")]
+fn par_pairs_each<E>(
+    sets: &[ShingleSet],
+    min_jaccard: f64,
+    min_containment: f64,
+    task_pairs: usize,
+    mut sink: impl FnMut(&[ExactPair]) -> Result<(), E>,
+) -> Result<(), E> {
     use rayon::prelude::*;
+    use std::sync::Mutex;
 
     /// Documents per parallel task: small enough to balance the uneven work per document (early
     /// documents see the longest posting tails), large enough to amortise a task.
@@ -93,20 +163,45 @@ pub fn par_exact_pairs(sets: &[ShingleSet], min_jaccard: f64, min_containment: f
 
     let index = Index::build(sets, |entries| entries.par_sort_unstable());
     let n = sets.len();
-    let blocks: Vec<Vec<ExactPair>> = (0..n.div_ceil(BLOCK))
-        .into_par_iter()
-        .map_init(
-            || Counter::new(n),
-            |counter, block| {
+    let threads = rayon::current_num_threads().max(1);
+    // One counter array per worker, reused by every window (4 bytes per document each).
+    let counters: Vec<Mutex<Counter>> = (0..threads + 1).map(|_| Mutex::new(Counter::new(n))).collect();
+    let window = BLOCK * 4 * threads;
+    let mut a = 0;
+    while a < n {
+        let end = (a + window).min(n);
+        let starts: Vec<usize> = (a..end).step_by(BLOCK).collect();
+        // Each block: its pairs, and where it stopped if it stopped early.
+        let blocks: Vec<(Vec<ExactPair>, Option<usize>)> = starts
+            .par_iter()
+            .map(|&start| {
+                let slot = rayon::current_thread_index().map_or(threads, |i| i.min(threads));
+                let mut guard = counters[slot].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let counter = &mut *guard;
+                let stop = end.min(start + BLOCK);
                 let mut out = Vec::new();
-                for a in block * BLOCK..n.min((block + 1) * BLOCK) {
-                    index.pairs_of(a as u32, counter, min_jaccard, min_containment, &mut out);
+                for d in start..stop {
+                    index.pairs_of(d as u32, counter, min_jaccard, min_containment, &mut out);
+                    if out.len() >= task_pairs && d + 1 < stop {
+                        return (out, Some(d + 1));
+                    }
                 }
-                out
-            },
-        )
-        .collect();
-    blocks.concat()
+                (out, None)
+            })
+            .collect();
+        a = end;
+        for (pairs, stopped) in blocks {
+            if !pairs.is_empty() {
+                sink(&pairs)?;
+            }
+            if let Some(next) = stopped {
+                // The blocks after this one are counted again from `next`, in order.
+                a = next;
+                break;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The connected component of each of `n` documents under `pairs`, numbered `0, 1, 2, ...` in
@@ -329,6 +424,35 @@ mod tests {
         assert_eq!(components(5, &all), [0, 0, 1, 0, 2]);
         assert!(exact_pairs(&[], 0.0, 0.0).is_empty());
         assert_eq!(components(0, &[]), Vec::<u32>::new());
+    }
+
+    /// Blocks that stop early and windows that resume give the pairs in the same order.
+    #[cfg(feature = "parallel")]
+    #[test]
+    fn streamed_pairs_are_the_pairs_in_order() {
+        let sets: Vec<ShingleSet> = (0..300u64).map(|i| ShingleSet::from_hashes(vec![7, 8, 9, 100 + i % 3])).collect();
+        let want = exact_pairs(&sets, 0.5, 1.1);
+        assert_eq!(want.len(), 300 * 299 / 2);
+        for budget in [1, 7, 1000, usize::MAX] {
+            let mut got = Vec::new();
+            let mut calls = 0;
+            let sink = |p: &[ExactPair]| -> Result<(), ()> {
+                calls += 1;
+                got.extend_from_slice(p);
+                Ok(())
+            };
+            par_pairs_each(&sets, 0.5, 1.1, budget, sink).unwrap();
+            assert_eq!(got, want, "budget {budget}");
+            assert!(calls > 1);
+        }
+        // An error of the sink stops the stream.
+        let mut seen = 0;
+        let r = par_exact_pairs_each(&sets, 0.5, 1.1, |p| {
+            seen += p.len();
+            Err::<(), &str>("disk full")
+        });
+        assert_eq!(r, Err("disk full"));
+        assert!(seen > 0 && seen < want.len());
     }
 
     #[test]

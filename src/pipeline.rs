@@ -99,9 +99,12 @@ impl Deduper {
         records: &[usize],
         f: impl Fn(&ShingleSet) -> T + Sync,
     ) -> Vec<T> {
-        let raw = || Shingler::new(*self.config.shingle());
+        let raw = || Shingler::new(*self.config.shingle()).with_max_text_bytes(source.max_text_bytes());
         let one = |shingler: &mut Shingler, i: &usize| -> Option<T> {
-            source.document(*i).ok().map(|d| f(&shingler.shingle_set(&d.text)))
+            let doc = source.document(*i).ok()?;
+            let mut shingles = Vec::new();
+            shingler.try_shingle_into(&doc.text, &mut shingles).ok()?;
+            Some(f(&ShingleSet::from_hashes(shingles)))
         };
         let mut out = Vec::with_capacity(records.len());
         for chunk in records.chunks(1024) {
@@ -212,7 +215,8 @@ impl Deduper {
         let t = Instant::now();
         let signed = self.sign_source(source, progress)?;
         stats.seconds.sign = t.elapsed().as_secs_f64();
-        let SignedSource { parse_cpu, sketch_cpu, ids, records, lengths, days, signatures, skipped } = signed;
+        let SignedSource { parse_cpu, sketch_cpu, mut ids, records, lengths, days, signatures, skipped } = signed;
+        stats.renamed_ids = crate::source::unique_ids(&mut ids, &records, source, source.duplicate_ids())?;
         stats.seconds.parse_cpu = parse_cpu.as_secs_f64();
         stats.seconds.sketch_cpu = sketch_cpu.as_secs_f64();
 
@@ -345,8 +349,15 @@ impl Deduper {
             for (j, r) in results.into_iter().enumerate() {
                 let r = r.and_then(|d| match (windowed, d.day) {
                     (true, None) => {
-                        Err(Error::new(crate::ErrorKind::MissingField, format!("document {:?} has no date", d.id))
-                            .with_hint("`window_days` needs dates: see `date_field`"))
+                        let e = Error::new(
+                            crate::ErrorKind::MissingField,
+                            format!("document {:?} has no date, and the time window needs one", d.id),
+                        )
+                        .with_hint("`window_days` needs every document's date: read it with `date_field`");
+                        Err(match source.location(start + j) {
+                            Some(l) => e.with_location(l),
+                            None => e,
+                        })
                     }
                     _ => Ok(d),
                 });
@@ -386,7 +397,10 @@ impl Deduper {
             let t0 = Instant::now();
             let doc = source.document(start + j)?;
             let t1 = Instant::now();
-            let set_size = sketcher.sketch_into(&doc.text, row);
+            let set_size = sketcher.try_sketch_into(&doc.text, row).map_err(|e| match source.location(start + j) {
+                Some(l) => e.with_location(l),
+                None => e,
+            })?;
             let t2 = Instant::now();
             Ok(SignedDoc {
                 id: doc.id.into_owned(),
@@ -397,7 +411,7 @@ impl Deduper {
                 sketch: t2 - t1,
             })
         };
-        let init = || self.sketcher();
+        let init = || self.sketcher().with_max_text_bytes(source.max_text_bytes());
         #[cfg(feature = "parallel")]
         {
             use rayon::prelude::*;

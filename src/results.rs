@@ -44,8 +44,12 @@ pub struct Stats {
     pub documents: u64,
     /// Bytes of input text.
     pub text_bytes: u64,
-    /// Records skipped as invalid.
+    /// Records skipped as invalid (and files left out while opening: see
+    /// [`Corpus::skipped`](crate::Corpus::skipped)).
     pub skipped: u64,
+    /// Documents whose id an earlier document had, renamed `id~2`, `id~3`, ... (only with
+    /// [`DuplicateIds::Number`](crate::corpus::DuplicateIds::Number); by default such a run fails).
+    pub renamed_ids: u64,
     /// Documents with no shingles (never linked).
     pub empty_documents: u64,
     /// Candidate edges from LSH, after removing repeats.

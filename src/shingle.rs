@@ -57,7 +57,7 @@ use xxhash_rust::xxh3::xxh3_64_with_seed;
 use std::sync::Arc;
 
 use crate::boilerplate::ShingleFilter;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::hash::fmix64;
 pub use crate::tokenize::words;
 use crate::tokenize::{for_each_word, for_each_word_hash};
@@ -171,7 +171,15 @@ pub struct Shingler {
     seed: u64,
     /// Boilerplate shingles left out of every document.
     filter: Option<Arc<ShingleFilter>>,
+    /// The longest normalised text [`try_shingle_into`](Shingler::try_shingle_into) accepts.
+    max_text_bytes: Option<usize>,
+    /// The NFKC-normalised text of the current document.
+    normalized: String,
 }
+
+/// Scratch buffers larger than this many elements are given back after the document that grew
+/// them, so that one huge record does not keep its memory for the rest of a run.
+pub(crate) const KEEP_CAPACITY: usize = 1 << 22;
 
 impl Default for Shingler {
     fn default() -> Shingler {
@@ -183,13 +191,32 @@ impl Shingler {
     /// A shingler for `config`.
     pub fn new(config: ShingleConfig) -> Shingler {
         let seed = xxh3_64_with_seed(&(config.size as u64).to_le_bytes(), 0x0073_6869_6e67_6c65);
-        Shingler { config, words: Vec::new(), token: String::new(), joined: String::new(), seed, filter: None }
+        Shingler {
+            config,
+            words: Vec::new(),
+            token: String::new(),
+            joined: String::new(),
+            seed,
+            filter: None,
+            max_text_bytes: None,
+            normalized: String::new(),
+        }
     }
 
     /// This shingler, leaving out the boilerplate shingles of `filter` (see
     /// [`ShingleFilter::apply`]); an empty filter is no filter.
     pub fn with_filter(mut self, filter: Option<Arc<ShingleFilter>>) -> Shingler {
         self.filter = filter.filter(|f| !f.is_empty());
+        self
+    }
+
+    /// This shingler, refusing in [`try_shingle_into`](Shingler::try_shingle_into) a text
+    /// whose normalised form is longer than `limit` bytes (NFKC can make a text many times
+    /// longer: U+FDFA becomes 18 characters), so that the memory one document takes stays within
+    /// a multiple of the limit. A corpus's [`max_record_bytes`](crate::corpus::CorpusConfigBuilder::max_record_bytes)
+    /// is the limit a run uses.
+    pub fn with_max_text_bytes(mut self, limit: Option<usize>) -> Shingler {
+        self.max_text_bytes = limit;
         self
     }
 
@@ -208,12 +235,53 @@ impl Shingler {
     pub fn shingle_into(&mut self, text: &str, out: &mut Vec<u64>) {
         let start = out.len();
         let text: Cow<'_, str> = if self.config.nfkc { Cow::Owned(text.nfkc().collect()) } else { Cow::Borrowed(text) };
+        self.shingle_normalized(&text, out, start);
+    }
+
+    /// [`shingle_into`](Shingler::shingle_into), refusing a text whose normalised form is longer
+    /// than the [limit](Shingler::with_max_text_bytes) with an error of kind
+    /// [`RecordTooLarge`](ErrorKind::RecordTooLarge) (nothing is appended then). Without NFKC
+    /// the normalised text is the text itself.
+    pub fn try_shingle_into(&mut self, text: &str, out: &mut Vec<u64>) -> Result<()> {
+        let start = out.len();
+        let limit = self.max_text_bytes.unwrap_or(usize::MAX);
+        if !self.config.nfkc {
+            if text.len() > limit {
+                return Err(too_long(text.len(), limit));
+            }
+            self.shingle_normalized(text, out, start);
+            return Ok(());
+        }
+        let mut normalized = std::mem::take(&mut self.normalized);
+        normalized.clear();
+        for c in text.nfkc() {
+            normalized.push(c);
+            if normalized.len() > limit {
+                self.normalized = String::new();
+                return Err(too_long(text.len(), limit));
+            }
+        }
+        self.shingle_normalized(&normalized, out, start);
+        if normalized.capacity() <= KEEP_CAPACITY {
+            self.normalized = normalized;
+        }
+        Ok(())
+    }
+
+    fn shingle_normalized(&mut self, text: &str, out: &mut Vec<u64>, start: usize) {
         match self.config.unit {
-            ShingleUnit::Words => self.word_shingles(&text, out),
-            ShingleUnit::Chars => self.char_shingles(&text, out),
+            ShingleUnit::Words => self.word_shingles(text, out),
+            ShingleUnit::Chars => self.char_shingles(text, out),
         }
         if let Some(f) = &self.filter {
             f.apply_from(out, start);
+        }
+        // One huge text does not keep its buffers for the rest of the run.
+        if self.words.capacity() > KEEP_CAPACITY {
+            self.words = Vec::new();
+        }
+        if self.joined.capacity() > KEEP_CAPACITY {
+            self.joined = String::new();
         }
     }
 
@@ -259,6 +327,7 @@ impl Shingler {
     fn char_shingles(&mut self, text: &str, out: &mut Vec<u64>) {
         let n = self.config.size;
         self.joined.clear();
+        self.joined.reserve(text.len());
         let joined = &mut self.joined;
         for_each_word(text, &mut self.token, |w| {
             if !joined.is_empty() {
@@ -269,14 +338,30 @@ impl Shingler {
         if joined.is_empty() {
             return;
         }
-        let bounds: Vec<usize> = joined.char_indices().map(|(i, _)| i).chain(std::iter::once(joined.len())).collect();
-        let chars = bounds.len() - 1;
+        // Windows of `window` characters, from two cursors over the character boundaries (no
+        // array of boundaries: 8 bytes a character for a huge text).
+        let chars = joined.chars().count();
         let window = n.min(chars);
-        for start in 0..=(chars - window) {
-            let s = &joined.as_bytes()[bounds[start]..bounds[start + window]];
-            out.push(xxh3_64_with_seed(s, 0x6368_6172 ^ n as u64));
-        }
+        out.reserve(chars + 1 - window);
+        let starts = joined.char_indices().map(|(i, _)| i);
+        let ends = joined.char_indices().map(|(i, _)| i).chain(std::iter::once(joined.len())).skip(window);
+        let seed = 0x6368_6172 ^ n as u64;
+        out.extend(starts.zip(ends).map(|(s, e)| xxh3_64_with_seed(&joined.as_bytes()[s..e], seed)));
     }
+}
+
+/// The error of a text whose normalised form is longer than `limit` bytes.
+fn too_long(len: usize, limit: usize) -> Error {
+    let human = crate::corpus::human_bytes;
+    Error::new(
+        ErrorKind::RecordTooLarge,
+        format!(
+            "text of {} grows past the limit of {} under NFKC normalisation (the limit applies to the normalised text)",
+            human(len as u64),
+            human(limit as u64)
+        ),
+    )
+    .with_hint("`max_record_bytes`")
 }
 
 /// A set of shingle hashes: sorted, without repeats. Used for exact Jaccard.
@@ -389,6 +474,32 @@ mod tests {
         assert_eq!(s.shingle_set("ＢＢＣ ﬁle"), s.shingle_set("bbc file"));
         let mut plain = shingler(1);
         assert_ne!(plain.shingle_set("ＢＢＣ"), plain.shingle_set("bbc"));
+    }
+
+    #[test]
+    fn normalised_text_longer_than_the_limit_is_refused() {
+        let cfg = ShingleConfig::builder().words(5).nfkc(true).build().unwrap();
+        let text = "\u{fdfa}".repeat(100); // 300 bytes, 3,300 after NFKC
+        let mut out = Vec::new();
+        let mut s = Shingler::new(cfg).with_max_text_bytes(Some(1000));
+        let e = s.try_shingle_into(&text, &mut out).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::RecordTooLarge);
+        assert!(e.to_string().contains("NFKC"), "{e}");
+        assert!(out.is_empty());
+        let mut s = Shingler::new(cfg).with_max_text_bytes(Some(4000));
+        s.try_shingle_into(&text, &mut out).unwrap();
+        assert_eq!(out, Shingler::new(cfg).shingles(&text).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn char_windows_are_those_of_the_boundaries() {
+        let mut s = Shingler::new(ShingleConfig::builder().chars(3).build().unwrap());
+        let text = "héllo wörld ünïcode ab";
+        let joined = "héllo wörld ünïcode ab";
+        let b: Vec<usize> = joined.char_indices().map(|(i, _)| i).chain([joined.len()]).collect();
+        let want: Vec<u64> =
+            (0..b.len() - 3).map(|i| xxh3_64_with_seed(&joined.as_bytes()[b[i]..b[i + 3]], 0x6368_6172 ^ 3)).collect();
+        assert_eq!(s.shingles(text).collect::<Vec<_>>(), want);
     }
 
     #[test]

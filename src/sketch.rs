@@ -14,9 +14,10 @@
 //! assert_eq!(a.set_size, 7); // 11 words: seven 5-word shingles
 //! ```
 
+use crate::error::Result;
 use crate::hash::DistinctCounter;
 use crate::minhash::{MinHashConfig, MinHasher, Signature, SignatureMatrix};
-use crate::shingle::{ShingleConfig, Shingler};
+use crate::shingle::{KEEP_CAPACITY, ShingleConfig, Shingler};
 
 /// One text's sketch: its signature and the number of distinct shingles it has.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -61,8 +62,43 @@ impl Sketcher {
     pub fn sketch_into(&mut self, text: &str, row: &mut [u32]) -> u32 {
         self.shingles.clear();
         self.shingler.shingle_into(text, &mut self.shingles);
+        self.sign_shingles(row)
+    }
+
+    /// [`sketch_into`](Sketcher::sketch_into) with the shingler's
+    /// [limit](Shingler::with_max_text_bytes) on the normalised text: a longer text is an error
+    /// of kind [`RecordTooLarge`](crate::ErrorKind::RecordTooLarge) and `row` is left as it was.
+    ///
+    /// # Panics
+    /// If `row` has the wrong length (a programming error, not a data error).
+    pub fn try_sketch_into(&mut self, text: &str, row: &mut [u32]) -> Result<u32> {
+        self.shingles.clear();
+        self.shingler.try_shingle_into(text, &mut self.shingles)?;
+        Ok(self.sign_shingles(row))
+    }
+
+    /// This sketcher with a [limit](Shingler::with_max_text_bytes) on each normalised text, for
+    /// [`try_sketch_into`](Sketcher::try_sketch_into).
+    pub fn with_max_text_bytes(mut self, limit: Option<usize>) -> Sketcher {
+        self.shingler = self.shingler.with_max_text_bytes(limit);
+        self
+    }
+
+    /// Signs the shingles in `self.shingles` into `row` and returns the set size.
+    fn sign_shingles(&mut self, row: &mut [u32]) -> u32 {
         self.hasher.sign_into(&self.shingles, row);
-        u32::try_from(self.distinct.count(&self.shingles)).unwrap_or(u32::MAX)
+        let distinct = if self.shingles.len() > KEEP_CAPACITY {
+            // A huge text: counted by sorting the shingles in place (they are signed already)
+            // rather than with bitmaps of 8 more bytes a shingle; the same count.
+            self.shingles.sort_unstable();
+            self.shingles.dedup();
+            let n = self.shingles.len();
+            self.shingles = Vec::new();
+            n
+        } else {
+            self.distinct.count(&self.shingles)
+        };
+        u32::try_from(distinct).unwrap_or(u32::MAX)
     }
 
     /// The sketch of `text`.

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use libfuzzer_sys::fuzz_target;
-use neardupe::{Config, Corpus, CorpusConfig, Deduper, Document, ErrorKind};
+use neardupe::{Config, Corpus, CorpusConfig, Deduper, Document, DuplicateIds, ErrorKind};
 
 /// A file name unique to this process and call (libFuzzer may run several processes at once).
 fn temp_path() -> PathBuf {
@@ -68,7 +68,12 @@ struct Opts {
 }
 
 fn open(path: &PathBuf, o: Opts) -> Option<(usize, Parsed)> {
-    let mut b = CorpusConfig::builder().skip_invalid(o.skip_invalid).mmap(o.mmap).lossy_utf8(o.lossy_utf8);
+    // Records with one id are numbered apart, so that every valid record is in a run's output.
+    let mut b = CorpusConfig::builder()
+        .skip_invalid(o.skip_invalid)
+        .mmap(o.mmap)
+        .lossy_utf8(o.lossy_utf8)
+        .duplicate_ids(DuplicateIds::Number);
     if let Some(m) = o.max_record_bytes {
         b = b.max_record_bytes(m);
     }
@@ -85,9 +90,16 @@ fn open(path: &PathBuf, o: Opts) -> Option<(usize, Parsed)> {
             if o.run_pipeline {
                 // The pipeline must run over whatever the reader accepts (skipping the invalid).
                 let ok = parsed.iter().filter(|r| r.is_ok()).count();
-                let out = deduper().clone().run(&corpus).unwrap();
-                assert_eq!(out.ids.len(), ok);
-                assert_eq!(out.ids.len() + out.skipped.len(), corpus.len());
+                match deduper().clone().run(&corpus) {
+                    Ok(out) => {
+                        assert_eq!(out.ids.len(), ok);
+                        assert_eq!(out.ids.len() + out.skipped.len(), corpus.len());
+                        let unique: std::collections::HashSet<&String> = out.ids.iter().collect();
+                        assert_eq!(unique.len(), out.ids.len(), "ids are unique after numbering");
+                    }
+                    // Without skip_invalid, a run stops at the first invalid record.
+                    Err(e) => assert!(!o.skip_invalid && ok < parsed.len(), "the run failed: {e}"),
+                }
             }
             Some((corpus.len(), parsed))
         }
@@ -121,7 +133,12 @@ fuzz_target!(|data: &[u8]| {
 
     // With a date field: every value is parsed as a date or refused, and the windowed pipeline
     // runs over the records that have dates.
-    let config = CorpusConfig::builder().skip_invalid(true).date_field(Some("date".into())).build().unwrap();
+    let config = CorpusConfig::builder()
+        .skip_invalid(true)
+        .date_field(Some("date".into()))
+        .duplicate_ids(DuplicateIds::Number)
+        .build()
+        .unwrap();
     if let Ok(corpus) = Corpus::open(&[&path], config) {
         let parsed = parse_all(&corpus);
         let ok = parsed.iter().filter(|r| r.is_ok()).count();

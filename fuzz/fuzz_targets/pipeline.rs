@@ -8,7 +8,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use neardupe::{Config, DocId, Deduper, Verify};
+use neardupe::{Config, Deduper, DocId, Verify};
 
 fn check(deduper: &Deduper, docs: &[(String, String)]) {
     let out = deduper.clone().cluster(docs).unwrap();

@@ -72,15 +72,28 @@ impl<'de> Visitor<'de> for LineSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Fields<'de>, A::Error> {
         let mut out = Fields { text: None, id: None, date: None };
         while let Some(key) = map.next_key::<CowStr<'de>>()? {
-            if key.0 == self.text_field && out.text.is_none() {
-                out.text = Some(map.next_value_seed(TextSeed(self.text_field))?.0);
-            } else if key.0 == self.id_field && out.id.is_none() {
-                out.id = map.next_value::<IdValue<'de>>()?.0;
-            } else if Some(key.0.as_ref()) == self.date_field && out.date.is_none() {
-                // A date is a string or a number (Unix seconds), like an id.
-                out.date = map.next_value::<IdValue<'de>>()?.0;
+            // One field may be wanted for several roles (`--date-field id`): its value fills each.
+            let key = key.0.as_ref();
+            let text = key == self.text_field && out.text.is_none();
+            let id = key == self.id_field && out.id.is_none();
+            let date = Some(key) == self.date_field && out.date.is_none();
+            let value = if text {
+                let v = map.next_value_seed(TextSeed(self.text_field))?.0;
+                let copy = (id || date).then(|| v.clone());
+                out.text = Some(v);
+                copy
+            } else if id || date {
+                // An id or a date is a string or a number (Unix seconds for a date).
+                map.next_value::<IdValue<'de>>()?.0
             } else {
                 map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            if id {
+                out.id = value.clone();
+            }
+            if date {
+                out.date = value;
             }
         }
         Ok(out)
@@ -186,6 +199,16 @@ mod tests {
         assert_eq!(f.id, None);
         let f = parse_line(r#"{"title": "x"}"#, "text", "id", None).unwrap();
         assert!(f.text.is_none());
+    }
+
+    #[test]
+    fn one_field_can_be_id_and_date() {
+        let f = parse_line(r#"{"id": "2024-03-01", "text": "t"}"#, "text", "id", Some("id")).unwrap();
+        assert_eq!((f.id.as_deref(), f.date.as_deref()), (Some("2024-03-01"), Some("2024-03-01")));
+        let f = parse_line(r#"{"id": 1709251200, "text": "t"}"#, "text", "id", Some("id")).unwrap();
+        assert_eq!(f.date.as_deref(), Some("1709251200"));
+        let f = parse_line(r#"{"text": "t"}"#, "text", "text", Some("text")).unwrap();
+        assert_eq!((f.text.as_deref(), f.id.as_deref(), f.date.as_deref()), (Some("t"), Some("t"), Some("t")));
     }
 
     #[test]

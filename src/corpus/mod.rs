@@ -24,7 +24,7 @@
 //! assert_eq!(corpus.len(), 4); // blank lines are no records
 //! let docs: Vec<_> = corpus.documents().take(3).collect::<Result<_, _>>()?;
 //! let ids: Vec<&str> = docs.iter().map(|d| d.id.as_ref()).collect();
-//! assert_eq!(ids, ["bbc-1", "2", "ap-7"]); // without an id field: the line number
+//! assert_eq!(ids, ["bbc-1", "line:2", "ap-7"]); // without an id field: the line
 //! assert_eq!(docs[1].text, "A record without an id, and an escape: café.");
 //! assert_eq!(docs[2].day, None); // dates are read only from a configured date field
 //! // A bad record is an error when it is parsed, naming the file and the line.
@@ -38,29 +38,53 @@
 //! * a **JSONL** file (`.jsonl`, `.ndjson`, `.json`, or any file with [`InputFormat::Jsonl`]): one
 //!   JSON object a line, blank lines skipped; the text is the field named by
 //!   [`CorpusConfigBuilder::text_field`] (default `text`), the id the field named by
-//!   [`CorpusConfigBuilder::id_field`] (default `id`; without it, the line number, or
-//!   `path:line` when several paths are opened), the date, if asked for, the field named by
-//!   [`CorpusConfigBuilder::date_field`];
+//!   [`CorpusConfigBuilder::id_field`] (default `id`; without it, `line:N` for line `N`, or
+//!   `path:N` when several paths are opened or the file is inside a directory), the date, if
+//!   asked for, the field named by [`CorpusConfigBuilder::date_field`] (which may be the id's
+//!   or the text's field too);
 //! * a **directory**: every file below it, recursively and in sorted order (only the
-//!   [`extensions`](CorpusConfigBuilder::extensions) asked for, if any), read as a text file whose
-//!   name is its path relative to the directory (as JSONL with [`InputFormat::Jsonl`]);
+//!   [`extensions`](CorpusConfigBuilder::extensions) asked for, if any), each read as its
+//!   extension says, as a path given by name would be (`.jsonl` shards as JSONL, other files as
+//!   text, unless a [`format`](CorpusConfigBuilder::format) says otherwise); a text file's id is
+//!   its path relative to the directory. Hidden files and directories (names starting with `.`,
+//!   such as `.git`) are left out unless [`hidden`](CorpusConfigBuilder::hidden) is on. Empty
+//!   files and special files (named pipes, sockets, devices, never opened) are left out and listed
+//!   in [`Corpus::skipped`], whatever `skip_invalid` says: one empty file does not stop a run
+//!   over a directory; a directory with no file to read at all is an error of kind
+//!   [`Empty`](ErrorKind::Empty), as an empty file given by name is;
+//! * a **named pipe** (FIFO, or a shell's process substitution, `<(zcat news.jsonl.gz)`): a
+//!   stream, copied to a spill file as [`Corpus::from_reader`] does and then read like a file
+//!   of its name; opening it waits for a writer, as `cat` does. Sockets and devices are refused;
 //! * any other **text file**: one document whose id is the path as given, or, with a
 //!   [`delimiter`](CorpusConfigBuilder::delimiter), one document per non-blank delimited record
-//!   (id `path#N`).
+//!   (id `path#N`). A delimiter with `\n` in it also matches with each `\n` written `\r\n`, so
+//!   `"\n\n"` splits files with Windows line ends too.
+//!
+//! Ids made from paths are exact: a file name's bytes are kept, except that bytes that are not
+//! UTF-8, control characters (a newline) and backslashes are escaped (`caf\xE9.txt`,
+//! `two\nlines.txt`, `back\\slash`; see [`escape_path`]), so two files never share an id and an
+//! id is one line. Two documents with the same id are an error when a run sees them (see
+//! [`DuplicateIds`]). A UTF-8 byte order mark at the start of a file (or of a JSONL line) is left
+//! out.
 //!
 //! Files are memory-mapped (feature `mmap`, unless [`CorpusConfigBuilder::mmap`] turns it off)
-//! or read into memory. An empty file, a file of blank lines and a record larger than
-//! [`max_record_bytes`](CorpusConfigBuilder::max_record_bytes) fail [`Corpus::open`], or are left
-//! out and listed in [`Corpus::skipped`] with [`skip_invalid`](CorpusConfigBuilder::skip_invalid);
-//! invalid JSON, a missing field and invalid UTF-8 (unless
+//! or read into memory. An empty file given by name, a file of blank lines and a record larger
+//! than [`max_record_bytes`](CorpusConfigBuilder::max_record_bytes) fail [`Corpus::open`], or are
+//! left out and listed in [`Corpus::skipped`] with [`skip_invalid`](CorpusConfigBuilder::skip_invalid),
+//! as are files that cannot be read (permissions, dangling symbolic links); a path that does not
+//! exist is always an error. Invalid JSON, a missing field and invalid UTF-8 (unless
 //! [`lossy_utf8`](CorpusConfigBuilder::lossy_utf8)) are errors of [`Corpus::document`]. Every
 //! error names the file, and the line and byte offset where there are lines. A pass over a corpus
 //! larger than memory hints which records it is about to read ([`Corpus::prefetch`]) and which
-//! it is done with ([`Corpus::release`]), so that only a chunk of it stays resident. A corpus is
-//! a [`DocumentSource`](crate::DocumentSource).
+//! it is done with ([`Corpus::release`]), so that only a chunk of it stays resident. A mapped file
+//! must not change during a run ([`Corpus::check_unchanged`] tells afterwards whether one did). A
+//! corpus is a [`DocumentSource`](crate::DocumentSource).
 
+mod escape;
 mod jsonl;
 pub(crate) mod source;
+
+pub use escape::{escape_bytes, escape_path, unescape_path};
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -108,6 +132,32 @@ pub struct CorpusConfig {
     mmap: bool,
     date_field: Option<String>,
     date_format: Option<String>,
+    hidden: bool,
+    duplicate_ids: DuplicateIds,
+}
+
+/// What a run does when two documents have the same id.
+///
+/// Ids are how results name documents (`cluster` lines, `dedup --removed` lists, an evaluation's
+/// truth file), so two documents with one id would be told apart by nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum DuplicateIds {
+    /// A document whose id an earlier document has is an error of kind
+    /// [`DuplicateId`](ErrorKind::DuplicateId) naming both records (the default).
+    #[default]
+    Refuse,
+    /// Later documents with an id already taken are renamed `id~2`, `id~3`, ... (the first
+    /// free suffix, so a renamed id never takes an id of the input), and counted in
+    /// [`Stats::renamed_ids`](crate::Stats::renamed_ids).
+    Number,
+}
+
+crate::names::option_names! {
+    DuplicateIds, "duplicate-id policy" {
+        Refuse => "refuse",
+        Number => "number",
+    }
+    aliases { "error" => Refuse }
 }
 
 impl Default for CorpusConfig {
@@ -124,6 +174,8 @@ impl Default for CorpusConfig {
             mmap: cfg!(feature = "mmap"),
             date_field: None,
             date_format: None,
+            hidden: false,
+            duplicate_ids: DuplicateIds::Refuse,
         }
     }
 }
@@ -142,6 +194,16 @@ impl CorpusConfig {
     /// The JSONL field with each document's date, if dates are read.
     pub fn date_field(&self) -> Option<&str> {
         self.date_field.as_deref()
+    }
+
+    /// What a run does with documents that share an id.
+    pub fn duplicate_ids(&self) -> DuplicateIds {
+        self.duplicate_ids
+    }
+
+    /// The largest record accepted, in bytes.
+    pub fn max_record_bytes(&self) -> usize {
+        self.max_record_bytes
     }
 }
 
@@ -183,8 +245,10 @@ impl CorpusConfigBuilder {
         self.config.max_record_bytes = n;
         self
     }
-    /// Skip and count invalid records (bad JSON, no text, bad UTF-8, too large, empty files)
-    /// instead of failing (default off).
+    /// Skip and count invalid records (bad JSON, no text, bad UTF-8, too large, empty files) and
+    /// input files that cannot be read (permissions, dangling symbolic links, unreadable
+    /// directories, non-regular files) instead of failing (default off). A path given to
+    /// [`Corpus::open`] that does not exist at all is an error still.
     pub fn skip_invalid(mut self, yes: bool) -> Self {
         self.config.skip_invalid = yes;
         self
@@ -211,6 +275,18 @@ impl CorpusConfigBuilder {
     /// standard forms.
     pub fn date_format(mut self, format: Option<String>) -> Self {
         self.config.date_format = format;
+        self
+    }
+    /// Reads hidden files and directories (names starting with `.`, such as `.git`) inside
+    /// directory inputs too (default off: they are left out, as most tools leave them out). A
+    /// path given to [`Corpus::open`] is always read, hidden or not.
+    pub fn hidden(mut self, yes: bool) -> Self {
+        self.config.hidden = yes;
+        self
+    }
+    /// What a run does with documents that share an id (default [`DuplicateIds::Refuse`]).
+    pub fn duplicate_ids(mut self, policy: DuplicateIds) -> Self {
+        self.config.duplicate_ids = policy;
         self
     }
     /// Checks the values.
@@ -249,6 +325,89 @@ struct SourceFile {
     name: String,
     kind: FileKind,
     bytes: Bytes,
+    /// For a memory-mapped file read by path: what it was when opened, to tell later whether it
+    /// changed under the map ([`Corpus::check_unchanged`]).
+    stamp: Option<Stamp>,
+}
+
+/// A file's identity, size and modification time when it was opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Stamp {
+    /// Device and inode (Unix): a file replaced by another under the same name is not a change
+    /// of the mapped file.
+    inode: Option<(u64, u64)>,
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        let inode = {
+            use std::os::unix::fs::MetadataExt;
+            Some((meta.dev(), meta.ino()))
+        };
+        #[cfg(not(unix))]
+        let inode = None;
+        Stamp { inode, len: meta.len(), modified: meta.modified().ok() }
+    }
+}
+
+/// Where a file being added comes from: what its problems do to the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Origin {
+    /// A path given to [`Corpus::open`], or a stream.
+    Given,
+    /// A file found inside a directory input: an empty file there is left out, not an error.
+    InDirectory,
+}
+
+/// The UTF-8 byte order mark, accepted (and left out) at the start of a file.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Whether a directory entry is hidden (its name starts with a dot).
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.as_encoded_bytes().first() == Some(&b'.')
+}
+
+/// What a file that is neither a regular file nor a directory is, for messages.
+fn special_kind(ft: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "a named pipe";
+        } else if ft.is_socket() {
+            return "a socket";
+        } else if ft.is_char_device() {
+            return "a character device";
+        } else if ft.is_block_device() {
+            return "a block device";
+        }
+    }
+    let _ = ft;
+    "a special file"
+}
+
+/// Whether `ft` is a named pipe (FIFO), which is read as a stream.
+fn is_fifo(ft: &std::fs::FileType) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        ft.is_fifo()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ft;
+        false
+    }
+}
+
+/// The id of a file found at `rel` below a directory input: its components escaped
+/// ([`escape_path`]) and joined by `/`.
+fn relative_id(rel: &Path) -> String {
+    let parts: Vec<Cow<'_, str>> = rel.components().map(|c| escape_bytes(c.as_os_str().as_encoded_bytes())).collect();
+    parts.join("/")
 }
 
 /// An unnamed temporary file in `dir` (or the system's temporary directory), rewound for
@@ -260,6 +419,14 @@ fn spill_file(dir: Option<&Path>) -> Result<std::fs::File> {
         None => tempfile::tempfile(),
     }
     .map_err(|e| Error::io(&at, "cannot create a spill file", e))
+}
+
+/// Copies `reader` to a spill file in `dir` and maps or reads it back; `path` names the
+/// stream in messages.
+fn spill(mut reader: impl std::io::Read, path: &Path, dir: Option<&Path>, mmap: bool) -> Result<Bytes> {
+    let mut file = spill_file(dir)?;
+    std::io::copy(&mut reader, &mut file).map_err(|e| Error::io(path, "cannot copy the stream to a spill file", e))?;
+    source::from_file(file, path, mmap)
 }
 
 /// Where one record lies: which file, which bytes, which line (JSONL) or record number.
@@ -317,8 +484,12 @@ pub struct Corpus {
 impl Corpus {
     /// Opens every path in `paths` (files and directories) and finds its records.
     ///
-    /// Fails on a missing or unreadable path, and (unless [`skip_invalid`](CorpusConfig::skip_invalid))
-    /// on an empty file or a record larger than the limit.
+    /// Fails on a path that does not exist and, unless [`skip_invalid`](CorpusConfig::skip_invalid),
+    /// on an unreadable path, an empty file given by name or a record larger than the limit.
+    /// A path's type is checked before it is opened: a named pipe (FIFO, or a shell's process
+    /// substitution such as `<(zcat news.jsonl.gz)`) is read as a stream (see
+    /// [`from_reader`](Corpus::from_reader)); opening it waits for a writer, as `cat` does.
+    /// Sockets and devices are refused without being opened.
     pub fn open<P: AsRef<Path>>(paths: &[P], config: CorpusConfig) -> Result<Corpus> {
         let started = std::time::Instant::now();
         if paths.is_empty() {
@@ -334,35 +505,120 @@ impl Corpus {
     }
 
     fn add_path(&mut self, path: &Path, several: bool) -> Result<()> {
-        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, "cannot open input", e))?;
+        // The type first, without opening: opening a named pipe blocks until a writer comes.
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && std::fs::symlink_metadata(path).is_ok() => {
+                return self.reject(Error::io(path, "cannot open input (a dangling symbolic link)", e));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::io(path, "cannot open input", e));
+            }
+            Err(e) => return self.reject(Error::io(path, "cannot open input", e)),
+        };
         if meta.is_dir() {
-            let kind = if self.config.format == InputFormat::Jsonl { FileKind::Jsonl } else { self.text_kind() };
-            let walker = walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name();
-            for entry in walker {
-                let entry = entry.map_err(|e| {
-                    let at = e.path().unwrap_or(path).to_path_buf();
-                    let io = e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop"));
-                    Error::io(&at, "cannot read directory entry", io)
-                })?;
-                if !entry.file_type().is_file() || !self.extension_ok(entry.path()) {
+            return self.add_dir(path);
+        }
+        let kind = self.kind_of(path);
+        let name = if kind == FileKind::Jsonl && !several { String::new() } else { escape_path(path).into_owned() };
+        self.add_file(path, &meta, name, kind, Origin::Given)
+    }
+
+    /// Every file below `root`, in sorted order: hidden entries left out unless asked for, each
+    /// file read as its extension says (as a path given by name is), named by its escaped
+    /// relative path.
+    fn add_dir(&mut self, root: &Path) -> Result<()> {
+        let hidden = self.config.hidden;
+        let (files_before, skipped_before) = (self.files.len(), self.skipped.len());
+        let left_hidden = std::cell::Cell::new(0u64);
+        let mut other_extensions = 0u64;
+        let walker = walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
+            let keep = hidden || e.depth() == 0 || !is_hidden(e.file_name());
+            if !keep {
+                left_hidden.set(left_hidden.get() + 1);
+            }
+            keep
+        });
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    let at = e.path().unwrap_or(root).to_path_buf();
+                    let looped = e.loop_ancestor().is_some();
+                    let err = match e.into_io_error() {
+                        Some(io)
+                            if io.kind() == std::io::ErrorKind::NotFound && std::fs::symlink_metadata(&at).is_ok() =>
+                        {
+                            Error::io(&at, "cannot read directory entry (a dangling symbolic link)", io)
+                        }
+                        Some(io) => Error::io(&at, "cannot read directory entry", io),
+                        None if looped => {
+                            Error::new(ErrorKind::Io, "symbolic link loop in a directory input").with_path(&at)
+                        }
+                        None => Error::new(ErrorKind::Io, "cannot read directory entry").with_path(&at),
+                    };
+                    self.reject(err)?;
                     continue;
                 }
-                let rel = entry.path().strip_prefix(path).unwrap_or(entry.path());
-                let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-                self.add_file(entry.path(), name, kind)?;
+            };
+            let ft = entry.file_type();
+            if ft.is_dir() {
+                continue;
             }
-            return Ok(());
+            if !self.extension_ok(entry.path()) {
+                other_extensions += 1;
+                continue;
+            }
+            let path = entry.path();
+            let name = relative_id(path.strip_prefix(root).unwrap_or(path));
+            if !ft.is_file() {
+                // Never opened: a named pipe would block. Left out, and listed.
+                let what = special_kind(&ft);
+                let e = Error::new(ErrorKind::Io, format!("not a regular file ({what}): left out of the directory"))
+                    .with_path(path);
+                self.skipped.push(e);
+                continue;
+            }
+            let meta = match entry.metadata() {
+                Ok(m) => m,
+                Err(e) => {
+                    let io = e.into_io_error().unwrap_or_else(|| std::io::Error::other("no metadata"));
+                    self.reject(Error::io(path, "cannot open input", io))?;
+                    continue;
+                }
+            };
+            let kind = self.kind_of(path);
+            self.add_file(path, &meta, name, kind, Origin::InDirectory)?;
         }
-        let kind = match self.config.format {
+        let left_hidden_count = left_hidden.get();
+        if self.files.len() == files_before && self.skipped.len() == skipped_before {
+            // A directory given by name that gives nothing at all is as suspicious as an empty file.
+            let mut why = Vec::new();
+            if left_hidden_count > 0 {
+                why.push(format!("{left_hidden_count} hidden entries left out"));
+            }
+            if other_extensions > 0 {
+                why.push(format!("{other_extensions} files with other extensions"));
+            }
+            let why = if why.is_empty() { String::new() } else { format!(" ({})", why.join(", ")) };
+            let e = Error::new(ErrorKind::Empty, format!("directory holds no files to read{why}"))
+                .with_path(root)
+                .with_hint("see `hidden` and `extensions`");
+            self.reject(e)?;
+        }
+        Ok(())
+    }
+
+    /// How the file at `path` is cut into records: by the configured format, else by extension.
+    fn kind_of(&self, path: &Path) -> FileKind {
+        match self.config.format {
             InputFormat::Jsonl => FileKind::Jsonl,
             InputFormat::Text => self.text_kind(),
             InputFormat::Auto => {
-                let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+                let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
                 if matches!(ext.as_str(), "jsonl" | "ndjson" | "json") { FileKind::Jsonl } else { self.text_kind() }
             }
-        };
-        let name = if kind == FileKind::Jsonl && !several { String::new() } else { path.display().to_string() };
-        self.add_file(path, name, kind)
+        }
     }
 
     /// A corpus read from a stream (standard input, a socket, a decompressor) without holding
@@ -381,9 +637,7 @@ impl Corpus {
     ) -> Result<Corpus> {
         let started = std::time::Instant::now();
         let path = Path::new(name);
-        let mut file = spill_file(spill_dir)?;
-        std::io::copy(&mut reader, &mut file)
-            .map_err(|e| Error::io(path, "cannot copy the stream to a spill file", e))?;
+        let bytes = spill(&mut reader, path, spill_dir, config.mmap)?;
         let kind = match config.format {
             InputFormat::Jsonl | InputFormat::Auto => FileKind::Jsonl,
             InputFormat::Text => {
@@ -394,10 +648,9 @@ impl Corpus {
                 }
             }
         };
-        let bytes = source::from_file(file, path, config.mmap)?;
         let mut corpus = Corpus::empty(config);
         let file_name = if kind == FileKind::Jsonl { String::new() } else { name.to_string() };
-        corpus.add_bytes(bytes, path, file_name, kind)?;
+        corpus.add_bytes(bytes, path, file_name, kind, Origin::Given, None)?;
         corpus.open_seconds = started.elapsed().as_secs_f64();
         Ok(corpus)
     }
@@ -436,7 +689,7 @@ impl Corpus {
         let mut corpus = Corpus::empty(config);
         if written > 0 {
             let bytes = source::from_file(file, name, corpus.config.mmap)?;
-            corpus.add_bytes(bytes, name, String::new(), FileKind::Jsonl)?;
+            corpus.add_bytes(bytes, name, String::new(), FileKind::Jsonl, Origin::Given, None)?;
         }
         corpus.open_seconds = started.elapsed().as_secs_f64();
         Ok(corpus)
@@ -454,27 +707,64 @@ impl Corpus {
         self.config.extensions.iter().any(|x| x.trim_start_matches('.').eq_ignore_ascii_case(ext))
     }
 
-    fn add_file(&mut self, path: &Path, name: String, kind: FileKind) -> Result<()> {
-        let bytes = source::open(path, self.config.mmap)?;
-        self.add_bytes(bytes, path, name, kind)
+    fn add_file(
+        &mut self,
+        path: &Path,
+        meta: &std::fs::Metadata,
+        name: String,
+        kind: FileKind,
+        origin: Origin,
+    ) -> Result<()> {
+        let ft = meta.file_type();
+        if ft.is_file() {
+            let bytes = match source::open(path, self.config.mmap) {
+                Ok(bytes) => bytes,
+                Err(e) => return self.reject(e),
+            };
+            let stamp = bytes.is_mapped().then(|| Stamp::of(meta));
+            return self.add_bytes(bytes, path, name, kind, origin, stamp);
+        }
+        if is_fifo(&ft) {
+            // A named pipe is a stream: copied to a spill file once, as `from_reader` does.
+            let file = match std::fs::File::open(path) {
+                Ok(f) => f,
+                Err(e) => return self.reject(Error::io(path, "cannot open input", e)),
+            };
+            let bytes = spill(file, path, None, self.config.mmap)?;
+            return self.add_bytes(bytes, path, name, kind, origin, None);
+        }
+        let what = special_kind(&ft);
+        self.reject(
+            Error::new(ErrorKind::Io, format!("cannot read input: not a regular file but {what}")).with_path(path),
+        )
     }
 
-    fn add_bytes(&mut self, bytes: Bytes, path: &Path, name: String, kind: FileKind) -> Result<()> {
+    fn add_bytes(
+        &mut self,
+        bytes: Bytes,
+        path: &Path,
+        name: String,
+        kind: FileKind,
+        origin: Origin,
+        stamp: Option<Stamp>,
+    ) -> Result<()> {
         let file = u32::try_from(self.files.len())
             .map_err(|_| Error::new(ErrorKind::Unsupported, format!("more than {} input files", u32::MAX)))?;
         let data = bytes.as_slice();
         self.bytes += data.len() as u64;
+        // A byte order mark is no part of the first record.
+        let body = if data.starts_with(BOM) { BOM.len() } else { 0 };
         let mut spans = Vec::new();
         match kind {
-            FileKind::Jsonl => jsonl_spans(data, file, &mut spans, &|h, s, e| bytes.hint(h, s, e)),
+            FileKind::Jsonl => jsonl_spans(data, body, file, &mut spans, &|h, s, e| bytes.hint(h, s, e)),
             FileKind::Whole => {
-                if !data.is_empty() {
-                    spans.push(RecordSpan { file, start: 0, end: data.len(), line: 1 })
+                if data.len() > body {
+                    spans.push(RecordSpan { file, start: body, end: data.len(), line: 1 })
                 }
             }
             FileKind::Delimited => {
                 let delim = self.config.delimiter.as_deref().unwrap_or("\n").as_bytes();
-                delimited_spans(data, delim, file, &mut spans, &|h, s, e| bytes.hint(h, s, e))
+                delimited_spans(data, body, delim, file, &mut spans, &|h, s, e| bytes.hint(h, s, e))
             }
         }
         let no_records = spans.is_empty();
@@ -497,13 +787,20 @@ impl Corpus {
             }
             self.records.push(span);
         }
-        if data.is_empty() {
-            self.reject(Error::new(ErrorKind::Empty, "file is empty").with_path(path))?;
+        let empty = if data.len() <= body {
+            Some(Error::new(ErrorKind::Empty, "file is empty").with_path(path))
         } else if no_records {
-            let e = Error::new(ErrorKind::Empty, "file holds no documents (only blank lines)").with_path(path);
-            self.reject(e)?;
+            Some(Error::new(ErrorKind::Empty, "file holds no documents (only blank lines)").with_path(path))
+        } else {
+            None
+        };
+        match (empty, origin) {
+            // One empty file among a directory's is no reason to stop: it is left out, and listed.
+            (Some(e), Origin::InDirectory) => self.skipped.push(e),
+            (Some(e), Origin::Given) => self.reject(e)?,
+            (None, _) => {}
         }
-        self.files.push(SourceFile { path: path.to_path_buf(), name, kind, bytes });
+        self.files.push(SourceFile { path: path.to_path_buf(), name, kind, bytes, stamp });
         Ok(())
     }
 
@@ -546,7 +843,9 @@ impl Corpus {
         &self.config
     }
 
-    /// Errors of records skipped while opening (only with `skip_invalid`).
+    /// Errors of records and files left out while opening: with `skip_invalid`, every invalid
+    /// record and unreadable file; always, the empty files and the special files (named pipes,
+    /// sockets, devices) found inside directory inputs.
     pub fn skipped(&self) -> &[Error] {
         &self.skipped
     }
@@ -618,6 +917,53 @@ impl Corpus {
         &self.files[self.records[i].file as usize].path
     }
 
+    /// The path of the file that holds record `i`, [escaped](escape_path) as file ids are: exact
+    /// and on one line, for lists of paths that other programs read (`dedup` of text files).
+    pub fn record_path_escaped(&self, i: usize) -> Cow<'_, str> {
+        escape_path(self.record_path(i))
+    }
+
+    /// Where record `i` is: its file, and for line-oriented files its line (or record number)
+    /// and byte offset.
+    pub fn record_location(&self, i: usize) -> crate::error::Location {
+        let s = self.records[i];
+        let file = &self.files[s.file as usize];
+        let whole = file.kind == FileKind::Whole;
+        crate::error::Location {
+            path: Some(file.path.clone()),
+            line: (!whole).then_some(s.line),
+            offset: (!whole).then_some(s.start as u64),
+        }
+    }
+
+    /// Checks that no memory-mapped input file changed since it was opened (same file, other
+    /// size or modification time): a run reads a mapped file's pages while it works, so a file
+    /// changed meanwhile may have given it a mix of old and new bytes. (A file truncated under
+    /// the map stops the process with `SIGBUS` when a page past the new end is read: see the
+    /// README's limits.) Files read into memory, streams, and files replaced by another under
+    /// the same name (a rename) are not affected and pass.
+    pub fn check_unchanged(&self) -> Result<()> {
+        for f in &self.files {
+            let Some(then) = f.stamp else { continue };
+            let Ok(meta) = std::fs::metadata(&f.path) else { continue };
+            let now = Stamp::of(&meta);
+            if now.inode == then.inode && (now.len != then.len || now.modified != then.modified) {
+                let size = if now.len == then.len {
+                    format!("{} bytes, modified", now.len)
+                } else {
+                    format!("{} bytes when opened, {} now", then.len, now.len)
+                };
+                return Err(Error::new(
+                    ErrorKind::Io,
+                    format!("input changed while it was read ({size}): the results may not match the file"),
+                )
+                .with_path(&f.path)
+                .with_hint("leave inputs unchanged during a run, or read them into memory: see `mmap`"));
+            }
+        }
+        Ok(())
+    }
+
     /// Whether record `i` is a whole text file (so `dedup` lists paths rather than copying records).
     pub fn is_whole_file(&self, i: usize) -> bool {
         self.files[self.records[i].file as usize].kind == FileKind::Whole
@@ -684,7 +1030,8 @@ impl Corpus {
                 let id = match f.id {
                     Some(id) if file.name.is_empty() => id,
                     Some(id) => Cow::Owned(id.into_owned()),
-                    None if file.name.is_empty() => Cow::Owned(span.line.to_string()),
+                    // `line:N`, never a bare number that an explicit id could also be.
+                    None if file.name.is_empty() => Cow::Owned(format!("line:{}", span.line)),
                     None => Cow::Owned(format!("{}:{}", file.name, span.line)),
                 };
                 let day = match date_field {
@@ -719,19 +1066,24 @@ fn located(e: &Error, file: &SourceFile, span: RecordSpan) -> Error {
     if file.kind == FileKind::Whole { e } else { e.with_line(span.line) }
 }
 
-/// Non-blank lines as spans (without `\n` or `\r\n`), numbered from 1.
-fn jsonl_spans(data: &[u8], file: u32, out: &mut Vec<RecordSpan>, hint: &dyn Fn(Hint, usize, usize)) {
-    let mut start = 0;
+/// Non-blank lines of `data[from..]` as spans (without `\n` or `\r\n`, or a byte order mark at
+/// the start of a line), numbered from 1.
+fn jsonl_spans(data: &[u8], from: usize, file: u32, out: &mut Vec<RecordSpan>, hint: &dyn Fn(Hint, usize, usize)) {
+    let mut start = from;
     let mut line = 1u64;
-    let mut push = |s: usize, mut e: usize, line: u64| {
+    let mut push = |mut s: usize, mut e: usize, line: u64| {
         if e > s && data[e - 1] == b'\r' {
             e -= 1;
+        }
+        // A byte order mark inside the file: files joined by `cat`, each with its mark.
+        if data[s..e].starts_with(BOM) {
+            s += BOM.len();
         }
         if data[s..e].iter().any(|b| !b.is_ascii_whitespace()) {
             out.push(RecordSpan { file, start: s, end: e, line });
         }
     };
-    for w in (0..data.len()).step_by(SCAN_WINDOW) {
+    for w in (from..data.len()).step_by(SCAN_WINDOW) {
         let end = (w + SCAN_WINDOW).min(data.len());
         hint(Hint::Prefetch, w, end);
         for nl in memchr::memchr_iter(b'\n', &data[w..end]) {
@@ -750,23 +1102,64 @@ fn jsonl_spans(data: &[u8], file: u32, out: &mut Vec<RecordSpan>, hint: &dyn Fn(
 /// released from the resident set after (see [`Hint`]).
 const SCAN_WINDOW: usize = 64 << 20;
 
-/// Records between occurrences of `delim`, skipping blank ones; numbered from 1 among the kept.
-fn delimited_spans(data: &[u8], delim: &[u8], file: u32, out: &mut Vec<RecordSpan>, hint: &dyn Fn(Hint, usize, usize)) {
-    let mut start = 0;
-    let mut released = 0;
+/// Records of `data[from..]` between occurrences of `delim`, skipping blank ones; numbered from 1
+/// among the kept. A delimiter with `\n` also matches with each `\n` written `\r\n` (Windows
+/// line ends), and a record then loses the `\r` of a line end before the delimiter.
+fn delimited_spans(
+    data: &[u8],
+    from: usize,
+    delim: &[u8],
+    file: u32,
+    out: &mut Vec<RecordSpan>,
+    hint: &dyn Fn(Hint, usize, usize),
+) {
+    let mut start = from;
+    let mut released = from;
     let mut n = 0u64;
-    let mut push = |s: usize, e: usize| {
+    let line_ends = delim.contains(&b'\n') && !delim.contains(&b'\r');
+    let mut push = |s: usize, mut e: usize| {
+        if line_ends && e > s && data[e - 1] == b'\r' && delim[0] == b'\n' {
+            e -= 1;
+        }
         if data[s..e].iter().any(|b| !b.is_ascii_whitespace()) {
             n += 1;
             out.push(RecordSpan { file, start: s, end: e, line: n });
         }
     };
-    for at in memmem::find_iter(data, delim) {
-        if at < start {
-            continue; // overlapping match of a self-overlapping delimiter
-        }
+    let crlf: Vec<u8> = if line_ends {
+        delim.iter().flat_map(|b| if *b == b'\n' { &b"\r\n"[..] } else { std::slice::from_ref(b) }).copied().collect()
+    } else {
+        Vec::new()
+    };
+    let body = &data[from..];
+    let mut plain = memmem::find_iter(body, delim).map(|at| (at + from, delim.len())).peekable();
+    let mut windows = memmem::find_iter(body, &crlf).filter(|_| line_ends).map(|at| (at + from, crlf.len())).peekable();
+    loop {
+        // Matches that start inside the previous delimiter overlap it: skipped.
+        while plain.next_if(|&(at, _)| at < start).is_some() {}
+        while windows.next_if(|&(at, _)| at < start).is_some() {}
+        let (at, len) = match (plain.peek(), windows.peek()) {
+            (Some(&p), Some(&w)) => {
+                if w.0 <= p.0 {
+                    windows.next();
+                    w
+                } else {
+                    plain.next();
+                    p
+                }
+            }
+            (Some(&p), None) => {
+                plain.next();
+                p
+            }
+            (None, Some(&w)) => {
+                windows.next();
+                w
+            }
+            (None, None) => break,
+        };
         push(start, at);
-        start = at + delim.len();
+        start = at + len;
         if at - released >= SCAN_WINDOW {
             hint(Hint::Release, released, at);
             released = at;
@@ -796,20 +1189,40 @@ mod tests {
     fn jsonl_lines_skip_blanks_and_strip_cr() {
         let data = b"{\"a\":1}\r\n\n  \n{\"b\":2}";
         let mut v = Vec::new();
-        jsonl_spans(data, 0, &mut v, &|_, _, _| {});
+        jsonl_spans(data, 0, 0, &mut v, &|_, _, _| {});
         assert_eq!(v.len(), 2);
         assert_eq!(&data[v[0].start..v[0].end], b"{\"a\":1}");
         assert_eq!((v[1].line, &data[v[1].start..v[1].end]), (4, &b"{\"b\":2}"[..]));
+        let joined = b"{\"a\":1}\n\xEF\xBB\xBF{\"b\":2}\n";
+        let mut v = Vec::new();
+        jsonl_spans(joined, 0, 0, &mut v, &|_, _, _| {});
+        assert_eq!(&joined[v[1].start..v[1].end], b"{\"b\":2}");
     }
 
     #[test]
     fn delimited_records() {
         let data = b"one\n\ntwo\n\n\n\nthree\n\n";
         let mut v = Vec::new();
-        delimited_spans(data, b"\n\n", 0, &mut v, &|_, _, _| {});
+        delimited_spans(data, 0, b"\n\n", 0, &mut v, &|_, _, _| {});
         let got: Vec<&[u8]> = v.iter().map(|s| &data[s.start..s.end]).collect();
         assert_eq!(got, vec![&b"one"[..], b"two", b"three"]);
         assert_eq!(v[2].line, 3);
+    }
+
+    #[test]
+    fn delimiters_with_line_ends_match_crlf_too() {
+        let cut = |data: &[u8], delim: &[u8]| -> Vec<Vec<u8>> {
+            let mut v = Vec::new();
+            delimited_spans(data, 0, delim, 0, &mut v, &|_, _, _| {});
+            v.iter().map(|s| data[s.start..s.end].to_vec()).collect()
+        };
+        let want: Vec<Vec<u8>> = vec![b"one\r\nline".to_vec(), b"two".to_vec(), b"three".to_vec()];
+        assert_eq!(cut(b"one\r\nline\r\n\r\ntwo\r\n\r\n\r\n\r\nthree\r\n\r\n", b"\n\n"), want);
+        // Mixed line ends, and a line end that is half CRLF.
+        assert_eq!(cut(b"one\r\nline\n\ntwo\r\n\nthree", b"\n\n"), want);
+        assert_eq!(cut(b"a\r\n%%\r\nb\n%%\nc", b"\n%%\n"), [b"a".to_vec(), b"b".to_vec(), b"c".to_vec()]);
+        // A delimiter without line ends is matched as it is.
+        assert_eq!(cut(b"a||b\r\n||c", b"||"), [b"a".to_vec(), b"b\r\n".to_vec(), b"c".to_vec()]);
     }
 
     #[test]

@@ -28,6 +28,15 @@ impl Bytes {
         }
     }
 
+    /// Whether the bytes are a memory map of the file (which sees later changes of the file).
+    pub(crate) fn is_mapped(&self) -> bool {
+        match self {
+            #[cfg(feature = "mmap")]
+            Bytes::Mapped(_) => true,
+            Bytes::Owned(..) => false,
+        }
+    }
+
     /// Passes `hint` about bytes `start..end` on to the kernel, for a memory map; best effort
     /// (a failure, such as an old kernel that lacks `MADV_POPULATE_READ`, is ignored).
     /// Page advice exists on Unix only, and `MADV_POPULATE_READ` on Linux only; elsewhere a hint
@@ -72,7 +81,13 @@ pub(crate) enum Hint {
 }
 
 /// Opens `path` (an input, or a file of an index) and maps it (when `use_mmap` and the `mmap` feature are on) or reads it.
+///
+/// The path's type is checked before it is opened: opening a named pipe would wait for a writer.
 pub(crate) fn open(path: &Path, use_mmap: bool) -> Result<Bytes> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, "cannot open input", e))?;
+    if !meta.is_file() {
+        return Err(not_regular(path));
+    }
     let file = File::open(path).map_err(|e| Error::io(path, "cannot open input", e))?;
     from_file(file, path, use_mmap)
 }
@@ -81,7 +96,7 @@ pub(crate) fn open(path: &Path, use_mmap: bool) -> Result<Bytes> {
 pub(crate) fn from_file(file: File, path: &Path, use_mmap: bool) -> Result<Bytes> {
     let meta = file.metadata().map_err(|e| Error::io(path, "cannot read metadata of input", e))?;
     if !meta.is_file() {
-        return Err(Error::new(crate::error::ErrorKind::Io, "input is not a regular file").with_path(path));
+        return Err(not_regular(path));
     }
     if meta.len() == 0 {
         return Ok(Bytes::Owned(Vec::new(), 0));
@@ -102,6 +117,10 @@ pub(crate) fn from_file(file: File, path: &Path, use_mmap: bool) -> Result<Bytes
     #[cfg(not(feature = "mmap"))]
     let _ = use_mmap;
     read_all(file, path, meta.len())
+}
+
+fn not_regular(path: &Path) -> Error {
+    Error::new(crate::error::ErrorKind::Io, "cannot read input: not a regular file").with_path(path)
 }
 
 fn read_all(mut file: File, path: &Path, len: u64) -> Result<Bytes> {

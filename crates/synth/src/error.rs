@@ -34,6 +34,8 @@ pub enum ErrorKind {
     Utf8,
     /// A file holds no assignments at all.
     Empty,
+    /// An id is listed on two lines of one file; the message names both.
+    DuplicateId,
 }
 
 impl ErrorKind {
@@ -47,6 +49,7 @@ impl ErrorKind {
             ErrorKind::MissingField => "missing-field",
             ErrorKind::Utf8 => "utf8",
             ErrorKind::Empty => "empty",
+            ErrorKind::DuplicateId => "duplicate-id",
         }
     }
 }

@@ -3,7 +3,9 @@
 //!
 //! Both files are JSONL with an `id` and a `cluster` on each line (other fields are ignored; ids
 //! and cluster labels may be strings or numbers). Every document of the truth file is scored;
-//! documents missing from the prediction count as singletons and are reported. Everything is
+//! documents missing from the prediction count as singletons and are reported, and so are
+//! predicted ids the truth lacks. An id listed twice in one file is an error naming both lines
+//! (or, with `number_duplicates`, the n-th line with an id is renamed `id~n` in both files). Everything is
 //! computed from contingency counts, in O(documents), without enumerating pairs.
 
 use std::collections::HashMap;
@@ -36,6 +38,8 @@ pub struct EvalReport {
     pub missing_in_pred: u64,
     /// Up to ten of the missing ids.
     pub missing_examples: Vec<String>,
+    /// Predicted ids that are not in the truth (not scored).
+    pub extra_in_pred: u64,
 }
 
 fn pairs(n: u64) -> u64 {
@@ -65,6 +69,8 @@ pub fn score(truth: &[(String, String)], pred: &HashMap<String, String>) -> Eval
         *a.entry(t.as_str()).or_default() += 1;
         *b.entry(p).or_default() += 1;
     }
+    let truth_ids: std::collections::HashSet<&str> = truth.iter().map(|(id, _)| id.as_str()).collect();
+    let extra = pred.keys().filter(|id| !truth_ids.contains(id.as_str())).count() as u64;
     let n = truth.len() as u64;
     let tp: u64 = cont.values().map(|&v| pairs(v)).sum();
     let true_pairs: u64 = a.values().map(|&v| pairs(v)).sum();
@@ -88,16 +94,26 @@ pub fn score(truth: &[(String, String)], pred: &HashMap<String, String>) -> Eval
         ari,
         missing_in_pred: missing_n,
         missing_examples: missing,
+        extra_in_pred: extra,
     }
 }
 
-/// Reads `(id, cluster)` pairs from a JSONL file, in file order.
+/// Reads `(id, cluster)` pairs from a JSONL file, in file order. An id on two lines is an error
+/// of kind [`DuplicateId`](ErrorKind::DuplicateId) naming both.
 pub fn read_assignments(path: &Path) -> Result<Vec<(String, String)>> {
+    read_assignments_with(path, false)
+}
+
+/// [`read_assignments`]; with `number_duplicates`, the later lines with an id already listed
+/// are renamed `id~2`, `id~3`, ... (the first suffix that is no id of the file) instead of
+/// refused, so that the n-th line with an id in a truth file meets the n-th in a prediction.
+pub fn read_assignments_with(path: &Path, number_duplicates: bool) -> Result<Vec<(String, String)>> {
     let data = std::fs::read(path).map_err(|e| Error::io(path, "cannot read", e))?;
     let text = std::str::from_utf8(&data).map_err(|u| {
         Error::new(ErrorKind::Utf8, "invalid UTF-8").with_path(path).with_offset(u.valid_up_to() as u64)
     })?;
     let mut out = Vec::new();
+    let mut lines = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -113,17 +129,53 @@ pub fn read_assignments(path: &Path) -> Result<Vec<(String, String)>> {
             }
         };
         out.push((field("id")?, field("cluster")?));
+        lines.push(i as u64 + 1);
     }
     if out.is_empty() {
         return Err(Error::new(ErrorKind::Empty, "file holds no assignments").with_path(path));
     }
+    let mut first: HashMap<String, u64> = HashMap::with_capacity(out.len());
+    let mut later = Vec::new();
+    for (j, ((id, _), &line)) in out.iter().zip(&lines).enumerate() {
+        match first.get(id) {
+            None => {
+                first.insert(id.clone(), line);
+            }
+            Some(&at) if !number_duplicates => {
+                let e = Error::new(ErrorKind::DuplicateId, format!("duplicate id {id:?}: also on line {at}"));
+                return Err(e.with_path(path).with_line(line));
+            }
+            Some(_) => later.push(j),
+        }
+    }
+    let mut next: HashMap<String, u64> = HashMap::new();
+    for j in later {
+        let id = out[j].0.clone();
+        let k = next.entry(id.clone()).or_insert(2);
+        let renamed = loop {
+            let candidate = format!("{id}~{k}");
+            *k += 1;
+            if !first.contains_key(&candidate) {
+                break candidate;
+            }
+        };
+        first.insert(renamed.clone(), lines[j]);
+        out[j].0 = renamed;
+    }
     Ok(out)
 }
 
-/// Scores the prediction file against the truth file.
+/// Scores the prediction file against the truth file; an id listed twice in either file is an
+/// error.
 pub fn evaluate_files(truth: &Path, pred: &Path) -> Result<EvalReport> {
-    let truth = read_assignments(truth)?;
-    let pred: HashMap<String, String> = read_assignments(pred)?.into_iter().collect();
+    evaluate_files_with(truth, pred, false)
+}
+
+/// [`evaluate_files`], numbering ids listed twice apart when `number_duplicates` (see
+/// [`read_assignments_with`]).
+pub fn evaluate_files_with(truth: &Path, pred: &Path, number_duplicates: bool) -> Result<EvalReport> {
+    let truth = read_assignments_with(truth, number_duplicates)?;
+    let pred: HashMap<String, String> = read_assignments_with(pred, number_duplicates)?.into_iter().collect();
     Ok(score(&truth, &pred))
 }
 
@@ -161,6 +213,24 @@ mod tests {
         assert_eq!(r.missing_examples, vec!["b".to_string(), "c".to_string()]);
         assert_eq!(r.pred_pairs, 0);
         assert_eq!(r.recall, 0.0);
+    }
+
+    #[test]
+    fn ids_listed_twice_are_refused_or_numbered() {
+        let dir = tempfile::tempdir().unwrap();
+        let (truth, pred) = (dir.path().join("t.jsonl"), dir.path().join("p.jsonl"));
+        let lines = |v: &[(&str, u32)]| {
+            v.iter().map(|(id, c)| format!("{{\"id\":{id:?},\"cluster\":{c}}}\n")).collect::<String>()
+        };
+        std::fs::write(&truth, lines(&[("a", 0), ("b", 0), ("a", 1), ("a~2", 2)])).unwrap();
+        std::fs::write(&pred, lines(&[("a", 5), ("b", 5), ("a", 6), ("a~2", 7), ("z", 8)])).unwrap();
+        let e = evaluate_files(&truth, &pred).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::DuplicateId);
+        assert!(e.to_string().ends_with("t.jsonl:line 3: duplicate id \"a\": also on line 1"), "{e}");
+        let r = evaluate_files_with(&truth, &pred, true).unwrap();
+        assert_eq!(read_assignments_with(&truth, true).unwrap()[2].0, "a~3");
+        assert_eq!((r.docs, r.missing_in_pred, r.extra_in_pred), (4, 0, 1));
+        assert_eq!((r.precision, r.recall), (1.0, 1.0));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use neardupe::boilerplate::BoilerplateConfig;
 use neardupe::output::ClusterFormat;
-use neardupe::{Algorithm, Error, Guard, InputFormat, Representative, Similarity, Verify};
+use neardupe::{Algorithm, DuplicateIds, Error, Guard, InputFormat, Representative, Similarity, Verify};
 
 /// Find and cluster near-duplicate texts (syndicated news, web pages, LLM training data).
 #[derive(Parser, Debug)]
@@ -88,6 +88,10 @@ pub(crate) enum Command {
         /// Predicted JSONL, as written by `neardupe cluster`.
         #[arg(long)]
         pred: PathBuf,
+        /// Ids that a file lists twice: refuse (an error naming both lines) or number (the n-th
+        /// line with an id in one file is matched with the n-th line with it in the other).
+        #[arg(long, default_value = "refuse", value_parser = parse::<DuplicateIds>)]
+        duplicate_ids: DuplicateIds,
     },
     /// Generate a labelled syndicated-news corpus (originals, republished copies, distractors).
     Synth {
@@ -194,16 +198,26 @@ pub(crate) struct InputArgs {
     /// JSONL field with the text.
     #[arg(long, default_value = "text")]
     pub(crate) text_field: String,
-    /// JSONL field with the id (records without it are named by line number).
+    /// JSONL field with the id (records without it are named `line:N`, or `FILE:N` when several
+    /// files are read).
     #[arg(long, default_value = "id")]
     pub(crate) id_field: String,
+    /// Documents with the id of an earlier document: refuse (an error naming both records) or
+    /// number (renamed id~2, id~3, ..., with a warning).
+    #[arg(long, default_value = "refuse", value_parser = parse::<DuplicateIds>)]
+    pub(crate) duplicate_ids: DuplicateIds,
+    /// Also read hidden files and directories (names starting with `.`, such as `.git`) inside
+    /// directory inputs.
+    #[arg(long)]
+    pub(crate) hidden: bool,
     /// Split text files into records at this string (escapes \n, \t, \r and \\ are understood).
     #[arg(long)]
     pub(crate) delimiter: Option<String>,
     /// Only read files with these extensions from directories (comma-separated, e.g. `txt,md`).
     #[arg(long, value_delimiter = ',')]
     pub(crate) ext: Vec<String>,
-    /// Skip invalid records (bad JSON or UTF-8, no text, too large, empty files) and count them.
+    /// Skip invalid records (bad JSON or UTF-8, no text, too large, empty files) and unreadable
+    /// files (permissions, dangling links), and count them.
     #[arg(long)]
     pub(crate) skip_invalid: bool,
     /// Replace invalid UTF-8 with U+FFFD instead of rejecting the record (legacy encodings).
@@ -222,7 +236,7 @@ pub(crate) struct InputArgs {
     /// A strftime-style format for --date-field values (e.g. `%d/%m/%Y`).
     #[arg(long, requires = "date_field")]
     pub(crate) date_format: Option<String>,
-    /// Worker threads (default: all cores).
+    /// Worker threads (default: all cores; at most 4 per core).
     #[arg(long)]
     pub(crate) threads: Option<usize>,
     /// No progress bar and no summary.

@@ -14,6 +14,10 @@ const FLAGS: &[(&str, &str)] = &[
     ("window_days", "--window"),
     ("verify", "--verify"),
     ("similarity", "--similarity"),
+    ("duplicate_ids", "--duplicate-ids"),
+    ("mmap", "--no-mmap"),
+    ("hidden", "--hidden"),
+    ("extensions", "--ext"),
 ];
 
 /// `e` as the command line says it: the options its hint names as flags.

@@ -40,6 +40,14 @@ impl Job {
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
+        // A mapped input changed during the run: its results may be a mix of old and new bytes.
+        corpus.check_unchanged()?;
+        if out.stats.renamed_ids > 0 {
+            eprintln!(
+                "neardupe: warning: {} documents had the id of an earlier document and were renamed id~2, id~3, ... (--duplicate-ids number)",
+                out.stats.renamed_ids
+            );
+        }
         Ok(Job { corpus, out, started })
     }
 
@@ -48,13 +56,8 @@ impl Job {
     pub(crate) fn finish(&mut self, args: &RunArgs, write_started: Instant, stats: Option<&mut Sink>) -> Result<()> {
         self.out.stats.seconds.write = write_started.elapsed().as_secs_f64();
         let skipped: Vec<&Error> = self.corpus.skipped().iter().chain(&self.out.skipped).collect();
+        report_skipped(&skipped, args.input.quiet);
         if !args.input.quiet {
-            for e in skipped.iter().take(10) {
-                eprintln!("neardupe: skipped: {e}");
-            }
-            if skipped.len() > 10 {
-                eprintln!("neardupe: skipped {} more invalid records", skipped.len() - 10);
-            }
             self.summary();
         }
         if let Some(sink) = stats {
@@ -133,4 +136,19 @@ impl Job {
             s.rows
         );
     }
+}
+
+/// Lists what was left out on standard error: the first ten with their reasons, and the count.
+/// With `quiet` only the count, which is never silent: records left out are data lost.
+pub(crate) fn report_skipped(skipped: &[&Error], quiet: bool) {
+    if skipped.is_empty() {
+        return;
+    }
+    if !quiet {
+        for e in skipped.iter().take(10) {
+            eprintln!("neardupe: skipped: {}", crate::errors::cli_message(e));
+        }
+    }
+    let first = if quiet { format!(" (first: {})", crate::errors::cli_message(skipped[0])) } else { String::new() };
+    eprintln!("neardupe: warning: {} invalid records or files left out{first}", skipped.len());
 }

@@ -33,6 +33,8 @@ mod outputs;
 use args::{Cli, Command};
 
 fn main() -> ExitCode {
+    #[cfg(unix)]
+    sigbus::install();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -55,9 +57,43 @@ fn run(cli: Cli) -> Result<()> {
             cmd::oracle::run(&run, jaccard, containment, &truth_out, pairs_out.as_deref())
         }
         Command::Index { command } => cmd::index::run(command),
-        Command::Eval { truth, pred } => cmd::eval::run(&truth, &pred),
+        Command::Eval { truth, pred, duplicate_ids } => cmd::eval::run(&truth, &pred, duplicate_ids),
         Command::Synth { stories, copies, distractors, tiers, seed, output, truth } => {
             cmd::synth::run(stories, copies, distractors, tiers.as_deref(), seed, &output, &truth)
+        }
+    }
+}
+
+/// A message instead of a silent death when a memory-mapped file shrinks under the process.
+///
+/// Inputs and index files are memory-mapped; reading a page past the end of a file that another
+/// process truncated meanwhile raises `SIGBUS`, which would kill the process without a word. The
+/// handler writes one line to standard error and exits with status 1 (it cannot tell which file:
+/// the README's limits say what to do). Nothing else raises `SIGBUS` in neardupe.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+mod sigbus {
+    const MESSAGE: &[u8] = b"neardupe: error: bus error (SIGBUS): a memory-mapped file (an input or an index file) \
+was truncated or replaced in place while neardupe read it; leave inputs unchanged during a run, or read them with --no-mmap\n";
+
+    extern "C" fn on_sigbus(_signal: libc::c_int) {
+        // SAFETY: `write` and `_exit` are async-signal-safe; MESSAGE is a static byte string.
+        unsafe {
+            libc::write(2, MESSAGE.as_ptr().cast(), MESSAGE.len());
+            libc::_exit(1);
+        }
+    }
+
+    /// Installs the handler (once, at start, before any file is mapped).
+    pub(crate) fn install() {
+        // SAFETY: a zeroed `sigaction` is a valid value (no flags, empty mask); the handler is an
+        // `extern "C" fn(c_int)`, as `sa_sigaction` expects without `SA_SIGINFO`; a failure
+        // leaves the default action, which is what happens without a handler.
+        unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = on_sigbus as extern "C" fn(libc::c_int) as libc::sighandler_t;
+            libc::sigemptyset(&mut action.sa_mask);
+            libc::sigaction(libc::SIGBUS, &action, std::ptr::null_mut());
         }
     }
 }

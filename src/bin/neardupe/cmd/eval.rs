@@ -3,13 +3,14 @@
 
 use std::path::Path;
 
-use neardupe::{Error, Result};
+use neardupe::{DuplicateIds, Error, Result};
 
 use crate::common::synth_error;
 
 /// Scores `pred` against `truth` and prints the report.
-pub(crate) fn run(truth: &Path, pred: &Path) -> Result<()> {
-    let report = neardupe_synth::eval::evaluate_files(truth, pred).map_err(synth_error)?;
+pub(crate) fn run(truth: &Path, pred: &Path, duplicate_ids: DuplicateIds) -> Result<()> {
+    let number = duplicate_ids == DuplicateIds::Number;
+    let report = neardupe_synth::eval::evaluate_files_with(truth, pred, number).map_err(synth_error)?;
     let line = serde_json::to_string(&report).map_err(|e| Error::config(e.to_string()))?;
     outln!("{line}");
     if report.missing_in_pred > 0 {
@@ -18,6 +19,14 @@ pub(crate) fn run(truth: &Path, pred: &Path) -> Result<()> {
             report.missing_in_pred,
             pred.display(),
             report.missing_examples
+        );
+    }
+    if report.extra_in_pred > 0 {
+        eprintln!(
+            "neardupe: warning: {} ids of {} are not in {} (not scored)",
+            report.extra_in_pred,
+            pred.display(),
+            truth.display()
         );
     }
     Ok(())

@@ -64,6 +64,13 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
             let pool = pool_of(&input)?;
             let corpus = Corpus::open(&input.inputs, corpus_config_of(&input)?)?;
             let mut index = Index::open_writable(&dir)?;
+            if let (Some(days), None) = (index.config().window(), &input.date_field) {
+                // The window is the index's; the dates are the new documents'.
+                return Err(Error::config(format!(
+                    "{} keeps a time window of {days} days, so every new document needs a date: name its field with --date-field (and --date-format if needed)",
+                    dir.display()
+                )));
+            }
             let done = insert(&mut index, &corpus, &input, &pool)?;
             let written = report.write(|w| {
                 for a in &done.added {
@@ -98,14 +105,14 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
             let corpus = Corpus::open(&input.inputs, corpus_config_of(&input)?)?;
             let index = Index::open(&dir)?;
             let t = Instant::now();
-            let lines: Vec<Result<Option<String>>> = pool.install(|| {
+            let lines: Vec<Result<std::result::Result<String, Error>>> = pool.install(|| {
                 use rayon::prelude::*;
                 (0..corpus.len())
                     .into_par_iter()
                     .map(|i| {
                         let doc = match corpus.document(i) {
                             Ok(d) => d,
-                            Err(_) if input.skip_invalid => return Ok(None),
+                            Err(e) if input.skip_invalid => return Ok(Err(e)),
                             Err(e) => return Err(e),
                         };
                         let mut found = index.query(&doc.text, limit)?;
@@ -127,11 +134,15 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
                                 }))
                             })
                             .collect::<Result<_>>()?;
-                        Ok(Some(serde_json::json!({"id": doc.id, "matches": matches}).to_string()))
+                        Ok(Ok(serde_json::json!({"id": doc.id, "matches": matches}).to_string()))
                     })
                     .collect()
             });
-            let lines: Vec<String> = lines.into_iter().filter_map(Result::transpose).collect::<Result<_>>()?;
+            let lines: Vec<std::result::Result<String, Error>> = lines.into_iter().collect::<Result<_>>()?;
+            let skipped: Vec<Error> =
+                corpus.skipped().iter().cloned().chain(lines.iter().filter_map(|l| l.clone().err())).collect();
+            crate::job::report_skipped(&skipped.iter().collect::<Vec<_>>(), input.quiet);
+            let lines: Vec<String> = lines.into_iter().filter_map(std::result::Result::ok).collect();
             let duplicates = lines.iter().filter(|l| l.contains("\"duplicate\":true")).count();
             out.write(|w| {
                 for l in &lines {
@@ -218,16 +229,15 @@ fn insert(index: &mut Index, corpus: &Corpus, input: &InputArgs, pool: &rayon::T
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    if let Err(e) = corpus.check_unchanged() {
+        eprintln!("neardupe: warning: {} (the batch is committed)", crate::errors::cli_message(&e));
+    }
     // Warnings are not the summary: printed with --quiet too.
     for w in &done.warnings {
         eprintln!("neardupe: warning: {w}");
     }
-    if !input.quiet {
-        let skipped: Vec<&Error> = corpus.skipped().iter().chain(&done.skipped).collect();
-        for e in skipped.iter().take(10) {
-            eprintln!("neardupe: skipped: {}", crate::errors::cli_message(e));
-        }
-    }
+    let skipped: Vec<&Error> = corpus.skipped().iter().chain(&done.skipped).collect();
+    crate::job::report_skipped(&skipped, input.quiet);
     Ok(done)
 }
 
