@@ -83,7 +83,8 @@ fn csv_error(e: csv::Error) -> io::Error {
 /// Writes the records of the documents that `keep` selects, in input order: JSONL lines byte for
 /// byte with the line terminator they had (`\r\n` stays `\r\n`; a last line without one gets
 /// `\n`), delimited records byte for byte followed by `delimiter`, and whole text files as their
-/// paths, one a line.
+/// paths, one a line, [escaped](crate::corpus::escape_path) as their ids are (exact, and one line
+/// each even when a name holds a newline or bytes that are not UTF-8).
 pub fn write_records<W: Write>(
     mut w: W,
     corpus: &Corpus,
@@ -96,7 +97,7 @@ pub fn write_records<W: Write>(
             continue;
         }
         if corpus.is_whole_file(rec) {
-            writeln!(w, "{}", corpus.record_path(rec).display())?;
+            writeln!(w, "{}", corpus.record_path_escaped(rec))?;
         } else {
             w.write_all(corpus.record_bytes(rec))?;
             match (corpus.is_jsonl(rec), delimiter) {

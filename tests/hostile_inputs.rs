@@ -132,6 +132,36 @@ fn a_newline_in_a_file_name_is_escaped_on_one_line() {
     assert!(stdout(&o).lines().nth(1).unwrap().contains("new\\nline.txt,0,true"), "{}", stdout(&o));
 }
 
+/// `dedup --removed` of text files listed `caf\xe9.txt` as `caf\u{fffd}.txt`, the name of a unique
+/// file that `xargs rm` then deleted; and a name with a newline printed as two lines.
+#[cfg(unix)]
+#[test]
+fn dedup_lists_of_text_files_name_each_file_exactly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("docs");
+    std::fs::create_dir(&dir).unwrap();
+    // Two copies of one story under names that a lossy decoding confuses with a unique file.
+    std::fs::write(dir.join(os_name(b"a-caf\xe9.txt")), STORY).unwrap();
+    std::fs::write(dir.join(os_name(b"b-caf\xe9\nx.txt")), STORY).unwrap();
+    std::fs::write(dir.join(os_name("b-caf\u{fffd}\nx.txt".as_bytes())), OTHER).unwrap();
+    let before = snapshot(&dir);
+    let (kept, removed) = (tmp.path().join("kept.txt"), tmp.path().join("removed.txt"));
+    let o = run(bin().args(["dedup", "-q", "-o"]).arg(&kept).arg("--removed").arg(&removed).arg(&dir));
+    succeeds(&o);
+    // Paths as given (the directory, then the name), one a line.
+    let prefix = format!("{}/", neardupe::corpus::escape_path(&dir));
+    let removed = std::fs::read_to_string(&removed).unwrap();
+    assert_eq!(removed, format!("{prefix}b-caf\\xE9\\nx.txt\n"), "one exact, escaped line");
+    let kept = std::fs::read_to_string(&kept).unwrap();
+    assert_eq!(kept, format!("{prefix}a-caf\\xE9.txt\n{prefix}b-caf\u{fffd}\\nx.txt\n"));
+    // Every listed path unescapes to the file it means, and the unique file is not listed as removed.
+    for line in kept.lines().chain(removed.lines()) {
+        let path = neardupe::corpus::unescape_path(line).unwrap();
+        assert!(Path::new(os_name(&path)).is_file(), "{line}");
+    }
+    assert_eq!(snapshot(&dir), before);
+}
+
 // ---- 6. Ids are not identities (input side) ----
 
 /// Two records with one id were clustered silently; now they are refused, naming both records.
@@ -379,6 +409,32 @@ fn nfkc_growth_is_bounded_by_the_record_limit() {
     let o = cluster(&["-q", "--max-record-bytes", "1000000"], &[&input]);
     succeeds(&o);
     assert_eq!(ids(&o), ["ok", "huge"]);
+}
+
+/// The same bound holds for the texts `index query` takes.
+#[test]
+fn nfkc_growth_is_bounded_in_index_queries() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (batch, queries, idx) = (tmp.path().join("b.jsonl"), tmp.path().join("q.jsonl"), tmp.path().join("idx"));
+    std::fs::write(&batch, jsonl(&[serde_json::json!({"id": "ok", "text": STORY})])).unwrap();
+    let lines = [
+        serde_json::json!({"id": "q1", "text": STORY}),
+        serde_json::json!({"id": "huge", "text": "\u{fdfa} ".repeat(100_000)}),
+    ];
+    std::fs::write(&queries, jsonl(&lines)).unwrap();
+    succeeds(&run(bin().args(["index", "build", "-q", "--nfkc", "-o"]).arg(&idx).arg(&batch)));
+    let query = |extra: &[&str]| {
+        run(bin().args(["index", "query", "-q", "--max-record-bytes", "1000000"]).args(extra).arg(&idx).arg(&queries))
+    };
+    let o = query(&[]);
+    fails_with(&o, &["q.jsonl:line 2", "grows past the limit of 976.6 KiB under NFKC", "--max-record-bytes"]);
+    assert!(stdout(&o).is_empty(), "nothing written: {}", stdout(&o));
+    let o = query(&["--skip-invalid"]);
+    succeeds(&o);
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with("{\"id\":\"q1\""), "{out}");
+    assert!(stderr(&o).contains("1 invalid records or files left out"), "{}", stderr(&o));
 }
 
 /// Peak memory of `args` on `inputs` in KiB, from `/usr/bin/time -f %M` (None where it is

@@ -121,6 +121,8 @@ pub struct Index {
     /// writes them into a manifest.
     pinned: bool,
     lock: Option<store::WriterLock>,
+    /// The longest normalised text a query takes (see [`Index::set_max_text_bytes`]).
+    max_text_bytes: usize,
 }
 
 /// One stored document that matches a query.
@@ -378,6 +380,7 @@ impl Index {
             filter_bytes,
             pinned,
             lock,
+            max_text_bytes: crate::corpus::DEFAULT_MAX_RECORD_BYTES,
         })
     }
 
@@ -407,6 +410,24 @@ impl Index {
     /// Whether the index holds no documents.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Sets the longest text, once normalised, that [`query`](Index::query) and
+    /// [`query_candidates`](Index::query_candidates) take, in bytes (default
+    /// [`DEFAULT_MAX_RECORD_BYTES`](crate::corpus::DEFAULT_MAX_RECORD_BYTES), as a corpus's
+    /// `max_record_bytes`): NFKC can make a text many times longer, and a query's memory is a
+    /// multiple of its normalised length. A longer text is an error of kind
+    /// [`RecordTooLarge`](ErrorKind::RecordTooLarge).
+    pub fn set_max_text_bytes(&mut self, limit: usize) {
+        self.max_text_bytes = limit;
+    }
+
+    /// The sketch of a query text, within the [limit](Index::set_max_text_bytes).
+    fn sketch_query(&self, text: &str) -> Result<(Vec<u32>, u32)> {
+        let mut sketcher = self.deduper.sketcher().with_max_text_bytes(Some(self.max_text_bytes));
+        let mut row = vec![0u32; sketcher.num_perm()];
+        let set_size = sketcher.try_sketch_into(text, &mut row)?;
+        Ok((row, set_size))
     }
 
     /// Whether this value may change the index.
@@ -448,9 +469,12 @@ impl Index {
     /// Its cost is bounded whatever the index holds: at most `bands × (PAIRWISE_BUCKET + 1)`
     /// candidates are scored (1,600 at the default 64 bands), each a comparison of two
     /// signatures, after `bands × segments` binary searches.
+    ///
+    /// A text longer than the [limit](Index::set_max_text_bytes) once normalised is an error of
+    /// kind [`RecordTooLarge`](ErrorKind::RecordTooLarge).
     pub fn query(&self, text: &str, limit: usize) -> Result<Vec<Match>> {
-        let sketch = self.deduper.sketcher().sketch(text);
-        self.query_signature(sketch.signature.as_slice(), sketch.set_size, limit)
+        let (signature, set_size) = self.sketch_query(text)?;
+        self.query_signature(&signature, set_size, limit)
     }
 
     /// [`query`](Index::query) for each of `texts`, in parallel.
@@ -473,11 +497,11 @@ impl Index {
     ///
     /// [`insert_batch`]: Index::insert_batch
     pub fn query_candidates(&self, text: &str) -> Result<Vec<DocId>> {
-        let sketch = self.deduper.sketcher().sketch(text);
-        if sketch.set_size == 0 {
+        let (signature, set_size) = self.sketch_query(text)?;
+        if set_size == 0 {
             return Ok(Vec::new());
         }
-        Ok(self.candidates_of_signature(sketch.signature.as_slice())?.into_iter().map(DocId).collect())
+        Ok(self.candidates_of_signature(&signature)?.into_iter().map(DocId).collect())
     }
 
     /// See [`query_candidates`](Index::query_candidates).

@@ -103,7 +103,8 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
             let mut out = Outputs::new(&input.inputs, Some(&dir)).open("-o", &output)?;
             let pool = pool_of(&input)?;
             let corpus = Corpus::open(&input.inputs, corpus_config_of(&input)?)?;
-            let index = Index::open(&dir)?;
+            let mut index = Index::open(&dir)?;
+            index.set_max_text_bytes(input.max_record_bytes);
             let t = Instant::now();
             let lines: Vec<Result<std::result::Result<String, Error>>> = pool.install(|| {
                 use rayon::prelude::*;
@@ -115,7 +116,14 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
                             Err(e) if input.skip_invalid => return Ok(Err(e)),
                             Err(e) => return Err(e),
                         };
-                        let mut found = index.query(&doc.text, limit)?;
+                        let mut found = match index.query(&doc.text, limit) {
+                            Ok(found) => found,
+                            Err(e) if e.kind().is_invalid_input() => {
+                                let e = e.with_location(corpus.record_location(i));
+                                return if input.skip_invalid { Ok(Err(e)) } else { Err(e) };
+                            }
+                            Err(e) => return Err(e),
+                        };
                         if duplicates_only {
                             found.retain(|m| m.duplicate);
                         }
