@@ -698,3 +698,49 @@ fn a_windowed_index_add_asks_for_the_date_field() {
     succeeds(&o);
     assert_eq!(export().lines().count(), 2);
 }
+
+// ---- Found in the red-team pass ----
+
+/// `-` was read as a file named `-` ("cannot open input: No such file or directory"); it is
+/// standard input, as for other Unix tools, read as JSONL by default, and only once.
+#[test]
+fn a_dash_is_standard_input() {
+    use std::io::Write;
+    let text = jsonl(&[serde_json::json!({"id": "a", "text": STORY}), serde_json::json!({"id": "b", "text": STORY})]);
+    let mut child = bin().args(["cluster", "-q", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    succeeds(&o);
+    assert_eq!(ids(&o), ["a", "b"]);
+    let o = run(bin().args(["cluster", "-q", "-", "-"]).stdin(Stdio::null()));
+    fails_with(&o, &["standard input (`-`) is given more than once"]);
+    // An unwritable temporary directory is named as such.
+    let o = run(bin().args(["cluster", "-q", "-"]).env("TMPDIR", "/nonexistent/neardupe-test").stdin(Stdio::null()));
+    fails_with(&o, &["/nonexistent/neardupe-test", "cannot create a spill file", "TMPDIR"]);
+}
+
+/// A file of /proc reports size 0 but has contents: it was "file is empty".
+#[cfg(target_os = "linux")]
+#[test]
+fn files_that_report_no_size_are_read() {
+    let o = cluster(&["-q", "--input-format", "text"], &[Path::new("/proc/self/status")]);
+    succeeds(&o);
+    assert_eq!(ids(&o), ["/proc/self/status"]);
+}
+
+/// One file given twice (by two names, a symbolic or a hard link) was reported as a duplicate id
+/// of itself; it is named as what it is.
+#[cfg(unix)]
+#[test]
+fn one_file_given_twice_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("c.jsonl");
+    std::fs::write(&input, jsonl(&[serde_json::json!({"id": "a", "text": STORY})])).unwrap();
+    let (soft, hard) = (tmp.path().join("soft.jsonl"), tmp.path().join("hard.jsonl"));
+    std::os::unix::fs::symlink(&input, &soft).unwrap();
+    std::fs::hard_link(&input, &hard).unwrap();
+    for other in [&soft, &hard] {
+        let o = cluster(&["-q"], &[&input, other]);
+        fails_with(&o, &["c.jsonl and ", "are the same file, given twice"]);
+    }
+}

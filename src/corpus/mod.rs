@@ -410,6 +410,37 @@ fn relative_id(rel: &Path) -> String {
     parts.join("/")
 }
 
+/// Refuses one file given twice (by two names, through a link, or as a hard link): every
+/// record would be a duplicate of itself.
+fn same_file_twice<P: AsRef<Path>>(paths: &[P]) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let mut seen: std::collections::HashMap<(u64, u64), &Path> = std::collections::HashMap::new();
+        for p in paths.iter().map(AsRef::as_ref) {
+            // Only regular files: a pipe or a directory is not read twice this way, and errors are
+            // for `add_path` to report.
+            let Ok(meta) = std::fs::metadata(p) else { continue };
+            if !meta.is_file() {
+                continue;
+            }
+            if let Some(first) = seen.insert((meta.dev(), meta.ino()), p) {
+                return Err(Error::config(format!(
+                    "{} and {} are the same file, given twice",
+                    escape_path(first),
+                    escape_path(p)
+                )));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = paths;
+    Ok(())
+}
+
+/// How standard input (the path `-`) is named in messages and ids.
+const STDIN: &str = "<stdin>";
+
 /// An unnamed temporary file in `dir` (or the system's temporary directory), rewound for
 /// reading once written.
 fn spill_file(dir: Option<&Path>) -> Result<std::fs::File> {
@@ -418,7 +449,14 @@ fn spill_file(dir: Option<&Path>) -> Result<std::fs::File> {
         Some(d) => tempfile::tempfile_in(d),
         None => tempfile::tempfile(),
     }
-    .map_err(|e| Error::io(&at, "cannot create a spill file", e))
+    .map_err(|e| {
+        let what = if dir.is_some() {
+            "cannot create a spill file"
+        } else {
+            "cannot create a spill file (in the system's temporary directory: see TMPDIR)"
+        };
+        Error::io(&at, what, e)
+    })
 }
 
 /// Copies `reader` to a spill file in `dir` and maps or reads it back; `path` names the
@@ -490,11 +528,19 @@ impl Corpus {
     /// substitution such as `<(zcat news.jsonl.gz)`) is read as a stream (see
     /// [`from_reader`](Corpus::from_reader)); opening it waits for a writer, as `cat` does.
     /// Sockets and devices are refused without being opened.
+    ///
+    /// The path `-` is standard input, as for other Unix tools (name a file called `-` as
+    /// `./-`): a stream named `<stdin>` in messages, read as JSONL unless the
+    /// [`format`](CorpusConfigBuilder::format) says otherwise, at most once.
     pub fn open<P: AsRef<Path>>(paths: &[P], config: CorpusConfig) -> Result<Corpus> {
         let started = std::time::Instant::now();
         if paths.is_empty() {
             return Err(Error::config("no input paths given"));
         }
+        if paths.iter().filter(|p| p.as_ref() == Path::new("-")).count() > 1 {
+            return Err(Error::config("standard input (`-`) is given more than once"));
+        }
+        same_file_twice(paths)?;
         let mut corpus = Corpus::empty(config);
         let several = paths.len() > 1;
         for p in paths {
@@ -505,6 +551,13 @@ impl Corpus {
     }
 
     fn add_path(&mut self, path: &Path, several: bool) -> Result<()> {
+        if path == Path::new("-") {
+            let name = Path::new(STDIN);
+            let kind = if self.config.format == InputFormat::Auto { FileKind::Jsonl } else { self.kind_of(name) };
+            let id = if kind == FileKind::Jsonl && !several { String::new() } else { STDIN.to_string() };
+            let bytes = spill(std::io::stdin().lock(), name, None, self.config.mmap)?;
+            return self.add_bytes(bytes, name, id, kind, Origin::Given, None);
+        }
         // The type first, without opening: opening a named pipe blocks until a writer comes.
         let meta = match std::fs::metadata(path) {
             Ok(m) => m,

@@ -99,7 +99,8 @@ pub(crate) fn from_file(file: File, path: &Path, use_mmap: bool) -> Result<Bytes
         return Err(not_regular(path));
     }
     if meta.len() == 0 {
-        return Ok(Bytes::Owned(Vec::new(), 0));
+        // Files of /proc and /sys report no size but have contents: read whatever is there.
+        return read_all(file, path, 0);
     }
     #[cfg(feature = "mmap")]
     if use_mmap {
