@@ -291,10 +291,12 @@ impl ConfigBuilder {
         let minhash =
             MinHashConfig::builder().algorithm(self.algorithm).num_perm(self.num_perm).seed(self.seed).build()?;
         if !(self.threshold > 0.0 && self.threshold < 1.0) {
-            return Err(Error::config(format!("threshold must be in (0, 1), got {}", self.threshold)));
+            return Err(Error::config(format!("the threshold must be in (0, 1), got {}", self.threshold))
+                .with_hint("`threshold`"));
         }
         if !(self.min_size_ratio > 0.0 && self.min_size_ratio <= 1.0) {
-            return Err(Error::config(format!("minimum size ratio must be in (0, 1], got {}", self.min_size_ratio)));
+            return Err(Error::config(format!("the minimum size ratio must be in (0, 1], got {}", self.min_size_ratio))
+                .with_hint("`min_size_ratio`"));
         }
         if self.similarity == Similarity::Containment && self.verify == Verify::None {
             return Err(Error::config("containment needs verification: its candidates include low-Jaccard pairs")

@@ -99,16 +99,17 @@ impl LshParams {
     /// the slots past `bands * rows` are used for verification only).
     pub fn new(bands: usize, rows: usize, num_perm: usize) -> Result<LshParams> {
         if bands == 0 || rows == 0 {
-            return Err(Error::config("bands and rows must both be at least 1"));
+            return Err(Error::config("bands and rows must both be at least 1").with_hint("`bands_rows`"));
         }
         if bands > u16::MAX as usize {
-            return Err(Error::config(format!("at most {} bands are supported, got {bands}", u16::MAX)));
+            return Err(Error::config(format!("at most {} bands are supported, got {bands}", u16::MAX)).with_hint("`bands_rows`"));
         }
         if bands.saturating_mul(rows) > num_perm {
             return Err(Error::config(format!(
                 "bands * rows = {bands} * {rows} = {} exceeds num_perm {num_perm}",
                 bands * rows
-            )));
+            ))
+            .with_hint("`bands_rows`, `num_perm`"));
         }
         Ok(LshParams { bands, rows })
     }

@@ -149,7 +149,8 @@ impl MinHashConfigBuilder {
     pub fn build(self) -> Result<MinHashConfig> {
         let n = self.config.num_perm;
         if !(1..=8192).contains(&n) {
-            return Err(Error::config(format!("num_perm must be between 1 and 8192, got {n}")));
+            return Err(Error::config(format!("the number of signature slots must be between 1 and 8192, got {n}"))
+                .with_hint("`num_perm`"));
         }
         Ok(self.config)
     }

@@ -154,7 +154,8 @@ impl ShingleConfigBuilder {
     pub fn build(self) -> Result<ShingleConfig> {
         let n = self.config.size;
         if n == 0 || n > MAX_SHINGLE_SIZE {
-            return Err(Error::config(format!("shingle size must be between 1 and {MAX_SHINGLE_SIZE}, got {n}")));
+            return Err(Error::config(format!("shingle size must be between 1 and {MAX_SHINGLE_SIZE}, got {n}"))
+                .with_hint("`word_ngrams` or `char_ngrams`"));
         }
         Ok(self.config)
     }

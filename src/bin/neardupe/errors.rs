@@ -18,6 +18,12 @@ const FLAGS: &[(&str, &str)] = &[
     ("mmap", "--no-mmap"),
     ("hidden", "--hidden"),
     ("extensions", "--ext"),
+    ("threshold", "--threshold"),
+    ("num_perm", "--num-perm"),
+    ("word_ngrams", "--ngram"),
+    ("char_ngrams", "--char-ngrams"),
+    ("min_size_ratio", "--min-size-ratio"),
+    ("bands_rows", "--bands and --rows"),
 ];
 
 /// `e` as the command line says it: the options its hint names as flags.
