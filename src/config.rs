@@ -295,8 +295,11 @@ impl ConfigBuilder {
                 .with_hint("`threshold`"));
         }
         if !(self.min_size_ratio > 0.0 && self.min_size_ratio <= 1.0) {
-            return Err(Error::config(format!("the minimum size ratio must be in (0, 1], got {}", self.min_size_ratio))
-                .with_hint("`min_size_ratio`"));
+            return Err(Error::config(format!(
+                "the minimum size ratio must be in (0, 1], got {}",
+                self.min_size_ratio
+            ))
+            .with_hint("`min_size_ratio`"));
         }
         if self.similarity == Similarity::Containment && self.verify == Verify::None {
             return Err(Error::config("containment needs verification: its candidates include low-Jaccard pairs")

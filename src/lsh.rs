@@ -102,7 +102,8 @@ impl LshParams {
             return Err(Error::config("bands and rows must both be at least 1").with_hint("`bands_rows`"));
         }
         if bands > u16::MAX as usize {
-            return Err(Error::config(format!("at most {} bands are supported, got {bands}", u16::MAX)).with_hint("`bands_rows`"));
+            return Err(Error::config(format!("at most {} bands are supported, got {bands}", u16::MAX))
+                .with_hint("`bands_rows`"));
         }
         if bands.saturating_mul(rows) > num_perm {
             return Err(Error::config(format!(

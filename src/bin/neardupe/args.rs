@@ -148,8 +148,8 @@ pub(crate) enum IndexCommand {
         dir: PathBuf,
         #[command(flatten)]
         input: InputArgs,
-        /// The most matches listed per document.
-        #[arg(long, default_value_t = 5)]
+        /// The most matches listed per document (at least 1).
+        #[arg(long, default_value_t = 5, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
         limit: usize,
         /// List only the matches that pass the index's threshold.
         #[arg(long)]
