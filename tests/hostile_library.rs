@@ -73,7 +73,9 @@ fn runs_refuse_duplicate_ids_or_number_them() {
 fn an_input_changed_under_the_map_is_reported() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("live.jsonl");
-    std::fs::write(&path, "{\"id\":\"a\",\"text\":\"one two three\"}\n").unwrap();
+    // Long enough to be mapped (shorter files are read: a snapshot, like `mmap(false)` below).
+    let long = format!("{{\"id\":\"a\",\"text\":\"{}\"}}\n", "one two three ".repeat(6000));
+    std::fs::write(&path, &long).unwrap();
     let corpus = Corpus::open(&[&path], CorpusConfig::default()).unwrap();
     corpus.check_unchanged().unwrap();
     let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();

@@ -80,6 +80,10 @@ pub(crate) enum Hint {
     Release,
 }
 
+/// Files shorter than this are read rather than mapped (see [`from_file`]).
+#[cfg(feature = "mmap")]
+const MMAP_MIN_BYTES: u64 = 64 << 10;
+
 /// Opens `path` (an input, or a file of an index) and maps it (when `use_mmap` and the `mmap` feature are on) or reads it.
 ///
 /// The path's type is checked before it is opened: opening a named pipe would wait for a writer.
@@ -102,8 +106,11 @@ pub(crate) fn from_file(file: File, path: &Path, use_mmap: bool) -> Result<Bytes
         // Files of /proc and /sys report no size but have contents: read whatever is there.
         return read_all(file, path, 0);
     }
+    // A small file is read: a map costs a page of address space at least and one of the
+    // process's limited count of maps (`vm.max_map_count`, 65,530 by default on Linux), which a
+    // directory of many short articles would exhaust.
     #[cfg(feature = "mmap")]
-    if use_mmap {
+    if use_mmap && meta.len() >= MMAP_MIN_BYTES {
         // SAFETY: the map is read-only and lives as long as the `Bytes` value. Mapping a file is
         // unsafe because another process could truncate or modify it while it is mapped, which
         // would make reads observe changing bytes or fault (SIGBUS). neardupe treats its inputs as
@@ -113,7 +120,14 @@ pub(crate) fn from_file(file: File, path: &Path, use_mmap: bool) -> Result<Bytes
         // open by name.
         #[allow(unsafe_code)]
         let map = unsafe { memmap2::Mmap::map(&file) };
-        return map.map(Bytes::Mapped).map_err(|e| Error::io(path, "cannot memory-map input", e));
+        return map.map(Bytes::Mapped).map_err(|e| {
+            let what = if e.raw_os_error() == Some(12) {
+                "cannot memory-map input (out of address space or of the system's count of maps)"
+            } else {
+                "cannot memory-map input"
+            };
+            Error::io(path, what, e).with_hint("`mmap` off reads files instead")
+        });
     }
     #[cfg(not(feature = "mmap"))]
     let _ = use_mmap;
@@ -133,4 +147,24 @@ fn read_all(mut file: File, path: &Path, len: u64) -> Result<Bytes> {
     let mut words = vec![0u64; n.div_ceil(8)];
     bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..n].copy_from_slice(&v);
     Ok(Bytes::Owned(words, n))
+}
+
+#[cfg(all(test, feature = "mmap"))]
+mod tests {
+    use super::*;
+
+    /// Short files are read and long ones mapped, so that a directory of many short articles
+    /// does not run out of the process's maps (`vm.max_map_count`).
+    #[test]
+    fn short_files_are_read_and_long_ones_mapped() {
+        let dir = tempfile::tempdir().unwrap();
+        let (short, long) = (dir.path().join("short.txt"), dir.path().join("long.txt"));
+        std::fs::write(&short, vec![b'a'; MMAP_MIN_BYTES as usize - 1]).unwrap();
+        std::fs::write(&long, vec![b'b'; MMAP_MIN_BYTES as usize]).unwrap();
+        let (s, l) = (open(&short, true).unwrap(), open(&long, true).unwrap());
+        assert!(!s.is_mapped() && l.is_mapped());
+        assert_eq!(s.as_slice(), &vec![b'a'; MMAP_MIN_BYTES as usize - 1][..]);
+        assert_eq!(l.as_slice(), &vec![b'b'; MMAP_MIN_BYTES as usize][..]);
+        assert!(!open(&long, false).unwrap().is_mapped());
+    }
 }

@@ -23,7 +23,7 @@ const FLAGS: &[(&str, &str)] = &[
     ("word_ngrams", "--ngram"),
     ("char_ngrams", "--char-ngrams"),
     ("min_size_ratio", "--min-size-ratio"),
-    ("bands_rows", "--bands and --rows"),
+    ("bands_rows", "--bands"),
 ];
 
 /// `e` as the command line says it: the options its hint names as flags.
