@@ -371,6 +371,79 @@ impl Error {
     }
 }
 
+/// Records and files left out as invalid input: every one counted, the first
+/// [`Skipped::LISTED`] kept with their errors.
+///
+/// A corpus with millions of bad lines would otherwise hold an error for each (some 250 bytes
+/// apiece); the count stays exact and the listed errors say what was wrong and where.
+///
+/// ```
+/// use neardupe::error::{Error, Skipped};
+///
+/// let mut skipped = Skipped::default();
+/// for i in 0..1500 {
+///     skipped.push(Error::config(format!("bad record {i}")));
+/// }
+/// assert_eq!(skipped.len(), 1500);
+/// assert_eq!(skipped.listed().len(), Skipped::LISTED);
+/// assert_eq!(skipped.iter().next().unwrap().message(), "bad record 0");
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Skipped {
+    listed: Vec<Error>,
+    count: usize,
+}
+
+impl Skipped {
+    /// How many errors are kept: the first ones, in the order they were met.
+    pub const LISTED: usize = 1000;
+
+    /// Counts `e`, and keeps it while fewer than [`LISTED`](Skipped::LISTED) are.
+    pub fn push(&mut self, e: Error) {
+        self.count += 1;
+        if self.listed.len() < Self::LISTED {
+            self.listed.push(e);
+        }
+    }
+
+    /// Adds everything `other` counted and lists what room is left for.
+    pub fn append(&mut self, other: Skipped) {
+        let extra = other.count - other.listed.len();
+        for e in other.listed {
+            self.push(e);
+        }
+        self.count += extra;
+    }
+
+    /// How many were left out (all of them, listed or not).
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether nothing was left out.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The errors kept: the first [`LISTED`](Skipped::LISTED).
+    pub fn listed(&self) -> &[Error] {
+        &self.listed
+    }
+
+    /// The errors kept, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Error> {
+        self.listed.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Skipped {
+    type Item = &'a Error;
+    type IntoIter = std::slice::Iter<'a, Error>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.listed.iter()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -128,7 +128,7 @@ pub use config::{
     Config, ConfigBuilder, DEFAULT_MIN_SHINGLES, DEFAULT_MIN_SIZE_RATIO, DEFAULT_THRESHOLD, LSH_MIN_ROWS, LSH_RECALL,
 };
 pub use corpus::{Corpus, CorpusConfig, Document, DuplicateIds, InputFormat};
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, Result, Skipped};
 pub use explain::Explanation;
 pub use graph::{Edge, UnionFind};
 pub use lsh::LshParams;

@@ -14,7 +14,7 @@ use crate::boilerplate::{self, BoilerplateConfig, BoilerplateCounter, ShingleFil
 use crate::cluster::Clustering;
 use crate::config::Config;
 use crate::corpus::{Corpus, CorpusConfig, Document};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Skipped};
 use crate::graph::Edge;
 use crate::link::{self, Linked};
 use crate::lsh;
@@ -336,7 +336,7 @@ impl Deduper {
             lengths: Vec::with_capacity(n),
             days: Vec::new(),
             signatures: SignatureMatrix::new(k),
-            skipped: Vec::new(),
+            skipped: Skipped::default(),
         };
         let windowed = self.config.window().is_some();
         let mut chunk_rows = vec![0u32; CHUNK.min(n.max(1)) * k];
@@ -443,7 +443,7 @@ pub(crate) struct SignedSource {
     /// Days of the documents, when a window applies.
     pub(crate) days: Vec<i32>,
     pub(crate) signatures: SignatureMatrix,
-    pub(crate) skipped: Vec<Error>,
+    pub(crate) skipped: Skipped,
 }
 
 /// Each cluster's lowest estimated similarity of a member to its representative (1 for

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::boilerplate::ShingleFilter;
 use crate::cluster::Clustering;
-use crate::error::Error;
+use crate::error::Skipped;
 use crate::graph::Edge;
 use crate::minhash::SignatureMatrix;
 
@@ -141,8 +141,8 @@ pub struct Output {
     pub signatures: SignatureMatrix,
     /// The boilerplate filter the signatures were made with, if any.
     pub filter: Option<Arc<ShingleFilter>>,
-    /// Records skipped as invalid, with why.
-    pub skipped: Vec<Error>,
+    /// Records skipped as invalid: how many, and the first ones with why.
+    pub skipped: Skipped,
     /// Counts and times.
     pub stats: Stats,
 }

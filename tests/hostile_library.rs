@@ -109,7 +109,7 @@ fn directories_read_each_file_as_its_extension_says() {
     let corpus = Corpus::open(&[tmp.path()], CorpusConfig::default()).unwrap();
     assert_eq!(ids_of(&corpus), ["j1", "a.jsonl:2", "b.txt"]);
     assert_eq!(corpus.skipped().len(), 1);
-    assert_eq!(corpus.skipped()[0].kind(), ErrorKind::Empty);
+    assert_eq!(corpus.skipped().listed()[0].kind(), ErrorKind::Empty);
     let all = Corpus::open(&[tmp.path()], CorpusConfig::builder().hidden(true).build().unwrap()).unwrap();
     assert_eq!(ids_of(&all), [".hidden.txt", "j1", "a.jsonl:2", "b.txt"]);
     let text = CorpusConfig::builder().format(InputFormat::Text).build().unwrap();
@@ -176,4 +176,23 @@ fn oracle_pairs_stream_in_order() {
         neardupe::oracle::par_exact_pairs_each(&sets, 1.0, 1.1, |p| ordered_count(&mut seen, &mut last, p)).unwrap();
         assert_eq!(seen, 400 * 399 / 2);
     }
+}
+
+/// Millions of invalid lines held an error each (2,000,000 bad lines: 500 MB): every one is
+/// counted, the first `Skipped::LISTED` are kept with their errors.
+#[test]
+fn skipped_records_are_counted_and_the_first_listed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("bad.jsonl");
+    let n = neardupe::Skipped::LISTED + 500;
+    let mut text: String = (0..n).map(|i| format!("{{not json {i}}}\n")).collect();
+    text.push_str(&serde_json::json!({"id": "ok", "text": STORY}).to_string());
+    std::fs::write(&path, text).unwrap();
+    let config = CorpusConfig::builder().skip_invalid(true).build().unwrap();
+    let out = Deduper::new(Config::default()).run(&Corpus::open(&[&path], config).unwrap()).unwrap();
+    assert_eq!(out.ids, ["ok"]);
+    assert_eq!((out.skipped.len(), out.skipped.listed().len()), (n, neardupe::Skipped::LISTED));
+    assert_eq!(out.stats.skipped, n as u64);
+    assert_eq!(out.skipped.iter().next().unwrap().location().line, Some(1));
+    assert_eq!(out.skipped.listed().last().unwrap().location().line, Some(neardupe::Skipped::LISTED as u64));
 }

@@ -91,7 +91,7 @@ use std::path::{Path, PathBuf};
 
 use memchr::memmem;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result, Skipped};
 use source::{Bytes, Hint};
 
 /// How input files are read.
@@ -513,7 +513,7 @@ pub struct Corpus {
     config: CorpusConfig,
     files: Vec<SourceFile>,
     records: Vec<RecordSpan>,
-    skipped: Vec<Error>,
+    skipped: Skipped,
     bytes: u64,
     /// Seconds spent opening the corpus.
     open_seconds: f64,
@@ -883,7 +883,14 @@ impl Corpus {
     }
 
     fn empty(config: CorpusConfig) -> Corpus {
-        Corpus { config, files: Vec::new(), records: Vec::new(), skipped: Vec::new(), bytes: 0, open_seconds: 0.0 }
+        Corpus {
+            config,
+            files: Vec::new(),
+            records: Vec::new(),
+            skipped: Skipped::default(),
+            bytes: 0,
+            open_seconds: 0.0,
+        }
     }
 
     /// Seconds it took to open the corpus (find and map its files, cut them into records).
@@ -896,10 +903,11 @@ impl Corpus {
         &self.config
     }
 
-    /// Errors of records and files left out while opening: with `skip_invalid`, every invalid
-    /// record and unreadable file; always, the empty files and the special files (named pipes,
-    /// sockets, devices) found inside directory inputs.
-    pub fn skipped(&self) -> &[Error] {
+    /// Records and files left out while opening: with `skip_invalid`, every invalid record and
+    /// unreadable file; always, the empty files and the special files (named pipes, sockets,
+    /// devices) found inside directory inputs. All are counted; the first
+    /// [`Skipped::LISTED`] are listed with their errors.
+    pub fn skipped(&self) -> &Skipped {
         &self.skipped
     }
 

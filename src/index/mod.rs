@@ -172,8 +172,8 @@ pub struct Added {
 pub struct Insertion {
     /// The inserted documents, in input order.
     pub added: Vec<Added>,
-    /// Records left out as invalid (with `skip_invalid`).
-    pub skipped: Vec<Error>,
+    /// Records left out as invalid (with `skip_invalid`): how many, the first ones with why.
+    pub skipped: crate::error::Skipped,
     /// Candidate pairs the batch's documents formed (with stored ones and each other).
     pub candidates: u64,
     /// Of those, the pairs that passed verification.

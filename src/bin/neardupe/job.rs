@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use neardupe::{Corpus, CorpusConfig, Deduper, Error, Output, Result};
+use neardupe::{Corpus, CorpusConfig, Deduper, Error, Output, Result, Skipped};
 
 use crate::args::RunArgs;
 use crate::common::{config_of, corpus_config_of, pool_of, progress_bar, rate};
@@ -55,8 +55,7 @@ impl Job {
     /// `stats` (opened before the run).
     pub(crate) fn finish(&mut self, args: &RunArgs, write_started: Instant, stats: Option<&mut Sink>) -> Result<()> {
         self.out.stats.seconds.write = write_started.elapsed().as_secs_f64();
-        let skipped: Vec<&Error> = self.corpus.skipped().iter().chain(&self.out.skipped).collect();
-        report_skipped(&skipped, args.input.quiet);
+        report_skipped(&[self.corpus.skipped(), &self.out.skipped], args.input.quiet);
         if !args.input.quiet {
             self.summary();
         }
@@ -72,7 +71,7 @@ impl Job {
                 "similarity": args.similarity.as_str(),
                 "num_perm": args.num_perm,
                 "shingle": if let Some(n) = args.char_ngrams { format!("chars:{n}") } else { format!("words:{}", args.ngram) },
-                "skipped_examples": skipped.iter().take(10).map(|e| e.to_string()).collect::<Vec<_>>(),
+                "skipped_examples": self.corpus.skipped().iter().chain(&self.out.skipped).take(10).map(|e| e.to_string()).collect::<Vec<_>>(),
             });
             let text = serde_json::to_string_pretty(&json).map_err(|e| Error::config(e.to_string()))?;
             sink.write(|w| writeln!(w, "{text}"))?;
@@ -140,15 +139,14 @@ impl Job {
 
 /// Lists what was left out on standard error: the first ten with their reasons, and the count.
 /// With `quiet` only the count, which is never silent: records left out are data lost.
-pub(crate) fn report_skipped(skipped: &[&Error], quiet: bool) {
-    if skipped.is_empty() {
-        return;
-    }
+pub(crate) fn report_skipped(skipped: &[&Skipped], quiet: bool) {
+    let total: usize = skipped.iter().map(|s| s.len()).sum();
+    let Some(first) = skipped.iter().flat_map(|s| s.iter()).next() else { return };
     if !quiet {
-        for e in skipped.iter().take(10) {
+        for e in skipped.iter().flat_map(|s| s.iter()).take(10) {
             eprintln!("neardupe: skipped: {}", crate::errors::cli_message(e));
         }
     }
-    let first = if quiet { format!(" (first: {})", crate::errors::cli_message(skipped[0])) } else { String::new() };
-    eprintln!("neardupe: warning: {} invalid records or files left out{first}", skipped.len());
+    let first = if quiet { format!(" (first: {})", crate::errors::cli_message(first)) } else { String::new() };
+    eprintln!("neardupe: warning: {total} invalid records or files left out{first}");
 }

@@ -147,9 +147,11 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
                     .collect()
             });
             let lines: Vec<std::result::Result<String, Error>> = lines.into_iter().collect::<Result<_>>()?;
-            let skipped: Vec<Error> =
-                corpus.skipped().iter().cloned().chain(lines.iter().filter_map(|l| l.clone().err())).collect();
-            crate::job::report_skipped(&skipped.iter().collect::<Vec<_>>(), input.quiet);
+            let mut skipped = corpus.skipped().clone();
+            for e in lines.iter().filter_map(|l| l.as_ref().err()) {
+                skipped.push(e.clone());
+            }
+            crate::job::report_skipped(&[&skipped], input.quiet);
             let lines: Vec<String> = lines.into_iter().filter_map(std::result::Result::ok).collect();
             let duplicates = lines.iter().filter(|l| l.contains("\"duplicate\":true")).count();
             out.write(|w| {
@@ -244,8 +246,7 @@ fn insert(index: &mut Index, corpus: &Corpus, input: &InputArgs, pool: &rayon::T
     for w in &done.warnings {
         eprintln!("neardupe: warning: {w}");
     }
-    let skipped: Vec<&Error> = corpus.skipped().iter().chain(&done.skipped).collect();
-    crate::job::report_skipped(&skipped, input.quiet);
+    crate::job::report_skipped(&[corpus.skipped(), &done.skipped], input.quiet);
     Ok(done)
 }
 

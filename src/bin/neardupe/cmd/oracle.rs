@@ -52,7 +52,7 @@ pub(crate) fn run(
             )
             .collect()
     });
-    let mut skipped: Vec<Error> = corpus.skipped().to_vec();
+    let mut skipped = corpus.skipped().clone();
     let (mut ids, mut sets) = (Vec::with_capacity(shingled.len()), Vec::with_capacity(shingled.len()));
     let mut records = Vec::with_capacity(shingled.len());
     for (i, r) in shingled.into_iter().enumerate() {
@@ -145,10 +145,8 @@ pub(crate) fn run(
     if let Some(pairs_file) = pairs_file {
         pairs_file.commit()?;
     }
+    crate::job::report_skipped(&[&skipped], args.input.quiet);
     if !args.input.quiet {
-        for e in skipped.iter().take(10) {
-            eprintln!("neardupe: skipped: {e}");
-        }
         let mut sizes = vec![0u32; ids.len()];
         for &c in &comp {
             sizes[c as usize] += 1;
