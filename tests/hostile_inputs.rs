@@ -744,3 +744,22 @@ fn one_file_given_twice_is_named() {
         fails_with(&o, &["c.jsonl and ", "are the same file, given twice"]);
     }
 }
+
+/// `explain` shingled its two documents before the run that applies the record limit: a text
+/// that NFKC makes huge was normalised without a limit. The run comes first now, and a document
+/// it leaves out is named with the reason.
+#[test]
+fn explain_applies_the_record_limit_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("ex.jsonl");
+    let lines = [
+        serde_json::json!({"id": "a", "text": STORY}),
+        serde_json::json!({"id": "huge", "text": "\u{fdfa} ".repeat(100_000)}),
+    ];
+    std::fs::write(&input, jsonl(&lines)).unwrap();
+    let explain = |extra: &[&str]| {
+        run(bin().args(["explain", "a", "huge", "--nfkc", "--max-record-bytes", "1000000"]).args(extra).arg(&input))
+    };
+    fails_with(&explain(&[]), &["ex.jsonl:line 2", "grows past the limit", "--max-record-bytes"]);
+    fails_with(&explain(&["--skip-invalid"]), &["document huge was left out as invalid", "ex.jsonl:line 2"]);
+}

@@ -32,11 +32,19 @@ pub(crate) fn run(id1: &str, id2: &str, args: &RunArgs, json: bool) -> Result<()
             [id1, id2].into_iter().zip(&found).filter(|(_, f)| f.is_none()).map(|(id, _)| id).collect();
         return Err(Error::config(format!("no document with id {} in the inputs", missing.join(" or "))));
     };
-    let e = deduper.explain(&a, &b);
     // Whether a whole run puts them together (through other documents, or kept apart by the
-    // chaining guard or the window).
+    // chaining guard or the window). First: the run refuses (or leaves out) a record that is
+    // invalid, e.g. too long once normalised, before `explain` would shingle it without a limit.
     let out = pool.install(|| deduper.run(&corpus))?;
     let cluster_of = |r: usize| out.records.binary_search(&r).ok().map(|i| out.clustering.cluster(DocId(i as u32)));
+    for (id, r) in [(id1, ra), (id2, rb)] {
+        if cluster_of(r).is_none() {
+            let why = out.skipped.iter().find(|e| e.location() == &corpus.record_location(r));
+            let why = why.map_or_else(String::new, |e| format!(": {}", crate::errors::cli_message(e)));
+            return Err(Error::config(format!("document {id} was left out as invalid{why}")));
+        }
+    }
+    let e = deduper.explain(&a, &b);
     let same_cluster = matches!((cluster_of(ra), cluster_of(rb)), (Some(x), Some(y)) if x == y);
     if json {
         let value = serde_json::json!({ "id1": id1, "id2": id2, "explanation": e, "same_cluster": same_cluster });
@@ -46,9 +54,9 @@ pub(crate) fn run(id1: &str, id2: &str, args: &RunArgs, json: bool) -> Result<()
     let where_ = |r: usize| {
         let s = &corpus.spans()[r];
         if corpus.is_whole_file(r) {
-            corpus.record_path(r).display().to_string()
+            corpus.record_path_escaped(r).into_owned()
         } else {
-            format!("{}:{}", corpus.record_path(r).display(), s.line)
+            format!("{}:{}", corpus.record_path_escaped(r), s.line)
         }
     };
     let shingle = deduper.config().shingle();
