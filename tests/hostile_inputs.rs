@@ -763,3 +763,16 @@ fn explain_applies_the_record_limit_first() {
     fails_with(&explain(&[]), &["ex.jsonl:line 2", "grows past the limit", "--max-record-bytes"]);
     fails_with(&explain(&["--skip-invalid"]), &["document huge was left out as invalid", "ex.jsonl:line 2"]);
 }
+
+/// `cluster - -o x < x` read the file as standard input and then replaced it with its output.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_that_is_standard_input_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("x.jsonl");
+    let text = jsonl(&[serde_json::json!({"id": "a", "text": STORY})]);
+    std::fs::write(&input, &text).unwrap();
+    let o = run(bin().args(["cluster", "-q", "-", "-o"]).arg(&input).stdin(std::fs::File::open(&input).unwrap()));
+    fails_with(&o, &["x.jsonl is standard input", "refusing to overwrite it"]);
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), text);
+}

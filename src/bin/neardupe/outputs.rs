@@ -55,12 +55,16 @@ pub(crate) enum Read<'a> {
     Input(&'a Path),
     /// An index directory.
     Index(&'a Path),
+    /// Standard input (the input `-`): `cluster - -o x < x` would replace the file it reads.
+    Stdin,
 }
 
 impl Read<'_> {
     fn path(&self) -> &Path {
         match *self {
             Read::Input(p) | Read::Index(p) => p,
+            // Followed to the file or pipe that descriptor 0 is.
+            Read::Stdin => Path::new("/dev/stdin"),
         }
     }
 
@@ -69,6 +73,7 @@ impl Read<'_> {
             (Read::Index(_), _) => "the index directory",
             (Read::Input(_), true) => "the input directory",
             (Read::Input(_), false) => "the input",
+            (Read::Stdin, _) => "standard input,",
         }
     }
 }
@@ -110,7 +115,8 @@ pub(crate) struct Outputs<'a> {
 impl<'a> Outputs<'a> {
     /// Outputs of a command that reads `inputs` and, if given, the index in `index`.
     pub(crate) fn new(inputs: &'a [PathBuf], index: Option<&'a Path>) -> Outputs<'a> {
-        let mut reads: Vec<Read<'a>> = inputs.iter().map(|p| Read::Input(p)).collect();
+        let mut reads: Vec<Read<'a>> =
+            inputs.iter().map(|p| if p.as_path() == Path::new("-") { Read::Stdin } else { Read::Input(p) }).collect();
         reads.extend(index.map(Read::Index));
         Outputs { reads, ids: None, opened: Vec::new() }
     }
