@@ -71,12 +71,20 @@ impl<'de> Visitor<'de> for LineSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Fields<'de>, A::Error> {
         let mut out = Fields { text: None, id: None, date: None };
+        let mut seen = [false; 3];
         while let Some(key) = map.next_key::<CowStr<'de>>()? {
             // One field may be wanted for several roles (`--date-field id`): its value fills each.
             let key = key.0.as_ref();
-            let text = key == self.text_field && out.text.is_none();
-            let id = key == self.id_field && out.id.is_none();
-            let date = Some(key) == self.date_field && out.date.is_none();
+            let roles = [key == self.text_field, key == self.id_field, Some(key) == self.date_field];
+            if roles.iter().zip(&seen).any(|(&role, &seen)| role && seen) {
+                // JSON leaves a repeated name's meaning open (parsers take the first or the last):
+                // which text or id was meant is unknown, so the record is invalid.
+                return Err(de::Error::custom(format!("field {key:?} appears twice")));
+            }
+            for (s, role) in seen.iter_mut().zip(roles) {
+                *s |= role;
+            }
+            let [text, id, date] = roles;
             let value = if text {
                 let v = map.next_value_seed(TextSeed(self.text_field))?.0;
                 let copy = (id || date).then(|| v.clone());
@@ -222,5 +230,14 @@ mod tests {
         assert!(e.to_string().contains("expected a string in field \"text\""), "{e}");
         let e = parse_line(r#"{"text": "a"} x"#, "text", "id", None).unwrap_err();
         assert!(e.to_string().contains("trailing"), "{e}");
+        // A wanted field named twice is ambiguous; other repeated names are no concern of ours.
+        for twice in [r#"{"id": "a", "text": "x", "id": "b"}"#, r#"{"text": "x", "text": "y"}"#] {
+            let e = parse_line(twice, "text", "id", None).unwrap_err();
+            assert!(e.to_string().contains("appears twice"), "{e}");
+        }
+        let e = parse_line(r#"{"d": "2024-01-01", "text": "x", "d": "2024-01-02"}"#, "text", "id", Some("d"));
+        assert!(e.unwrap_err().to_string().contains("field \"d\" appears twice"));
+        assert!(parse_line(r#"{"text": "x", "other": 1, "other": 2}"#, "text", "id", None).is_ok());
+        assert!(parse_line(r#"{"id": "2024-01-01", "text": "x"}"#, "text", "id", Some("id")).is_ok());
     }
 }
