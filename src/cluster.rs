@@ -61,8 +61,10 @@ pub enum Guard {
     /// Every verified edge links its documents' clusters (single linkage).
     None,
     /// Two clusters merge only when their cores, the members with the most shingles, are
-    /// similar too (by the signature estimate, up to its error). Edges are taken best first.
-    /// The default.
+    /// similar too (by the signature estimate, up to its error), and when the members of the
+    /// cluster whose core is replaced are each similar to the merged cluster's core: every
+    /// member stays similar to its cluster's core, so a cluster cannot drift away from itself
+    /// through a chain of small edits. Edges are taken best first. The default.
     #[default]
     Representative,
 }
@@ -78,20 +80,35 @@ crate::names::option_names! {
 /// Union-find that refuses some merges: by a check on the two clusters' cores (see
 /// [`Guard::Representative`]) and by a time window on the clusters' date spans.
 ///
-/// Each set keeps its core (the member with the highest `rank`, ties to the lower index) and
-/// the earliest and latest day of its members. Feed it edges best first.
+/// Each set keeps its core (the member with the highest `rank`, ties to the lower index), its
+/// members (a circular list, spliced in O(1) on a merge) and the earliest and latest day of its
+/// members. A merge must keep every member similar to the merged cluster's core: the members of
+/// the side whose core is replaced are checked against the new core (at most
+/// [`DRIFT_CHECKS`] of them per merge, so that a pathological edge order costs at most that many
+/// checks per edge). This bounds the drift within a cluster: a chain of documents that each
+/// differ a little from the previous one cannot grow a cluster whose members share nothing with
+/// its core. Feed it edges best first.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct GuardedUnion {
     uf: UnionFind,
     core: Vec<u32>,
+    /// The next member of the same set (a circular list per set).
+    next: Vec<u32>,
+    drift_checks: usize,
     first_day: Vec<i32>,
     last_day: Vec<i32>,
     /// Edges refused because the merged cluster would span more than the window.
     pub window_refusals: u64,
-    /// Edges refused because the cores were not similar.
+    /// Edges refused because the cores were not similar, or because a member of one side was
+    /// not similar to the merged cluster's core.
     pub guard_refusals: u64,
 }
+
+/// The most members of one side a [`GuardedUnion`] merge checks against the merged cluster's
+/// new core (the members first in its list, the side's old core excluded). Clusters of real
+/// corpora rarely lose a core with more members than this; beyond it, the rest are not checked.
+pub const DRIFT_CHECKS: usize = 256;
 
 impl GuardedUnion {
     /// `n` singletons; `days` (one per document) when a window applies.
@@ -100,11 +117,19 @@ impl GuardedUnion {
         GuardedUnion {
             uf: UnionFind::new(n),
             core: (0..n as u32).collect(),
+            next: (0..n as u32).collect(),
+            drift_checks: DRIFT_CHECKS,
             first_day: days.clone(),
             last_day: days,
             window_refusals: 0,
             guard_refusals: 0,
         }
+    }
+
+    /// Sets the most members checked per merge against the new core (default [`DRIFT_CHECKS`]);
+    /// 0 checks only the cores, as when `similar` always agrees (no chaining guard).
+    pub fn set_drift_checks(&mut self, limit: usize) {
+        self.drift_checks = limit;
     }
 
     /// The core of `x`'s cluster.
@@ -114,16 +139,18 @@ impl GuardedUnion {
     }
 
     /// Links `x` and `y`'s clusters unless the merged cluster would span more than `window` days
-    /// or `cores_similar(core_x, core_y)` says no (asked only when the clusters differ and the
-    /// window allows). `rank` orders documents for the choice of core. Returns whether they are
-    /// now in one cluster.
+    /// or `similar` says no: for the two cores (`similar(core_x, core_y)`), then for the members
+    /// of the side whose core is replaced against the new core (`similar(member, new_core)`, up
+    /// to [`DRIFT_CHECKS`] of them). It is asked only when the clusters differ and the window
+    /// allows. `rank` orders documents for the choice of core. Returns whether they are now in
+    /// one cluster.
     pub fn link(
         &mut self,
         x: u32,
         y: u32,
         window: Option<u32>,
         rank: impl Fn(u32) -> u64,
-        cores_similar: impl FnOnce(u32, u32) -> bool,
+        mut similar: impl FnMut(u32, u32) -> bool,
     ) -> bool {
         let (rx, ry) = (self.uf.find(x), self.uf.find(y));
         if rx == ry {
@@ -139,13 +166,28 @@ impl GuardedUnion {
             return false;
         }
         let (cx, cy) = (self.core[rx], self.core[ry]);
-        if !cores_similar(cx, cy) {
+        if !similar(cx, cy) {
             self.guard_refusals += 1;
             return false;
         }
         let better =
             |a: u32, b: u32| if (rank(a), std::cmp::Reverse(a)) >= (rank(b), std::cmp::Reverse(b)) { a } else { b };
         let core = better(cx, cy);
+        // The members of the side whose core is replaced were similar to that core; each must
+        // be similar to the new one too (its own core was just checked).
+        let loser = if core == cx { cy } else { cx };
+        let mut member = self.next[loser as usize];
+        let mut checked = 0;
+        while member != loser && checked < self.drift_checks {
+            if !similar(member, core) {
+                self.guard_refusals += 1;
+                return false;
+            }
+            member = self.next[member as usize];
+            checked += 1;
+        }
+        // Splice the two circular member lists into one.
+        self.next.swap(rx, ry);
         self.uf.union(rx as u32, ry as u32);
         let root = self.uf.find(rx as u32) as usize;
         self.core[root] = core;
@@ -373,6 +415,58 @@ mod tests {
             rev.reverse();
             proptest::prop_assert_eq!(Clustering::from_edges(n, &rev, Representative::First, &[]), c);
         }
+    }
+
+    proptest::proptest! {
+        /// Whatever the edges, every member of a guarded cluster is similar to its core (here
+        /// "similar" is "at most `reach` apart on a line", documents ranked by a random size).
+        #[test]
+        fn every_member_is_similar_to_its_core(
+            n in 2usize..80,
+            reach in 1u32..6,
+            sizes in proptest::collection::vec(0u64..5, 80),
+            raw in proptest::collection::vec((0u32..80, 0u32..80), 0..200),
+        ) {
+            let similar = |a: u32, b: u32| a.abs_diff(b) <= reach;
+            let mut union = GuardedUnion::new(n, None);
+            for (a, b) in raw {
+                let (a, b) = (a % n as u32, b % n as u32);
+                if similar(a, b) {
+                    union.link(a, b, None, |d| sizes[d as usize], similar);
+                }
+            }
+            for d in 0..n as u32 {
+                let core = union.core(d);
+                proptest::prop_assert!(similar(d, core), "member {} is {} from its core {}", d, d.abs_diff(core), core);
+            }
+        }
+    }
+
+    /// A chain of documents each similar to the next only: unguarded, one cluster; guarded, no
+    /// cluster reaches past its core's reach, and the refusals are counted.
+    #[test]
+    fn a_drifting_chain_is_cut_at_the_cores_reach() {
+        let n = 100u32;
+        let similar = |a: u32, b: u32| a.abs_diff(b) <= 3;
+        let mut union = GuardedUnion::new(n as usize, None);
+        for d in 1..n {
+            union.link(d - 1, d, None, |_| 0, similar);
+        }
+        let mut sets = union.clone().into_union_find();
+        let c = Clustering::from_union_find(&mut sets, Representative::First, &[]);
+        assert!(c.num_clusters() >= (n as usize).div_ceil(4), "{} clusters", c.num_clusters());
+        assert!(union.guard_refusals > 0);
+        for d in 0..n {
+            let core = union.core(d);
+            assert!(similar(d, core), "{d} vs core {core}");
+        }
+        let mut plain = GuardedUnion::new(n as usize, None);
+        plain.set_drift_checks(0);
+        for d in 1..n {
+            plain.link(d - 1, d, None, |_| 0, |_, _| true);
+        }
+        let mut sets = plain.into_union_find();
+        assert_eq!(Clustering::from_union_find(&mut sets, Representative::First, &[]).num_clusters(), 1);
     }
 
     #[test]

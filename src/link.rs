@@ -2,8 +2,8 @@
 //!
 //! Plain single linkage (union-find) when neither a chaining guard nor a time window applies;
 //! otherwise a [`GuardedUnion`] fed the edges best first (most agreeing signature slots, ties by
-//! edge), which refuses merges whose clusters' cores are not similar or whose dates would span
-//! more than the window. The result depends only on the *set* of edges, so edges found batch by
+//! edge), which refuses merges whose clusters' cores are not similar (or that would leave a member
+//! not similar to the merged core) or whose dates would span more than the window. The result depends only on the *set* of edges, so edges found batch by
 //! batch (an [`Index`](crate::index::Index)) or by a distributed shuffle give the clusters of one
 //! run, and it is the union of its results on each connected component of the edge graph (a
 //! merge only looks at the two clusters it joins).
@@ -97,6 +97,9 @@ pub fn link_sets<S: SignatureRows + ?Sized>(
     let guard = config.guard();
     let window = config.window();
     let mut union = GuardedUnion::new(n, days);
+    if guard == Guard::None {
+        union.set_drift_checks(0);
+    }
     for (_, e) in order {
         union.link(
             e.a.0,

@@ -776,3 +776,54 @@ fn an_output_that_is_standard_input_is_refused() {
     fails_with(&o, &["x.jsonl is standard input", "refusing to overwrite it"]);
     assert_eq!(std::fs::read_to_string(&input).unwrap(), text);
 }
+
+/// Red team: `index query` against an index with a time window compared no dates, so a copy
+/// from a year later was reported a duplicate that `index add` would never link. A query now
+/// needs a date, and a match beyond the window is `"duplicate": false, "outside_window": true`.
+#[test]
+fn a_windowed_index_query_compares_dates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let stored = tmp.path().join("stored.jsonl");
+    std::fs::write(
+        &stored,
+        jsonl(&[
+            serde_json::json!({"id": "a", "text": STORY, "date": "2024-03-01"}),
+            serde_json::json!({"id": "b", "text": OTHER, "date": "2024-03-02"}),
+        ]),
+    )
+    .unwrap();
+    let dir = tmp.path().join("idx");
+    let build = run(bin()
+        .args(["index", "build", "-q", "--date-field", "date", "--window", "7", "--boilerplate", "off"])
+        .arg(&stored)
+        .arg("-o")
+        .arg(&dir));
+    succeeds(&build);
+    let queries = tmp.path().join("queries.jsonl");
+    let copy = format!("Kathmandu: {STORY}");
+    std::fs::write(
+        &queries,
+        jsonl(&[
+            serde_json::json!({"id": "near", "text": copy, "date": "2024-03-05"}),
+            serde_json::json!({"id": "late", "text": copy, "date": "2025-03-05"}),
+        ]),
+    )
+    .unwrap();
+    let undated = run(bin().args(["index", "query"]).arg(&dir).arg(&queries));
+    assert_eq!(undated.status.code(), Some(1), "{}", stderr(&undated));
+    assert!(
+        stderr(&undated).contains("every query needs a date: name its field with --date-field"),
+        "{}",
+        stderr(&undated)
+    );
+    let o = run(bin().args(["index", "query", "-q", "--date-field", "date", "--limit", "1"]).arg(&dir).arg(&queries));
+    succeeds(&o);
+    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    let first = |i: usize| &lines[i]["matches"][0];
+    assert_eq!((first(0)["id"].as_str(), first(0)["duplicate"].as_bool()), (Some("a"), Some(true)));
+    assert_eq!(first(0)["outside_window"], false);
+    assert_eq!((first(1)["id"].as_str(), first(1)["duplicate"].as_bool()), (Some("a"), Some(false)));
+    assert_eq!(first(1)["outside_window"], true);
+    assert!(first(1)["similarity"].as_f64().unwrap() > 0.9, "as similar as before: {}", first(1));
+}

@@ -75,6 +75,56 @@ fn the_chaining_guard_refuses_a_bridge() {
     assert_eq!(guarded.stats.suspicious_clusters, 0);
 }
 
+/// Issue 16: documents that each change 3 words of the previous one (a drifting chain) formed
+/// guarded clusters of 51 in which 42.7% of pairs had containment below 0.6, some 0.054: the
+/// guard compared only the two cores of each merge. Now every member must stay similar to its
+/// cluster's core, so the drift within a cluster is bounded (by the threshold, less the guard's
+/// allowance for the estimate's error).
+#[test]
+fn the_guard_bounds_the_drift_within_a_cluster() {
+    let mut rng = ChaCha8Rng::seed_from_u64(16);
+    let mut doc = words(3, 200);
+    let docs: Vec<(String, String)> = (0..1500)
+        .map(|i| {
+            for _ in 0..3 {
+                let at = rng.random_range(0..doc.len());
+                doc[at] = format!("w{}", rng.random_range(0..1_000_000u32));
+            }
+            (i.to_string(), doc.join(" "))
+        })
+        .collect();
+    let run = |guard| {
+        let mut d = Deduper::new(Config::builder().guard(guard).boilerplate(None).build().unwrap());
+        d.cluster(&docs).unwrap()
+    };
+    assert_eq!(run(Guard::None).clustering.num_clusters(), 1, "single linkage follows the chain to its end");
+    let guarded = run(Guard::Representative);
+    let words_of: Vec<Vec<&str>> = docs.iter().map(|(_, t)| t.split(' ').collect()).collect();
+    let sets: Vec<std::collections::HashSet<&[&str]>> = words_of.iter().map(|w| w.windows(5).collect()).collect();
+    let containment =
+        |a: usize, b: usize| sets[a].intersection(&sets[b]).count() as f64 / sets[a].len().min(sets[b].len()) as f64;
+    let (mut worst, mut pairs, mut below) = (1.0f64, 0usize, 0usize);
+    let groups = guarded.clustering.groups();
+    for members in &groups {
+        let members: Vec<usize> = members.iter().map(|d| d.index()).collect();
+        let core = *members.iter().max_by_key(|&&d| (sets[d].len(), std::cmp::Reverse(d))).unwrap();
+        for (i, &a) in members.iter().enumerate() {
+            worst = worst.min(containment(a, core));
+            for &b in &members[i + 1..] {
+                pairs += 1;
+                below += usize::from(containment(a, b) < 0.6);
+            }
+        }
+    }
+    let largest = groups.iter().map(Vec::len).max().unwrap();
+    assert!(largest <= 40, "largest guarded cluster: {largest}");
+    // Each member is similar to its core within the guard's allowance for the estimate's error
+    // (3 standard errors: about 0.46 in containment here, less a little estimate noise).
+    assert!(worst >= 0.3, "a member's containment with its core: {worst:.3}");
+    assert!(below * 5 <= pairs, "{below} of {pairs} pairs in a cluster below 0.6");
+    assert!(guarded.stats.guard_refusals > 0);
+}
+
 /// Without a window or guard, guarded union-find is plain union-find.
 #[test]
 fn guarded_union_without_constraints_is_union_find() {

@@ -140,8 +140,13 @@ pub struct Match {
     pub containment: f64,
     /// The similarity on the index's measure (the one compared with the threshold).
     pub similarity: f64,
-    /// Whether the pair passes the index's threshold (would be linked).
+    /// Whether the pair passes the index's threshold (would be linked) and, in an index with a
+    /// time window queried with a date ([`query_at`](Index::query_at)), lies within the window.
     pub duplicate: bool,
+    /// In an index with a time window queried with a date: whether the stored document's date
+    /// is more than the window away from the query's (then it is not a duplicate, whatever its
+    /// similarity). Always `false` otherwise.
+    pub outside_window: bool,
     /// The stored document's cluster.
     pub cluster: u32,
     /// That cluster's representative (its id: [`Index::document_id`]).
@@ -446,6 +451,16 @@ impl Index {
         self.clusters.cluster(doc.index())
     }
 
+    /// The stored date of `doc` (in an index with a time window).
+    fn day_of(&self, doc: DocId) -> Result<i32> {
+        let (segment, local) = self.locate(doc)?;
+        segment
+            .days()
+            .get(local)
+            .copied()
+            .ok_or_else(|| corrupt(format!("segment {}: no date for document {}", segment.name(), doc.0)))
+    }
+
     fn representative_of(&self, cluster: u32) -> Result<DocId> {
         self.clusters.representative(cluster)
     }
@@ -472,9 +487,21 @@ impl Index {
     ///
     /// A text longer than the [limit](Index::set_max_text_bytes) once normalised is an error of
     /// kind [`RecordTooLarge`](ErrorKind::RecordTooLarge).
+    ///
+    /// In an index with a time window, dates are not compared: use [`query_at`](Index::query_at).
     pub fn query(&self, text: &str, limit: usize) -> Result<Vec<Match>> {
         let (signature, set_size) = self.sketch_query(text)?;
-        self.query_signature(&signature, set_size, limit)
+        self.query_signature(&signature, set_size, None, limit)
+    }
+
+    /// [`query`](Index::query) of a text dated `day` (days since 1970-01-01, as
+    /// [`Document::day`](crate::Document::day)). In an index with a time window, a stored
+    /// document more than the window away from `day` is not a duplicate: its
+    /// [`Match::outside_window`] is set (an insertion would also keep the whole cluster's date
+    /// span within the window). In an index without a window, `day` is ignored.
+    pub fn query_at(&self, text: &str, day: i32, limit: usize) -> Result<Vec<Match>> {
+        let (signature, set_size) = self.sketch_query(text)?;
+        self.query_signature(&signature, set_size, Some(day), limit)
     }
 
     /// [`query`](Index::query) for each of `texts`, in parallel.
@@ -526,7 +553,7 @@ impl Index {
         Ok(docs)
     }
 
-    fn query_signature(&self, signature: &[u32], set_size: u32, limit: usize) -> Result<Vec<Match>> {
+    fn query_signature(&self, signature: &[u32], set_size: u32, day: Option<i32>, limit: usize) -> Result<Vec<Match>> {
         if set_size == 0 || limit == 0 {
             return Ok(Vec::new());
         }
@@ -540,14 +567,21 @@ impl Index {
             let other = rows.set_size(d as usize);
             let agree = crate::hash::agreeing_slots(signature, rows.row(d as usize));
             let j = agree as f64 / k as f64;
-            let duplicate = criterion.decide(agree, k, set_size, other, 0.0) == Decision::Pass;
-            scored.push((duplicate, criterion.from_jaccard(j, set_size, other), j, other, d));
+            let outside = match (self.config.window(), day) {
+                (Some(window), Some(day)) => {
+                    let stored = self.day_of(DocId(d))?;
+                    (i64::from(day) - i64::from(stored)).unsigned_abs() > u64::from(window)
+                }
+                _ => false,
+            };
+            let duplicate = !outside && criterion.decide(agree, k, set_size, other, 0.0) == Decision::Pass;
+            scored.push((duplicate, criterion.from_jaccard(j, set_size, other), j, other, d, outside));
         }
         scored.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(y.1.total_cmp(&x.1)).then(x.4.cmp(&y.4)));
         scored.truncate(limit);
         scored
             .into_iter()
-            .map(|(duplicate, similarity, jaccard, other, d)| {
+            .map(|(duplicate, similarity, jaccard, other, d, outside_window)| {
                 let doc = DocId(d);
                 let cluster = self.cluster_of(doc)?;
                 let rep = self.representative_of(cluster)?;
@@ -558,6 +592,7 @@ impl Index {
                     containment: containment.from_jaccard(jaccard, set_size, other),
                     similarity,
                     duplicate,
+                    outside_window,
                     cluster,
                     representative: rep,
                 })

@@ -329,8 +329,21 @@ pub struct SynthDoc {
 }
 
 /// Generates the corpus `config` describes, in a deterministic shuffled order in which no two
-/// neighbours share a cluster (as far as the cluster sizes allow).
+/// neighbours share a cluster (as far as the cluster sizes allow): the blocks of
+/// [`generate_blocks`], one after another.
 pub fn generate(config: &SynthConfig) -> Vec<SynthDoc> {
+    generate_blocks(config).flatten().collect()
+}
+
+/// The stories of one block of [`generate_blocks`].
+pub const BLOCK_STORIES: usize = 4096;
+
+/// The corpus `config` describes, as blocks of the documents of [`BLOCK_STORIES`] stories each
+/// (an original, its copies and distractors stay in their story's block), each block shuffled
+/// so that no two neighbours share a cluster (as far as the cluster sizes allow). Memory stays
+/// that of one block however many stories are asked for; a corpus of at most
+/// [`BLOCK_STORIES`] stories is one block.
+pub fn generate_blocks(config: &SynthConfig) -> impl Iterator<Item = Vec<SynthDoc>> + '_ {
     let mut copy_tiers: Vec<Tier> = config.tiers.iter().copied().filter(|t| t.is_copy()).collect();
     if copy_tiers.is_empty() {
         copy_tiers.push(Tier::Light);
@@ -339,18 +352,21 @@ pub fn generate(config: &SynthConfig) -> Vec<SynthDoc> {
     let follow_up = config.tiers.contains(&Tier::FollowUp);
     let ratio = geometric_ratio(config.copies_per_story);
     let stories = config.stories.min(MAX_STORIES);
-    let mut docs = Vec::with_capacity(stories * 4);
     let mut next_cluster = stories as u32;
-    for i in 0..stories {
-        let mut rng = stream_rng(config.seed, 0, i as u64);
-        let story_docs = StoryGen { rng: &mut rng, index: i, copy_tiers: &copy_tiers, heavy, follow_up, ratio }
-            .run(config.distractor_rate, &mut next_cluster);
-        docs.extend(story_docs);
-    }
-    let mut rng = stream_rng(config.seed, 1, 0);
-    docs.shuffle(&mut rng);
-    spread_clusters(&mut docs);
-    docs
+    (0..stories.div_ceil(BLOCK_STORIES)).map(move |block| {
+        let first = block * BLOCK_STORIES;
+        let mut docs = Vec::with_capacity(BLOCK_STORIES * 4);
+        for i in first..stories.min(first + BLOCK_STORIES) {
+            let mut rng = stream_rng(config.seed, 0, i as u64);
+            let story_docs = StoryGen { rng: &mut rng, index: i, copy_tiers: &copy_tiers, heavy, follow_up, ratio }
+                .run(config.distractor_rate, &mut next_cluster);
+            docs.extend(story_docs);
+        }
+        let mut rng = stream_rng(config.seed, 1, block as u64);
+        docs.shuffle(&mut rng);
+        spread_clusters(&mut docs);
+        docs
+    })
 }
 
 /// News-like English text of about `bytes` bytes (within 5% for requests over a few dozen bytes):

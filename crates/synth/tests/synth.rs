@@ -233,3 +233,32 @@ fn tiers_grade_from_easy_to_hard() {
     assert!(medians[&Tier::Truncated] > medians[&Tier::HeavyTruncation]);
     assert!(max < 0.5, "a follow-up is too close to its original: {max}");
 }
+
+/// Issue 16: `synth` held the whole corpus in memory. It comes in blocks of `BLOCK_STORIES`
+/// stories now: every story's documents (and their cluster) in one block, the blocks' union the
+/// corpus `generate` returns, and the clusters numbered as one corpus.
+#[test]
+fn blocks_hold_whole_stories_and_make_the_corpus() {
+    let config = config(synth::BLOCK_STORIES + 37, 3, Tier::standard());
+    let blocks: Vec<Vec<SynthDoc>> = synth::generate_blocks(&config).collect();
+    assert_eq!(blocks.len(), 2);
+    let story_block: HashMap<usize, usize> = blocks
+        .iter()
+        .enumerate()
+        .flat_map(|(b, docs)| docs.iter().map(move |d| (story_of(&d.id).expect("story id"), b)))
+        .collect();
+    for (b, docs) in blocks.iter().enumerate() {
+        for d in docs {
+            assert_eq!(story_block[&story_of(&d.id).unwrap()], b, "{} left its story's block", d.id);
+        }
+    }
+    assert_eq!(story_block.values().filter(|&&b| b == 1).count(), 37);
+    let all: Vec<SynthDoc> = blocks.into_iter().flatten().collect();
+    let ids: HashSet<&str> = all.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids.len(), all.len(), "ids are unique across blocks");
+    let clusters: HashSet<u32> = all.iter().map(|d| d.cluster).collect();
+    let originals = all.iter().filter(|d| d.kind == DocKind::Original).count();
+    let distractors = all.iter().filter(|d| d.kind == DocKind::Distractor).count();
+    assert_eq!(clusters.len(), originals + distractors, "one cluster per story and per distractor");
+    assert_eq!(synth::generate(&config), all);
+}

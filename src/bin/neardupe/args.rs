@@ -280,7 +280,8 @@ pub(crate) struct RunArgs {
     #[arg(long, default_value_t = BoilerplateConfig::default().sample())]
     pub(crate) boilerplate_sample: usize,
     /// Chaining guard: none (every verified pair links its clusters) or representative (two
-    /// clusters merge only if their cores, the members with the most shingles, are similar).
+    /// clusters merge only if their cores, the members with the most shingles, are similar, and
+    /// every member stays similar to the merged cluster's core).
     #[arg(long, default_value = "representative", value_parser = parse::<Guard>)]
     pub(crate) guard: Guard,
     /// Never put documents more than this many days apart in one cluster (needs --date-field).

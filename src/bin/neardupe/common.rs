@@ -5,20 +5,9 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use neardupe::boilerplate::BoilerplateConfig;
-use neardupe::output;
 use neardupe::{Config, CorpusConfig, Error, Result};
 
 use crate::args::{InputArgs, RunArgs};
-
-/// Writes to a file atomically, or to standard output for `-`.
-pub(crate) fn write_to(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
-    if path == Path::new("-") {
-        let stdout = std::io::stdout();
-        let mut lock = std::io::BufWriter::new(stdout.lock());
-        return write(&mut lock).map_err(|e| Error::io(path, "cannot write to standard output", e));
-    }
-    output::write_atomic(path, write)
-}
 
 /// neardupe's error for an error of `neardupe-synth` (the `synth` and `eval` commands): the same
 /// kind and message.

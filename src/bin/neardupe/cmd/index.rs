@@ -105,6 +105,13 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
             let corpus = Corpus::open(&input.inputs, corpus_config_of(&input)?)?;
             let mut index = Index::open(&dir)?;
             index.set_max_text_bytes(input.max_record_bytes);
+            if let (Some(days), None) = (index.config().window(), &input.date_field) {
+                // Matches further apart than the window are not duplicates: that takes a date.
+                return Err(Error::config(format!(
+                    "{} keeps a time window of {days} days, so every query needs a date: name its field with --date-field (and --date-format if needed)",
+                    dir.display()
+                )));
+            }
             let t = Instant::now();
             let lines: Vec<Result<std::result::Result<String, Error>>> = pool.install(|| {
                 use rayon::prelude::*;
@@ -116,7 +123,11 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
                             Err(e) if input.skip_invalid => return Ok(Err(e)),
                             Err(e) => return Err(e),
                         };
-                        let mut found = match index.query(&doc.text, limit) {
+                        let found = match doc.day {
+                            Some(day) => index.query_at(&doc.text, day, limit),
+                            None => index.query(&doc.text, limit),
+                        };
+                        let mut found = match found {
                             Ok(found) => found,
                             Err(e) if e.kind().is_invalid_input() => {
                                 let e = e.with_location(corpus.record_location(i));
@@ -137,6 +148,7 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
                                     "containment": m.containment,
                                     "similarity": m.similarity,
                                     "duplicate": m.duplicate,
+                                    "outside_window": m.outside_window,
                                     "cluster": m.cluster,
                                     "representative": index.document_id(m.representative)?,
                                 }))
