@@ -1,5 +1,6 @@
 //! `neardupe index ...`: build, extend, query, inspect, compact and export a persistent index.
 
+use std::path::Path;
 use std::time::Instant;
 
 use neardupe::index::{Index, Insertion};
@@ -64,13 +65,8 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
             let pool = pool_of(&input)?;
             let corpus = Corpus::open(&input.inputs, corpus_config_of(&input)?)?;
             let mut index = Index::open_writable(&dir)?;
-            if let (Some(days), None) = (index.config().window(), &input.date_field) {
-                // The window is the index's; the dates are the new documents'.
-                return Err(Error::config(format!(
-                    "{} keeps a time window of {days} days, so every new document needs a date: name its field with --date-field (and --date-format if needed)",
-                    dir.display()
-                )));
-            }
+            // The window is the index's; the dates are the new documents'.
+            dates_match_window(&index, &dir, &input, "new document")?;
             let done = insert(&mut index, &corpus, &input, &pool)?;
             let written = report.write(|w| {
                 for a in &done.added {
@@ -105,13 +101,8 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
             let corpus = Corpus::open(&input.inputs, corpus_config_of(&input)?)?;
             let mut index = Index::open(&dir)?;
             index.set_max_text_bytes(input.max_record_bytes);
-            if let (Some(days), None) = (index.config().window(), &input.date_field) {
-                // Matches further apart than the window are not duplicates: that takes a date.
-                return Err(Error::config(format!(
-                    "{} keeps a time window of {days} days, so every query needs a date: name its field with --date-field (and --date-format if needed)",
-                    dir.display()
-                )));
-            }
+            // Matches further apart than the window are not duplicates: that takes a date.
+            dates_match_window(&index, &dir, &input, "query")?;
             let t = Instant::now();
             let lines: Vec<Result<std::result::Result<String, Error>>> = pool.install(|| {
                 use rayon::prelude::*;
@@ -292,5 +283,24 @@ fn summary(index: &Index, done: &Insertion, corpus: &Corpus, t: Instant) {
             "neardupe: merges refused: {} by the chaining guard, {} by the time window",
             done.guard_refusals, done.window_refusals
         );
+    }
+}
+
+/// An index with a time window needs a date for every document it is given (`what`); one
+/// without a window has no use for dates, and says so rather than ignore `--date-field` quietly.
+fn dates_match_window(index: &Index, dir: &Path, input: &InputArgs, what: &str) -> Result<()> {
+    match (index.config().window(), &input.date_field) {
+        (Some(days), None) => Err(Error::config(format!(
+            "{} keeps a time window of {days} days, so every {what} needs a date: name its field with --date-field (and --date-format if needed)",
+            dir.display()
+        ))),
+        (None, Some(field)) => {
+            eprintln!(
+                "neardupe: warning: {} keeps no time window, so the dates in --date-field {field:?} are read but not compared",
+                dir.display()
+            );
+            Ok(())
+        }
+        _ => Ok(()),
     }
 }
