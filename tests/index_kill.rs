@@ -91,8 +91,10 @@ struct Tally {
 
 /// Kills `op` (a command on the index directory it is given) at each of its steps, each time on
 /// a fresh copy of `base` in `scratch`, and calls `inspect(at, dir)` on the index it left, which
-/// returns whether it holds the state after the change (and runs the next writer). Then checks
-/// that a run with a failure point past the last step completes. Returns the tally.
+/// returns whether it holds the state after the change (and runs the next writer), counting the
+/// kills before and after the commit in `tally`. Ends with the first run that completes, which
+/// must be the one whose failure point is just past the counted steps; both kinds of kill must
+/// have occurred.
 fn kill_at_every_step(
     what: &str,
     base: &Path,
