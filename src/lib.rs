@@ -78,6 +78,12 @@
 //!   commands). A library build never needs it.
 //! * `serde`: `serde::Serialize` for results: [`Clustering`], [`link::Linked`], index matches and
 //!   assignments, [`Explanation`], [`Stats`].
+//! * `failpoints` (testing only, never in a library user's build): numbered failure points in the
+//!   index's durable-write steps (each temporary file's creation, write, flush and sync, each
+//!   rename into place and directory sync, each removal of a dead file). With
+//!   `NEARDUPE_FAILPOINT=N` in the environment the process ends at once (`_exit`, no cleanup, as
+//!   a crash would end it) at the N-th step it reaches; `NEARDUPE_FAILPOINT=count` prints each
+//!   step to standard error. The kill tests (`tests/index_kill.rs`) need it.
 //!
 //! # Errors
 //!

@@ -193,8 +193,18 @@ fn exercise(dir: &Path, must_detect: bool) {
         for a in index.clusters() {
             ok_or_clean(a, "clusters");
         }
-        for q in QUERIES.iter().copied().chain(pristine_text()) {
-            ok_or_clean(index.query(q, 5), "query");
+        let queries: Vec<&str> = QUERIES.iter().copied().chain(pristine_text()).collect();
+        let answers: Vec<_> = queries.iter().map(|q| index.query(q, 5)).collect();
+        for a in &answers {
+            if let Err(e) = a {
+                clean(e, "query");
+            }
+        }
+        // The parallel queries: the same answers, or an error if any query fails.
+        match (index.par_query(&queries, 5), answers.into_iter().collect::<neardupe::Result<Vec<_>>>()) {
+            (Ok(par), Ok(seq)) => assert_eq!(par, seq, "par_query and query disagree"),
+            (Err(e), Err(_)) => clean(&e, "par_query"),
+            (par, seq) => panic!("par_query: {:?}, query: {:?}", par.map(drop), seq.map(drop)),
         }
         for d in [0, 1, n / 2, n.saturating_sub(1), n, n + 1, u32::MAX as usize] {
             let doc = DocId(d as u32);

@@ -72,6 +72,7 @@
 mod clusters;
 #[cfg(test)]
 mod corrupt_tests;
+mod failpoint;
 #[cfg(test)]
 mod hostile_tests;
 mod params;

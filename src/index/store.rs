@@ -6,11 +6,15 @@
 //! replaces the old one by an atomic rename, so a process killed at any point leaves either
 //! the old or the new state, and files written for a change that never committed are removed by
 //! the next writer.
+//!
+//! Every step of that (and every removal) passes a [`failpoint::hit`], where the kill tests
+//! end the process, one step after another (the `failpoints` feature; a no-op without it).
 
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::failpoint;
 use crate::corpus::source::{self, Bytes};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::index::{Manifest, ManifestV1, Pin};
@@ -83,17 +87,25 @@ pub(crate) fn write_durable_with(
 ) -> Result<u64> {
     let path = dir.join(name);
     let fail = |what: &str, e| Error::io(&path, what, e);
+    failpoint::hit("create temporary file for", name);
     let mut tmp = tempfile::Builder::new()
         .prefix(TMP_PREFIX)
         .tempfile_in(dir)
         .map_err(|e| fail("cannot create a temporary file in the index directory", e))?;
     {
         let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
-        fill(&mut w).and_then(|()| w.flush()).map_err(|e| fail("cannot write index file", e))?;
+        failpoint::hit("write temporary file for", name);
+        fill(&mut w).map_err(|e| fail("cannot write index file", e))?;
+        // A crash here leaves a temporary file written in part (what the buffer has let out).
+        failpoint::hit("flush temporary file for", name);
+        w.flush().map_err(|e| fail("cannot write index file", e))?;
     }
+    failpoint::hit("sync temporary file for", name);
     tmp.as_file().sync_all().map_err(|e| fail("cannot sync index file", e))?;
     let size = tmp.as_file().metadata().map_err(|e| fail("cannot read index file size", e))?.len();
+    failpoint::hit("rename temporary file to", name);
     tmp.persist(&path).map_err(|e| fail("cannot move index file into place", e.error))?;
+    failpoint::hit("sync directory after renaming", name);
     sync_dir(dir)?;
     Ok(size)
 }
@@ -188,6 +200,7 @@ pub(crate) fn remove_unlisted(dir: &Path, live: &[&str]) {
         let Some(name) = name.to_str() else { continue };
         let ours = name.starts_with(TMP_PREFIX) || name.ends_with(FILE_SUFFIX);
         if ours && name != MANIFEST && name != LOCK && !live.contains(&name) {
+            failpoint::hit("remove", name);
             let _ = std::fs::remove_file(entry.path());
         }
     }
