@@ -245,18 +245,3 @@ fn get_reports_each_id() {
     assert_eq!(lines[0]["members"], serde_json::json!(members));
     assert_intact(&dir, &exported);
 }
-
-/// Removing from a locked index fails at once and changes nothing.
-#[test]
-fn removing_from_a_locked_index_is_refused() {
-    let (_tmp, dir, before, exported) = setup();
-    let writer = neardupe::index::Index::open_writable(&dir).unwrap();
-    let o = neardupe(&[&"index", &"remove", &dir, &"doc-01"]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("another process"), "{}", stderr(&o));
-    drop(writer);
-    let mut now = files(&dir);
-    now.retain(|f| f.0 != "LOCK");
-    assert_eq!(now, before);
-    assert_intact(&dir, &exported);
-}
