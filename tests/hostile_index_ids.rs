@@ -47,7 +47,7 @@ fn assert_refused(
     before: &[(String, Vec<u8>)],
     exported: &[(String, u32, bool)],
 ) {
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(o));
     for m in messages {
         assert!(stderr(o).contains(m), "{m:?} not in {}", stderr(o));
     }
@@ -55,7 +55,10 @@ fn assert_refused(
     assert_intact(dir, exported);
 }
 
-fn setup() -> (tempfile::TempDir, PathBuf, Vec<(String, Vec<u8>)>, Vec<(String, u32, bool)>) {
+/// A scratch directory, an index in it, its files and its export.
+type Setup = (tempfile::TempDir, PathBuf, Vec<(String, Vec<u8>)>, Vec<(String, u32, bool)>);
+
+fn setup() -> Setup {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("idx");
     build(&dir, "doc", 1);

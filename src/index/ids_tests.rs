@@ -19,9 +19,7 @@ use crate::error::ErrorKind;
 use crate::index::{ExistingIds, Index, InsertOptions, MissingIds, RemoveOptions};
 use crate::{Config, DocId, Guard, Similarity};
 
-#[path = "../../tests/common/small_index.rs"]
-mod small_index;
-use small_index::{config, export, files, story};
+use super::hostile_tests::small_index::{config, export, files, story};
 
 /// Documents that share most of their words: `n` variants of a few stories, variant `i` with
 /// a varying number of words replaced, so that band buckets are large (more than 24 members)
@@ -50,10 +48,12 @@ fn run_over(index: &Index, docs: &[(String, String)]) -> Vec<(String, u32, bool)
         .collect()
 }
 
+type Pairs = BTreeSet<(String, String)>;
+
 /// The verified edges of a run over `docs` (banding and estimate verification, as the index
 /// does) and those the index stores, as pairs of ids: a removal must re-find the pairs that large
 /// buckets give the documents behind a removed member.
-fn edge_sets(index: &Index, docs: &[(String, String)]) -> (BTreeSet<(String, String)>, BTreeSet<(String, String)>) {
+fn edge_sets(index: &Index, docs: &[(String, String)]) -> (Pairs, Pairs) {
     let signed = index.deduper().sign_source(docs, None).unwrap();
     let candidates = crate::lsh::band_edges(&signed.signatures, index.config().lsh());
     let run = crate::verify::verify_estimated(&candidates, &signed.signatures, &index.config().criterion());

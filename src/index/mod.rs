@@ -38,6 +38,12 @@
 //! view of the state committed when it was opened; [`Index`] is `Sync`, so many threads can
 //! [`query`](Index::query) one value).
 //!
+//! **Ids are identities.** The index keeps ids unique: a batch with an id it holds is refused,
+//! or skips or replaces that document ([`ExistingIds`], [`Index::insert_batch_with`]);
+//! [`Index::remove`] removes documents by id, after which the clusters are those of a run over
+//! the remaining documents; [`Index::lookup`] finds a document's cluster by id; and every change
+//! reports the stored documents it moved to another cluster ([`Moved`]). See the `ids` module.
+//!
 //! **Clusters equal a full run.** A batch's new documents are looked up in every segment's band
 //! tables and paired by the same rule as [`crate::lsh`] (which only ever adds edges as a bucket
 //! grows), verified by the signature estimate, and then the clusters are recomputed from all
@@ -699,6 +705,11 @@ impl Index {
     /// documents unfiltered; re-learning later would change the signatures of later documents
     /// again.
     ///
+    /// **Ids.** A document whose id the index already holds fails the batch with
+    /// [`ErrorKind::DuplicateId`] naming the id and its record, and nothing is committed (see
+    /// [`insert_batch_with`](Index::insert_batch_with) to skip or replace such documents); ids
+    /// repeated inside the batch follow the source's [`DuplicateIds`](crate::DuplicateIds).
+    ///
     /// Fails with [`ErrorKind::ReadOnly`] on an index opened with [`open`](Index::open), with
     /// the record's kind ([`ErrorKind::is_invalid_input`]) on an invalid record, with
     /// [`ErrorKind::Corrupt`] as above. An error in the merge after the commit is returned
@@ -707,7 +718,8 @@ impl Index {
         self.insert_batch_with_progress(source, None)
     }
 
-    /// [`insert_batch`](Index::insert_batch) with progress reports while signing.
+    /// [`insert_batch`](Index::insert_batch) with progress reports while signing (and
+    /// existing ids refused; see [`insert_batch_with`](Index::insert_batch_with)).
     pub fn insert_batch_with_progress<S: DocumentSource + ?Sized>(
         &mut self,
         source: &S,

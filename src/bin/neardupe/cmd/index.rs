@@ -342,14 +342,14 @@ fn read_ids(mut ids: Vec<String>, list: &IdList, dir: &Path) -> Result<Vec<Strin
         std::io::stdin().read_to_end(&mut buf).map_err(|e| Error::io(file, "cannot read the id list", e))?;
         ("standard input".to_string(), buf)
     } else {
-        if let (Ok(f), Ok(d)) = (std::fs::canonicalize(file), std::fs::canonicalize(dir)) {
-            if f.starts_with(&d) {
-                return Err(Error::config(format!(
-                    "--ids {} is inside the index directory {}: refusing to read it as an id list",
-                    file.display(),
-                    dir.display()
-                )));
-            }
+        if let (Ok(f), Ok(d)) = (std::fs::canonicalize(file), std::fs::canonicalize(dir))
+            && f.starts_with(&d)
+        {
+            return Err(Error::config(format!(
+                "--ids {} is inside the index directory {}: refusing to read it as an id list",
+                file.display(),
+                dir.display()
+            )));
         }
         let bytes = std::fs::read(file).map_err(|e| Error::io(file, "cannot read the id list", e))?;
         (file.display().to_string(), bytes)
