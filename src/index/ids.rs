@@ -464,7 +464,8 @@ impl Index {
     /// the segments from the one holding it are rewritten (verified first, like every writer's
     /// copies). The clusters afterwards are those of one run with
     /// [`Verify::Estimate`](crate::Verify::Estimate) over the remaining documents (see the
-    /// [module](self) documentation). An empty list removes nothing and commits nothing.
+    /// [index](crate::index) module documentation). An empty list removes nothing and commits
+    /// nothing.
     ///
     /// ```
     /// use neardupe::index::Index;
