@@ -24,7 +24,7 @@ use crate::lsh::PAIRWISE_BUCKET;
 use crate::{Config, DocId};
 
 #[path = "../../tests/common/small_index.rs"]
-mod small_index;
+pub(super) mod small_index; // also used by `ids_tests`
 use small_index::*;
 
 /// Item 2: one byte of an id in a segment changed. `check` reports it; `compact` (which copies

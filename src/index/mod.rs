@@ -38,6 +38,12 @@
 //! view of the state committed when it was opened; [`Index`] is `Sync`, so many threads can
 //! [`query`](Index::query) one value).
 //!
+//! **Ids are identities.** The index keeps ids unique: a batch with an id it holds is refused,
+//! or skips or replaces that document ([`ExistingIds`], [`Index::insert_batch_with`]);
+//! [`Index::remove`] removes documents by id, after which the clusters are those of a run over
+//! the remaining documents; [`Index::lookup`] finds a document's cluster by id; and every change
+//! reports the stored documents it moved to another cluster ([`Moved`]). See the `ids` module.
+//!
 //! **Clusters equal a full run.** A batch's new documents are looked up in every segment's band
 //! tables and paired by the same rule as [`crate::lsh`] (which only ever adds edges as a bucket
 //! grows), verified by the signature estimate, and then the clusters are recomputed from all
@@ -75,13 +81,15 @@ mod corrupt_tests;
 mod failpoint;
 #[cfg(test)]
 mod hostile_tests;
+mod ids;
+#[cfg(test)]
+mod ids_tests;
 mod params;
 mod segment;
 mod store;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
 
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -105,6 +113,8 @@ use clusters::{ClusterFile, write_clusters};
 use params::{config_of, differences, params_of, read_filter};
 use segment::{Segment, SegmentData};
 
+pub use ids::{ExistingIds, InsertOptions, Lookup, MissingIds, Moved, Removal, RemoveOptions, Removed};
+
 /// An open index: read-only ([`Index::open`]) or the one writer ([`Index::create`],
 /// [`Index::open_writable`]).
 #[derive(Debug)]
@@ -124,6 +134,10 @@ pub struct Index {
     lock: Option<store::WriterLock>,
     /// The longest normalised text a query takes (see [`Index::set_max_text_bytes`]).
     max_text_bytes: usize,
+    /// The id → document table, built on the first lookup (see [`Index::lookup`]).
+    ids: std::sync::OnceLock<ids::IdTable>,
+    /// Each cluster's members, built on the first call of [`Index::members`].
+    members: std::sync::OnceLock<ids::Members>,
 }
 
 /// One stored document that matches a query.
@@ -194,6 +208,14 @@ pub struct Insertion {
     /// yet because the batch is too small, or learnt only now, after documents were stored
     /// without it (see [`Index::insert_batch`]).
     pub warnings: Vec<String>,
+    /// With [`ExistingIds::Skip`], the batch's documents left out because the index already
+    /// holds their ids (their ids, in input order).
+    pub skipped_ids: Vec<String>,
+    /// With [`ExistingIds::Replace`], the stored documents the batch replaced (removed in the
+    /// same commit; their document ids are those before the batch).
+    pub replaced: Vec<Removed>,
+    /// The stored documents (still stored after the batch) whose cluster changed: see [`Moved`].
+    pub moved: Vec<Moved>,
 }
 
 /// A document's cluster assignment, as [`Index::clusters`] lists them.
@@ -321,8 +343,19 @@ impl Index {
 
     fn load(dir: &Path, lock: Option<store::WriterLock>) -> Result<Index> {
         little_endian()?;
-        let store::ReadManifest { mut manifest, fingerprint: manifest_fingerprint, pinned } =
-            store::read_manifest(dir)?;
+        let store::ReadManifest { manifest, fingerprint, pinned } = store::read_manifest(dir)?;
+        Index::from_manifest(dir, manifest, &fingerprint, pinned, lock)
+    }
+
+    /// The index that `manifest` (committed or not yet) describes, its files mapped and checked
+    /// as [`open`](Index::open) does.
+    fn from_manifest(
+        dir: &Path,
+        mut manifest: Manifest,
+        manifest_fingerprint: &Fingerprint,
+        pinned: bool,
+        lock: Option<store::WriterLock>,
+    ) -> Result<Index> {
         let config = config_of(&manifest.params)?;
         for name in live_files(&manifest) {
             check_name(name)?;
@@ -387,6 +420,8 @@ impl Index {
             pinned,
             lock,
             max_text_bytes: crate::corpus::DEFAULT_MAX_RECORD_BYTES,
+            ids: std::sync::OnceLock::new(),
+            members: std::sync::OnceLock::new(),
         })
     }
 
@@ -706,6 +741,11 @@ impl Index {
     /// documents unfiltered; re-learning later would change the signatures of later documents
     /// again.
     ///
+    /// **Ids.** A document whose id the index already holds fails the batch with
+    /// [`ErrorKind::DuplicateId`] naming the id and its record, and nothing is committed (see
+    /// [`insert_batch_with`](Index::insert_batch_with) to skip or replace such documents); ids
+    /// repeated inside the batch follow the source's [`DuplicateIds`](crate::DuplicateIds).
+    ///
     /// Fails with [`ErrorKind::ReadOnly`] on an index opened with [`open`](Index::open), with
     /// the record's kind ([`ErrorKind::is_invalid_input`]) on an invalid record, with
     /// [`ErrorKind::Corrupt`] as above. An error in the merge after the commit is returned
@@ -714,14 +754,24 @@ impl Index {
         self.insert_batch_with_progress(source, None)
     }
 
-    /// [`insert_batch`](Index::insert_batch) with progress reports while signing.
+    /// [`insert_batch`](Index::insert_batch) with progress reports while signing (and
+    /// existing ids refused; see [`insert_batch_with`](Index::insert_batch_with)).
     pub fn insert_batch_with_progress<S: DocumentSource + ?Sized>(
         &mut self,
         source: &S,
         progress: Option<Progress<'_>>,
     ) -> Result<Insertion> {
-        self.writer()?;
-        let t = Instant::now();
+        self.insert_batch_with(source, &InsertOptions::default(), progress)
+    }
+
+    /// Signs a batch: learns the boilerplate filter first when the index has none yet and the
+    /// batch is large enough, then signs every record and applies the source's rule for ids
+    /// repeated inside the batch ([`DocumentSource::duplicate_ids`]).
+    fn sign_batch<S: DocumentSource + ?Sized>(
+        &self,
+        source: &S,
+        progress: Option<Progress<'_>>,
+    ) -> Result<(Batch, Insertion)> {
         let mut deduper = self.deduper.clone();
         let mut new_filter = None;
         let mut warnings = Vec::new();
@@ -757,13 +807,25 @@ impl Index {
                 ));
             }
         }
-        let signed = deduper.sign_source(source, progress)?;
-        let mut out = Insertion { skipped: signed.skipped, warnings, ..Insertion::default() };
-        let new = signed.signatures;
-        if new.is_empty() {
-            out.seconds = t.elapsed().as_secs_f64();
-            return Ok(out);
-        }
+        let mut signed = deduper.sign_source(source, progress)?;
+        crate::source::unique_ids(&mut signed.ids, &signed.records, source, source.duplicate_ids())?;
+        let out = Insertion { skipped: std::mem::take(&mut signed.skipped), warnings, ..Insertion::default() };
+        let batch = Batch {
+            signatures: signed.signatures,
+            lengths: signed.lengths,
+            days: signed.days,
+            ids: signed.ids,
+            records: signed.records,
+            filter: deduper.filter().cloned(),
+            new_filter,
+        };
+        Ok((batch, out))
+    }
+
+    /// Adds a signed batch (not empty) and commits: candidates, verification, re-linking, the
+    /// new segment, cluster file and manifest, then merges the newest segments. Fills `out`.
+    fn commit_batch(&mut self, batch: Batch, out: &mut Insertion) -> Result<()> {
+        let Batch { signatures: new, lengths, days, ids, filter, new_filter, .. } = batch;
         let n_old = self.len();
         let n = n_old + new.len();
         if n > u32::MAX as usize {
@@ -782,26 +844,17 @@ impl Index {
         let candidates = self.candidates_of(&bands, n_old)?;
         out.candidates = candidates.len() as u64;
         let rows = self.rows(Some(&new));
-        let verified = match self.config.verify() {
-            Verify::None => candidates,
-            _ => {
-                #[cfg(feature = "parallel")]
-                let v = verify::par_verify_estimated(&candidates, &rows, &self.config.criterion());
-                #[cfg(not(feature = "parallel"))]
-                let v = verify::verify_estimated(&candidates, &rows, &self.config.criterion());
-                v
-            }
-        };
+        let verified = self.verify_edges(candidates, &rows);
         out.verified_edges = verified.len() as u64;
 
         let Relinked { clustering, components, stats, edges: total_edges } =
-            self.relink(&verified, &rows, &signed.lengths, &signed.days)?;
+            self.relink(&verified, &rows, &lengths, &days)?;
         out.guard_refusals = stats.guard_refusals;
         out.window_refusals = stats.window_refusals;
 
         // Commit: the filter (when learnt now), the segment, the cluster file, then the manifest.
         let generation = self.next_generation()?;
-        let fingerprint = Fingerprint::of(&self.config, deduper.filter().map(|f| &**f));
+        let fingerprint = Fingerprint::of(&self.config, filter.as_deref());
         let mut manifest = self.manifest.clone();
         manifest.generation = generation;
         if let Some(f) = &new_filter {
@@ -812,15 +865,7 @@ impl Index {
             let pin = Pin { payload_len: payload.len() as u64, payload_checksum: xxh3_64(&payload) };
             manifest.filter = Some(FilterEntry { file, pin, first_doc: n_old as u64 });
         }
-        let data = SegmentData {
-            first_doc: n_old as u64,
-            signatures: new,
-            lengths: signed.lengths,
-            days: signed.days,
-            ids: signed.ids,
-            bands,
-            edges: verified,
-        };
+        let data = SegmentData { first_doc: n_old as u64, signatures: new, lengths, days, ids, bands, edges: verified };
         let name = store::file_name("segment", generation, n_old as u64);
         manifest.segments.push(data.write(&self.dir, &name, &fingerprint)?);
         manifest.documents = n as u64;
@@ -853,9 +898,21 @@ impl Index {
             })
             .collect();
         // The segments it merges were verified above, before the commit.
-        self.merge_tail()?;
-        out.seconds = t.elapsed().as_secs_f64();
-        Ok(out)
+        self.merge_tail()
+    }
+
+    /// The candidate edges that pass the index's verification.
+    fn verify_edges(&self, candidates: Vec<Edge>, rows: &Rows<'_>) -> Vec<Edge> {
+        match self.config.verify() {
+            Verify::None => candidates,
+            _ => {
+                #[cfg(feature = "parallel")]
+                let v = verify::par_verify_estimated(&candidates, rows, &self.config.criterion());
+                #[cfg(not(feature = "parallel"))]
+                let v = verify::verify_estimated(&candidates, rows, &self.config.criterion());
+                v
+            }
+        }
     }
 
     /// Checks in full, before a writer copies or rewrites them, the payloads of `segments` and,
@@ -1140,6 +1197,20 @@ fn first_members(c: &Clustering) -> Vec<u32> {
         first[c.clusters()[i] as usize] = i as u32;
     }
     first
+}
+
+/// A signed batch, before it is added.
+struct Batch {
+    signatures: SignatureMatrix,
+    lengths: Vec<u64>,
+    days: Vec<i32>,
+    ids: Vec<String>,
+    /// Each document's record in the source (for messages).
+    records: Vec<usize>,
+    /// The filter its documents were signed with.
+    filter: Option<Arc<ShingleFilter>>,
+    /// The filter, when this batch learnt it.
+    new_filter: Option<Arc<ShingleFilter>>,
 }
 
 /// What [`Index::relink`] computes.

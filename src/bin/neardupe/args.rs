@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use neardupe::boilerplate::BoilerplateConfig;
+use neardupe::index::{ExistingIds, MissingIds};
 use neardupe::output::ClusterFormat;
 use neardupe::{Algorithm, DuplicateIds, Error, Guard, InputFormat, Representative, Similarity, Verify};
 
@@ -140,6 +141,49 @@ pub(crate) enum IndexCommand {
         /// Where the report goes (`-` for standard output).
         #[arg(short = 'o', long, default_value = "-")]
         output: PathBuf,
+        /// A document whose id the index already holds: refuse (an error naming the id and its
+        /// record; nothing is added), skip it, or replace the stored document (removed and the
+        /// new one added in one commit).
+        #[arg(long, default_value = "refuse", value_parser = parse::<ExistingIds>)]
+        existing_ids: ExistingIds,
+        /// Write the stored documents whose cluster the batch changed (another representative,
+        /// or merged or split) to FILE, one JSON object a line.
+        #[arg(long, value_name = "FILE")]
+        changes: Option<PathBuf>,
+    },
+    /// Remove documents from the index in DIR by id, in one commit: the clusters afterwards are
+    /// those of a run over the remaining documents.
+    Remove {
+        /// The index directory.
+        dir: PathBuf,
+        /// Ids to remove (with those of --ids).
+        ids: Vec<String>,
+        #[command(flatten)]
+        list: IdList,
+        /// An id the index does not hold: refuse (an error naming it; nothing is removed) or
+        /// ignore it (counted).
+        #[arg(long, default_value = "refuse", value_parser = parse::<MissingIds>)]
+        missing: MissingIds,
+        /// Write the remaining documents whose cluster the removal changed to FILE, one JSON
+        /// object a line.
+        #[arg(long, value_name = "FILE")]
+        changes: Option<PathBuf>,
+        /// Print nothing on success.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Look documents up by id: for each, whether the index holds it, its cluster, the
+    /// cluster's representative and members (one JSON object a line).
+    Get {
+        /// The index directory.
+        dir: PathBuf,
+        /// Ids to look up (with those of --ids).
+        ids: Vec<String>,
+        #[command(flatten)]
+        list: IdList,
+        /// Where the lines go (`-` for standard output).
+        #[arg(short = 'o', long, default_value = "-")]
+        output: PathBuf,
     },
     /// For each input document, its best matches in the index in DIR (estimated Jaccard and
     /// containment, their clusters), without changing the index (one JSON object a line).
@@ -184,6 +228,38 @@ pub(crate) enum IndexCommand {
         /// The index directory.
         dir: PathBuf,
     },
+}
+
+/// A list of ids read from a file.
+#[derive(Args, Debug)]
+pub(crate) struct IdList {
+    /// Read ids from FILE (`-` for standard input) as well.
+    #[arg(long = "ids", value_name = "FILE")]
+    pub(crate) file: Option<PathBuf>,
+    /// How the --ids file lists ids: lines (one id a line, exactly; a trailing `\r` is
+    /// removed) or jsonl (one object a line with an `id` field).
+    #[arg(long, default_value = "lines", value_parser = parse::<IdsFormat>)]
+    pub(crate) ids_format: IdsFormat,
+}
+
+/// How an id list is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum IdsFormat {
+    /// One id a line.
+    Lines,
+    /// One JSON object a line, with an `id` field.
+    Jsonl,
+}
+
+impl std::str::FromStr for IdsFormat {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<IdsFormat, Error> {
+        match s {
+            "lines" => Ok(IdsFormat::Lines),
+            "jsonl" => Ok(IdsFormat::Jsonl),
+            _ => Err(Error::config(format!("unknown id list format {s:?} (expected lines or jsonl)"))),
+        }
+    }
 }
 
 /// Where documents come from and how they are read (shared by every command that reads input).

@@ -15,6 +15,7 @@ const FLAGS: &[(&str, &str)] = &[
     ("verify", "--verify"),
     ("similarity", "--similarity"),
     ("duplicate_ids", "--duplicate-ids"),
+    ("existing_ids", "--existing-ids"),
     ("mmap", "--no-mmap"),
     ("hidden", "--hidden"),
     ("extensions", "--ext"),

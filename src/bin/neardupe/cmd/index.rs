@@ -1,15 +1,16 @@
 //! `neardupe index ...`: build, extend, query, inspect, compact and export a persistent index.
 
-use std::path::Path;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use neardupe::index::{Index, Insertion};
+use neardupe::index::{Index, InsertOptions, Insertion, Moved, RemoveOptions};
 use neardupe::output;
 use neardupe::{Corpus, Error, Result};
 
-use crate::args::{IndexCommand, InputArgs};
+use crate::args::{IdList, IdsFormat, IndexCommand, InputArgs};
 use crate::common::{config_of, corpus_config_of, pool_of, progress_bar, rate};
-use crate::outputs::{self, Outputs};
+use crate::outputs::{self, Outputs, Sink};
 
 /// Runs one `index` subcommand.
 pub(crate) fn run(command: IndexCommand) -> Result<()> {
@@ -46,29 +47,41 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
                 .tempdir_in(parent)
                 .map_err(|e| Error::io(parent, "cannot create a temporary index directory", e))?;
             let mut index = Index::create(tmp.path(), config)?;
-            let done = insert(&mut index, &corpus, &run.input, &pool)?;
+            let done = insert(&mut index, &corpus, &run.input, &pool, &InsertOptions::new())?;
             drop(index);
             std::fs::rename(tmp.path(), &target)
                 .map_err(|e| Error::io(&dir, "cannot move the new index into place", e))?;
             let _ = tmp.keep();
+            // The rename is the build's commit: sync the parent so that it survives a crash.
+            #[cfg(unix)]
+            std::fs::File::open(parent)
+                .and_then(|d| d.sync_all())
+                .map_err(|e| Error::io(parent, "cannot sync the directory of the new index", e))?;
             let index = Index::open(&dir)?;
             if !run.input.quiet {
                 summary(&index, &done, &corpus, t);
             }
             Ok(())
         }
-        IndexCommand::Add { dir, input, output } => {
+        IndexCommand::Add { dir, input, output, existing_ids, changes } => {
             let t = Instant::now();
-            // The report is opened before the batch: once the batch is committed, only a full
-            // disk or a failing device can keep the report from being written.
-            let mut report = Outputs::new(&input.inputs, Some(&dir)).open("-o", &output)?;
+            // The reports are opened before the batch: once the batch is committed, only a full
+            // disk or a failing device can keep them from being written.
+            let mut outs = Outputs::new(&input.inputs, Some(&dir));
+            let mut report = outs.open("-o", &output)?;
+            let changes = outs.open_some("--changes", changes.as_deref())?;
             let pool = pool_of(&input)?;
             let corpus = Corpus::open(&input.inputs, corpus_config_of(&input)?)?;
             let mut index = Index::open_writable(&dir)?;
             // The window is the index's; the dates are the new documents'.
             dates_match_window(&index, &dir, &input, "new document")?;
-            let done = insert(&mut index, &corpus, &input, &pool)?;
+            let options = InsertOptions::new().existing_ids(existing_ids);
+            let done = insert(&mut index, &corpus, &input, &pool, &options)?;
             let written = report.write(|w| {
+                for id in &done.skipped_ids {
+                    let line = serde_json::json!({"id": id, "status": "skipped", "reason": "already in the index"});
+                    writeln!(w, "{line}")?;
+                }
                 for a in &done.added {
                     let rep = index.document_id(a.representative).map_err(std::io::Error::other)?;
                     let line = serde_json::json!({
@@ -82,18 +95,73 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
                 }
                 w.flush()
             });
-            match written.and_then(|()| report.commit()) {
-                Err(e) if crate::errors::is_broken_pipe(&e) => return Err(e),
-                Err(e) => {
-                    let message = format!("committed, report not written: {}", crate::errors::cli_message(&e));
-                    return Err(Error::new(e.kind(), message));
-                }
-                Ok(()) => {}
-            }
+            let written = written.and_then(|()| report.commit()).and_then(|()| write_changes(changes, &done.moved));
+            committed(written)?;
             if !input.quiet {
                 summary(&index, &done, &corpus, t);
             }
             Ok(())
+        }
+        IndexCommand::Remove { dir, ids, list, missing, changes, quiet } => {
+            let t = Instant::now();
+            let inputs: Vec<PathBuf> = list.file.iter().cloned().collect();
+            let mut changes = Outputs::new(&inputs, Some(&dir)).open_some("--changes", changes.as_deref())?;
+            let ids = read_ids(ids, &list, &dir)?;
+            if ids.is_empty() {
+                return Err(Error::config(
+                    "no ids to remove: give them as arguments or with --ids FILE (nothing was removed)",
+                ));
+            }
+            let mut index = Index::open_writable(&dir)?;
+            let done = index.remove_with(&ids, &RemoveOptions::new().missing(missing))?;
+            committed(write_changes(changes.take(), &done.moved))?;
+            if !quiet {
+                eprintln!(
+                    "neardupe: removed {} documents in {:.2} s ({} ids not in the index); {} remaining documents changed cluster; index: {} documents, {} clusters",
+                    done.removed.len(),
+                    t.elapsed().as_secs_f64(),
+                    done.missing.len(),
+                    done.moved.len(),
+                    index.len(),
+                    index.stats().clusters
+                );
+            }
+            Ok(())
+        }
+        IndexCommand::Get { dir, ids, list, output } => {
+            let inputs: Vec<PathBuf> = list.file.iter().cloned().collect();
+            let mut out = Outputs::new(&inputs, Some(&dir)).open("-o", &output)?;
+            let ids = read_ids(ids, &list, &dir)?;
+            let index = Index::open(&dir)?;
+            let mut lines = Vec::with_capacity(ids.len());
+            for id in &ids {
+                let line = match index.lookup(id)? {
+                    None => serde_json::json!({"id": id, "found": false}),
+                    Some(found) => {
+                        let members: Vec<&str> = index
+                            .members(found.cluster)?
+                            .iter()
+                            .map(|&d| index.document_id(d))
+                            .collect::<Result<_>>()?;
+                        serde_json::json!({
+                            "id": id,
+                            "found": true,
+                            "doc": found.doc.0,
+                            "cluster": found.cluster,
+                            "representative": index.document_id(found.representative)?,
+                            "members": members,
+                        })
+                    }
+                };
+                lines.push(line.to_string());
+            }
+            out.write(|w| {
+                for l in &lines {
+                    writeln!(w, "{l}")?;
+                }
+                w.flush()
+            })?;
+            out.commit()
         }
         IndexCommand::Query { dir, input, limit, duplicates_only, output } => {
             let mut out = Outputs::new(&input.inputs, Some(&dir)).open("-o", &output)?;
@@ -225,20 +293,121 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
             let index = Index::open(&dir)?;
             index.check()?;
             eprintln!("neardupe: {}: {} documents, every checksum matches", dir.display(), index.len());
+            let repeated = index.repeated_ids()?;
+            if !repeated.is_empty() {
+                let first: Vec<String> =
+                    repeated.iter().take(5).map(|(id, docs)| format!("{id:?} ({} documents)", docs.len())).collect();
+                eprintln!(
+                    "neardupe: warning: {} ids are held by more than one document (an index written by an older version), such as {}; `index remove` removes every document with an id",
+                    repeated.len(),
+                    first.join(", ")
+                );
+            }
             Ok(())
         }
     }
 }
 
+/// The result of writing reports after a commit: an error says the change is committed.
+fn committed(written: Result<()>) -> Result<()> {
+    match written {
+        Err(e) if crate::errors::is_broken_pipe(&e) => Err(e),
+        Err(e) => {
+            let message = format!("committed, report not written: {}", crate::errors::cli_message(&e));
+            Err(Error::new(e.kind(), message))
+        }
+        Ok(()) => Ok(()),
+    }
+}
+
+/// Writes the changed-cluster report, if asked for: one JSON object a line.
+fn write_changes(changes: Option<Sink>, moved: &[Moved]) -> Result<()> {
+    let Some(mut sink) = changes else { return Ok(()) };
+    sink.write(|w| {
+        for m in moved {
+            let line = serde_json::json!({
+                "id": m.id,
+                "doc": m.doc.0,
+                "old_cluster": m.old_cluster,
+                "old_representative": m.old_representative,
+                "cluster": m.cluster,
+                "representative": m.representative,
+            });
+            writeln!(w, "{line}")?;
+        }
+        w.flush()
+    })?;
+    sink.commit()
+}
+
+/// The ids given as arguments, then those of the `--ids` file. A file inside the index
+/// directory is refused (an index file is no id list, and reading it is a mistyped path).
+fn read_ids(mut ids: Vec<String>, list: &IdList, dir: &Path) -> Result<Vec<String>> {
+    let Some(file) = &list.file else { return Ok(ids) };
+    let (name, bytes) = if file.as_path() == Path::new("-") {
+        let mut buf = Vec::new();
+        std::io::stdin().read_to_end(&mut buf).map_err(|e| Error::io(file, "cannot read the id list", e))?;
+        ("standard input".to_string(), buf)
+    } else {
+        if let (Ok(f), Ok(d)) = (std::fs::canonicalize(file), std::fs::canonicalize(dir))
+            && f.starts_with(&d)
+        {
+            return Err(Error::config(format!(
+                "--ids {} is inside the index directory {}: refusing to read it as an id list",
+                file.display(),
+                dir.display()
+            )));
+        }
+        let bytes = std::fs::read(file).map_err(|e| Error::io(file, "cannot read the id list", e))?;
+        (file.display().to_string(), bytes)
+    };
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+        Error::config(format!("{name}:{line}: the id list is not UTF-8"))
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    for (i, line) in text.lines().enumerate() {
+        let at = || format!("{name}:{}", i + 1);
+        match list.ids_format {
+            IdsFormat::Lines => {
+                if line.is_empty() {
+                    return Err(Error::config(format!("{}: empty line, not an id", at())));
+                }
+                ids.push(line.to_string());
+            }
+            IdsFormat::Jsonl => {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let value: serde_json::Value =
+                    serde_json::from_str(line).map_err(|e| Error::config(format!("{}: invalid JSON: {e}", at())))?;
+                match value.get("id") {
+                    Some(serde_json::Value::String(s)) => ids.push(s.clone()),
+                    Some(serde_json::Value::Number(n)) => ids.push(n.to_string()),
+                    Some(_) => return Err(Error::config(format!("{}: \"id\" is not a string or a number", at()))),
+                    None => return Err(Error::config(format!("{}: the record has no \"id\" field", at()))),
+                }
+            }
+        }
+    }
+    Ok(ids)
+}
+
 /// Inserts `corpus` with a progress bar.
-fn insert(index: &mut Index, corpus: &Corpus, input: &InputArgs, pool: &rayon::ThreadPool) -> Result<Insertion> {
+fn insert(
+    index: &mut Index,
+    corpus: &Corpus,
+    input: &InputArgs,
+    pool: &rayon::ThreadPool,
+    options: &InsertOptions,
+) -> Result<Insertion> {
     let bar = progress_bar(input.quiet, corpus.len() as u64);
     let report = |docs: u64, _bytes: u64| {
         if let Some(bar) = &bar {
             bar.set_position(docs);
         }
     };
-    let done = pool.install(|| index.insert_batch_with_progress(corpus, Some(&report)))?;
+    let done = pool.install(|| index.insert_batch_with(corpus, options, Some(&report)))?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -256,6 +425,14 @@ fn insert(index: &mut Index, corpus: &Corpus, input: &InputArgs, pool: &rayon::T
 fn summary(index: &Index, done: &Insertion, corpus: &Corpus, t: Instant) {
     let secs = t.elapsed().as_secs_f64();
     let joined = done.added.iter().filter(|a| !a.started).count();
+    if !done.skipped_ids.is_empty() || !done.replaced.is_empty() {
+        eprintln!(
+            "neardupe: {} documents skipped and {} replaced, their ids being in the index already; {} stored documents changed cluster",
+            done.skipped_ids.len(),
+            done.replaced.len(),
+            done.moved.len()
+        );
+    }
     let s = index.stats();
     let docs_per_s = rate(done.added.len() as f64, secs).map(|r| format!(" ({r:.0} docs/s)")).unwrap_or_default();
     eprintln!(
