@@ -264,3 +264,80 @@ fn killed_compaction_leaves_the_clusters_and_the_next_writer_completes_it() {
     );
     assert!(tally.left_temporary > 0, "no kill left a temporary file: {tally:?}");
 }
+
+#[test]
+fn killed_removal_leaves_the_old_or_the_new_state_and_the_next_writer_completes_it() {
+    let t = Instant::now();
+    let tmp = tempfile::tempdir().unwrap();
+    let batches = write_batches(tmp.path(), &[BATCH, BATCH / 2]);
+    let base = tmp.path().join("base");
+    build(&base, &batches);
+    let before = State::of(&base);
+    // Every seventh document, from both segments.
+    let ids: Vec<String> = export(&base)
+        .lines()
+        .step_by(7)
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_string())
+        .collect();
+    let list = tmp.path().join("remove.txt");
+    std::fs::write(&list, ids.join("\n") + "\n").unwrap();
+    let remove = |dir: &Path| {
+        let mut cmd = index(&["remove", "-q", "--ids"], dir);
+        cmd.arg(&list);
+        cmd
+    };
+    let done = tmp.path().join("done");
+    copy_dir(&base, &done);
+    ok(&mut remove(&done), "index remove (uninterrupted)");
+    let after = State::of(&done);
+    assert_eq!(after.documents, before.documents - ids.len() as u64);
+    let done_compacted = tmp.path().join("done-compacted");
+    copy_dir(&done, &done_compacted);
+    ok(&mut compact(&done_compacted), "index compact (uninterrupted)");
+    let after_compacted = State::of(&done_compacted);
+    assert!(after_compacted.export == after.export, "compaction changed the clusters");
+
+    let mut tally = Tally::default();
+    kill_at_every_step("index remove", &base, tmp.path(), &remove, &mut tally, &mut |at, dir, tally| {
+        let check = run(&mut index(&["check"], dir));
+        assert!(check.status.success(), "{at}: index check fails: {}", stderr(&check));
+        let exported = export(dir);
+        let is_after = if exported == before.export {
+            false
+        } else if exported == after.export {
+            true
+        } else {
+            panic!(
+                "{at}: the index shows a third state: vs before {}; vs after {}",
+                first_difference(&exported, &before.export),
+                first_difference(&exported, &after.export)
+            );
+        };
+        let s = stats(dir);
+        let expected = if is_after { after.documents } else { before.documents };
+        assert_eq!(count(&s, "documents"), expected, "{at}: stats disagree with the export ({s})");
+        tally.left_temporary += usize::from(!temporary_files(dir).is_empty());
+        let reference = if is_after { &after.files } else { &before.files };
+        tally.left_other += usize::from(files(dir).iter().any(|f| !f.starts_with(".tmp-") && !reference.contains(f)));
+
+        // The next writer: the removal again (before the commit) or a compaction (after it).
+        let reference = if is_after {
+            ok(&mut compact(dir), &format!("{at}: index compact after the kill"));
+            &after_compacted
+        } else {
+            ok(&mut remove(dir), &format!("{at}: index remove after the kill"));
+            &after
+        };
+        assert!(export(dir) == after.export, "{at}: after the next writer the index is not the removed state");
+        assert_eq!(temporary_files(dir), Vec::<String>::new(), "{at}: temporary files remain after the next writer");
+        assert_eq!(files(dir), reference.files, "{at}: the next writer leaves other files than an uninterrupted run");
+        is_after
+    });
+    eprintln!(
+        "index remove of {} of {} documents, killed at each step: {tally:?}; {:.1?} in all",
+        ids.len(),
+        before.documents,
+        t.elapsed()
+    );
+    assert!(tally.left_temporary > 0, "no kill left a temporary file: {tally:?}");
+}

@@ -248,7 +248,8 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
             let config = index.config();
             let json = serde_json::json!({
                 "stats": index.stats(),
-                "bytes_per_document": index.stats().bytes as f64 / (index.len().max(1) as f64),
+                // No documents, no ratio: null rather than the files' size over 1.
+                "bytes_per_document": (!index.is_empty()).then(|| index.stats().bytes as f64 / index.len() as f64),
                 "parameters": {
                     "similarity": config.similarity().as_str(),
                     "threshold": config.threshold(),
