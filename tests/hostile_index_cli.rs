@@ -45,3 +45,23 @@ fn cli_build_of_a_small_batch_warns() {
     assert!(stderr(&o).contains("neardupe: warning: boilerplate filter not learnt yet"), "{}", stderr(&o));
     assert_eq!(export(&dir).len(), 5);
 }
+
+/// Red team: an id changed at rest in a segment was exported as the changed id, with exit 0.
+/// `index export` verifies every checksum first, exits 1 naming the file, and writes nothing.
+#[test]
+fn cli_export_of_a_corrupt_segment_fails_and_writes_nothing() {
+    use common::{bin, run, stderr};
+    let tmp = tempfile::tempdir().unwrap();
+    build(tmp.path(), "doc", 1);
+    let name = file_named(tmp.path(), "segment-00000002");
+    damage(tmp.path(), &name, b"doc-05", b"doc-95");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = elsewhere.path().join("export.jsonl");
+    let o = run(bin().args(["index", "export"]).arg(tmp.path()).arg("-o").arg(&out));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&name) && stderr(&o).contains("payload checksum mismatch"), "{}", stderr(&o));
+    assert!(!out.exists(), "nothing is written");
+    let o = run(bin().args(["index", "export"]).arg(tmp.path()));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty(), "nothing on standard output either");
+}

@@ -284,6 +284,9 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
         IndexCommand::Export { dir, output, output_format } => {
             let mut out = Outputs::new(&[], Some(&dir)).open("-o", &output)?;
             let index = Index::open(&dir)?;
+            // An export is read as the truth about every document: it verifies every checksum
+            // first (a byte changed at rest in an id would otherwise be exported as that id).
+            index.check()?;
             let rows = index
                 .clusters()
                 .map(|a| a.map(|a| (a.id, a.cluster, a.is_representative)).map_err(std::io::Error::other));
