@@ -6,8 +6,12 @@
 use std::path::Path;
 
 use neardupe::index::Index;
-use neardupe::{Config, Corpus, CorpusConfig, DocId, ErrorKind, Guard, Similarity, Verify};
+use neardupe::{Config, DocId, ErrorKind, Guard, Similarity, Verify};
 use neardupe_synth::{self as synth, SynthConfig, Tier};
+
+#[path = "common/index_runs.rs"]
+mod index_runs;
+use index_runs::{assignments, full_run, open};
 
 /// A synthetic news corpus (all hard tiers, outlet boilerplate) as JSONL files of `batches`
 /// consecutive slices, with dates.
@@ -28,23 +32,6 @@ fn corpus_files(dir: &Path, stories: usize, batches: usize) -> Vec<std::path::Pa
             path
         })
         .collect()
-}
-
-fn open(paths: &[std::path::PathBuf]) -> Corpus {
-    Corpus::open(paths, CorpusConfig::builder().date_field(Some("date".into())).build().unwrap()).unwrap()
-}
-
-/// `(id, cluster, representative)` of a full run of `index`'s deduper over `paths`.
-fn full_run(index: &Index, paths: &[std::path::PathBuf]) -> Vec<(String, u32, bool)> {
-    let out = index.deduper().clone().run(&open(paths)).unwrap();
-    (0..out.ids.len())
-        .map(|i| DocId(i as u32))
-        .map(|d| (out.ids[d.index()].clone(), out.clustering.cluster(d), out.clustering.is_representative(d)))
-        .collect()
-}
-
-fn assignments(index: &Index) -> Vec<(String, u32, bool)> {
-    index.clusters().map(|a| a.map(|a| (a.id.to_string(), a.cluster, a.is_representative)).unwrap()).collect()
 }
 
 #[test]

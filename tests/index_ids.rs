@@ -6,8 +6,12 @@
 use std::path::{Path, PathBuf};
 
 use neardupe::index::{ExistingIds, Index, InsertOptions};
-use neardupe::{Config, Corpus, CorpusConfig, DocId, ErrorKind, Verify};
+use neardupe::{Config, DocId, ErrorKind, Verify};
 use neardupe_synth::{self as synth, SynthConfig, Tier};
+
+#[path = "common/index_runs.rs"]
+mod index_runs;
+use index_runs::{assignments, full_run, open};
 
 /// The corpus as JSONL lines `(id, line)`, dated.
 fn corpus(stories: usize) -> Vec<(String, String)> {
@@ -24,22 +28,6 @@ fn write(path: &Path, lines: &[&(String, String)]) -> PathBuf {
     path.to_path_buf()
 }
 
-fn open(path: &Path) -> Corpus {
-    Corpus::open(&[path], CorpusConfig::builder().date_field(Some("date".into())).build().unwrap()).unwrap()
-}
-
-fn full_run(index: &Index, path: &Path) -> Vec<(String, u32, bool)> {
-    let out = index.deduper().clone().run(&open(path)).unwrap();
-    (0..out.ids.len())
-        .map(|i| DocId(i as u32))
-        .map(|d| (out.ids[d.index()].clone(), out.clustering.cluster(d), out.clustering.is_representative(d)))
-        .collect()
-}
-
-fn assignments(index: &Index) -> Vec<(String, u32, bool)> {
-    index.clusters().map(|a| a.map(|a| (a.id.to_string(), a.cluster, a.is_representative)).unwrap()).collect()
-}
-
 #[test]
 fn removals_give_the_clusters_of_a_run_over_the_rest() {
     let tmp = tempfile::tempdir().unwrap();
@@ -53,8 +41,8 @@ fn removals_give_the_clusters_of_a_run_over_the_rest() {
         let mut index = Index::create(&dir, config).unwrap();
         let half = docs.len() / 2;
         let all: Vec<&(String, String)> = docs.iter().collect();
-        index.insert_batch(&open(&write(&tmp.path().join("a.jsonl"), &all[..half]))).unwrap();
-        index.insert_batch(&open(&write(&tmp.path().join("b.jsonl"), &all[half..]))).unwrap();
+        index.insert_batch(&open(&[write(&tmp.path().join("a.jsonl"), &all[..half])])).unwrap();
+        index.insert_batch(&open(&[write(&tmp.path().join("b.jsonl"), &all[half..])])).unwrap();
         let mut rest: Vec<&(String, String)> = all.clone();
         // Originals (representatives of their clusters), then every fifth document.
         let originals: Vec<String> =
@@ -67,7 +55,11 @@ fn removals_give_the_clusters_of_a_run_over_the_rest() {
             assert!(!removal.moved.is_empty(), "{name}: removing representatives moves their members");
             rest.retain(|d| !gone.contains(&d.0));
             let path = write(&tmp.path().join("rest.jsonl"), &rest);
-            assert_eq!(assignments(&index), full_run(&index, &path), "{name}: a run over the rest");
+            assert_eq!(
+                assignments(&index),
+                full_run(&index, std::slice::from_ref(&path)),
+                "{name}: a run over the rest"
+            );
             let reader = Index::open(&dir).unwrap();
             reader.check().unwrap();
             assert_eq!(assignments(&reader), assignments(&index), "{name}: committed");
@@ -77,16 +69,16 @@ fn removals_give_the_clusters_of_a_run_over_the_rest() {
         // Replacing: the stored documents go, the batch's come in, in one commit.
         let again: Vec<&(String, String)> = all[..40].iter().copied().filter(|d| rest.contains(d)).collect();
         let path = write(&tmp.path().join("again.jsonl"), &again);
-        let e = index.insert_batch(&open(&path)).unwrap_err();
+        let e = index.insert_batch(&open(std::slice::from_ref(&path))).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::DuplicateId, "{e}");
         assert!(e.to_string().contains("again.jsonl"), "{e}");
         let replace = InsertOptions::new().existing_ids(ExistingIds::Replace);
-        let done = index.insert_batch_with(&open(&path), &replace, None).unwrap();
+        let done = index.insert_batch_with(&open(std::slice::from_ref(&path)), &replace, None).unwrap();
         assert_eq!((done.replaced.len(), done.added.len()), (again.len(), again.len()));
         rest.retain(|d| !again.contains(d));
         rest.extend(again.iter().copied());
         let path = write(&tmp.path().join("rest.jsonl"), &rest);
-        assert_eq!(assignments(&index), full_run(&index, &path), "{name}: replaced");
+        assert_eq!(assignments(&index), full_run(&index, std::slice::from_ref(&path)), "{name}: replaced");
         // Lookups agree with the export.
         for (d, (id, cluster, _)) in assignments(&index).iter().enumerate() {
             let found = index.lookup(id).unwrap().unwrap();
