@@ -165,7 +165,7 @@ pub(crate) fn has_manifest(dir: &Path) -> bool {
 /// take it.
 #[derive(Debug)]
 pub(crate) struct WriterLock {
-    _file: File,
+    file: File,
 }
 
 impl WriterLock {
@@ -180,13 +180,22 @@ impl WriterLock {
             .open(&path)
             .map_err(|e| Error::io(&path, "cannot open the index's lock file", e))?;
         match file.try_lock() {
-            Ok(()) => Ok(WriterLock { _file: file }),
+            Ok(()) => Ok(WriterLock { file }),
             Err(std::fs::TryLockError::WouldBlock) => Err(Error::new(
                 ErrorKind::Locked,
                 format!("{}: another process is writing to this index (it holds {LOCK})", dir.display()),
             )),
             Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&path, "cannot lock the index", e)),
         }
+    }
+}
+
+impl Drop for WriterLock {
+    /// Unlocks explicitly before the file closes: a child process forked meanwhile (by another
+    /// thread of the program, between its fork and its exec) shares the open file, and closing
+    /// ours alone would leave the index locked until that child execs.
+    fn drop(&mut self) {
+        let _ = self.file.unlock();
     }
 }
 
@@ -217,4 +226,26 @@ pub(crate) fn file_name(kind: &str, generation: u64, n: u64) -> String {
 /// `dir/name`.
 pub(crate) fn path(dir: &Path, name: &str) -> PathBuf {
     dir.join(name)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// A child process that shares the lock's open file (here as its standard input; in a
+    /// program, a child forked by another thread before its exec) must not keep the index locked
+    /// once the lock is dropped.
+    #[test]
+    fn a_dropped_lock_is_free_while_a_child_shares_its_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let lock = WriterLock::acquire(tmp.path()).unwrap();
+        let shared = lock.file.try_clone().unwrap();
+        let mut child = std::process::Command::new("sleep").arg("5").stdin(shared).spawn().unwrap();
+        assert_eq!(WriterLock::acquire(tmp.path()).unwrap_err().kind(), ErrorKind::Locked);
+        drop(lock);
+        let again = WriterLock::acquire(tmp.path());
+        let _ = child.kill();
+        let _ = child.wait();
+        again.expect("the dropped lock was still held through the child's copy of the file");
+    }
 }
