@@ -13,6 +13,13 @@ use crate::errors::IntoPy;
 use crate::options::Options;
 use crate::texts::{Texts, optional_column, texts_of};
 
+/// Clusters for Python: ids, cluster ids, representative flags.
+pub(crate) type Rows<'py> = (Bound<'py, PyList>, Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<bool>>);
+/// [`Rows`] and the statistics as JSON.
+pub(crate) type RowsAndStats<'py> = (Bound<'py, PyList>, Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<bool>>, String);
+/// Two numpy arrays of one length.
+pub(crate) type Pair<'py, A, B> = (Bound<'py, PyArray1<A>>, Bound<'py, PyArray1<B>>);
+
 /// Texts with their ids and days, as a [`DocumentSource`] (records in input order, no locations:
 /// errors name records by their 1-based number).
 pub(crate) struct Docs<'a> {
@@ -122,7 +129,7 @@ impl Deduper {
         texts: &Bound<'py, PyAny>,
         ids: Option<&Bound<'py, PyAny>>,
         dates: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<bool>>, String)> {
+    ) -> PyResult<RowsAndStats<'py>> {
         let texts = texts_of(texts, "texts")?;
         let n = texts.len();
         let ids = match optional_column(ids, "ids", n)? {

@@ -3,15 +3,15 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use neardupe::index::{ExistingIds, InsertOptions, MissingIds, RemoveOptions};
 use neardupe::DuplicateIds;
+use neardupe::index::{ExistingIds, InsertOptions, MissingIds, RemoveOptions};
 use numpy::PyArray1;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde_json::{Value, json};
 
-use crate::dedupe::{Docs, days_of, default_ids};
+use crate::dedupe::{Docs, Rows, days_of, default_ids};
 use crate::errors::IntoPy;
 use crate::options::Options;
 use crate::texts::{optional_column, texts_of};
@@ -85,8 +85,8 @@ impl Index {
     ) -> PyResult<Index> {
         let duplicate_ids: DuplicateIds = duplicate_ids.parse().py()?;
         let p = path.clone();
-        let index = py
-            .detach(|| {
+        let index =
+            py.detach(|| {
                 if writable { neardupe::index::Index::open_writable(&p) } else { neardupe::index::Index::open(&p) }
             })
             .py()?;
@@ -207,20 +207,15 @@ impl Index {
     /// whether it is a `duplicate` (passes the threshold), `outside_window`, its `cluster` and
     /// the cluster's `representative` id.
     #[pyo3(signature = (text, limit=5, date=None))]
-    fn query<'py>(
-        &self,
-        py: Python<'py>,
-        text: &str,
-        limit: usize,
-        date: Option<&str>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    fn query<'py>(&self, py: Python<'py>, text: &str, limit: usize, date: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
         if limit == 0 {
             return Err(PyValueError::new_err("limit must be at least 1"));
         }
         let day = match date {
-            Some(d) => Some(neardupe::date::parse_day(d, self.date_format.as_deref()).ok_or_else(|| {
-                PyValueError::new_err(format!("date: not a date: {d:?} (see date_format)"))
-            })?),
+            Some(d) => Some(
+                neardupe::date::parse_day(d, self.date_format.as_deref())
+                    .ok_or_else(|| PyValueError::new_err(format!("date: not a date: {d:?} (see date_format)")))?,
+            ),
             None => None,
         };
         let guard = self.lock()?;
@@ -310,10 +305,7 @@ impl Index {
     /// Every stored document's id, cluster (int64) and representative flag (bool), in document
     /// order (`Index::clusters`): what `neardupe index export` writes. The Python `Index.export`
     /// makes a pyarrow Table of it.
-    fn export<'py>(
-        &self,
-        py: Python<'py>,
-    ) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<bool>>)> {
+    fn export<'py>(&self, py: Python<'py>) -> PyResult<Rows<'py>> {
         let guard = self.lock()?;
         let index = &*guard;
         let (ids, clusters, reps) = py

@@ -5,12 +5,12 @@
 //! library's [`neardupe::ConfigBuilder`] (option values through the same `FromStr` impls as the
 //! CLI's), every stage is the library's own function, and the GIL is released while Rust works.
 //!
-//! * [`options`]: keyword options to a [`neardupe::Config`] (what `neardupe cluster` takes).
-//! * [`texts`]: text columns from Python lists or Arrow arrays (borrowed through the Arrow C Data
+//! * `options`: keyword options to a [`neardupe::Config`] (what `neardupe cluster` takes).
+//! * `texts`: text columns from Python lists or Arrow arrays (borrowed through the Arrow C Data
 //!   Interface, no Python object per document).
-//! * [`dedupe`]: `Deduper` (cluster, signatures, compare).
-//! * [`index`]: `Index`, the persistent index.
-//! * [`stages`]: the pipeline's stages one by one, batch-shaped, for distributed engines.
+//! * `dedupe`: `Deduper` (cluster, signatures, compare).
+//! * `index`: `Index`, the persistent index.
+//! * `stages`: the pipeline's stages one by one, batch-shaped, for distributed engines.
 //!
 //! Crates: PyO3 0.30 (abi3 from CPython 3.9), `numpy` 0.30 (its release for PyO3 0.30) and
 //! `arrow-array`/`arrow-schema` 59 with only the C Data Interface (`ffi`) feature. See

@@ -16,7 +16,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
-use crate::dedupe::{Docs, days_of, default_ids, matrix_to_numpy, sign_texts};
+use crate::dedupe::{Docs, Pair, days_of, default_ids, matrix_to_numpy, sign_texts};
 use crate::errors::IntoPy;
 use crate::options::Options;
 use crate::texts::{optional_column, texts_of};
@@ -64,7 +64,10 @@ fn filter_of(options: &Options, filter: Option<&[u8]>) -> PyResult<Option<Arc<Sh
     }
 }
 
-fn signature_matrix(signatures: &PyReadonlyArray2<'_, u32>, set_sizes: &PyReadonlyArray1<'_, u32>) -> PyResult<SignatureMatrix> {
+fn signature_matrix(
+    signatures: &PyReadonlyArray2<'_, u32>,
+    set_sizes: &PyReadonlyArray1<'_, u32>,
+) -> PyResult<SignatureMatrix> {
     let shape = signatures.shape();
     let values = signatures.as_slice().map_err(|_| PyValueError::new_err("signatures: not a C-contiguous array"))?;
     let sizes = set_sizes.as_slice()?;
@@ -87,7 +90,8 @@ fn edges_of(n: usize, a: &[i64], b: &[i64], what: &str) -> PyResult<Vec<Edge>> {
         .collect()
 }
 
-type EdgeArrays<'py> = (Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<i64>>);
+type EdgeArrays<'py> = Pair<'py, i64, i64>;
+type Signed<'py> = (Bound<'py, PyArray2<u32>>, Bound<'py, PyArray1<u32>>);
 
 fn edge_arrays<'py>(py: Python<'py>, edges: &[Edge]) -> EdgeArrays<'py> {
     let a: Vec<i64> = edges.iter().map(|e| i64::from(e.a.0)).collect();
@@ -171,7 +175,7 @@ fn sign<'py>(
     texts: &Bound<'py, PyAny>,
     filter: Option<&[u8]>,
     options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<(Bound<'py, PyArray2<u32>>, Bound<'py, PyArray1<u32>>)> {
+) -> PyResult<Signed<'py>> {
     let options = Options::from_kwargs("sign", options)?;
     let filter = filter_of(&options, filter)?;
     let texts = texts_of(texts, "texts")?;
@@ -279,7 +283,11 @@ fn decide<'py>(
     let options = Options::from_kwargs("decide", options)?;
     let k = options.config.minhash().num_perm();
     let n = sig_a.shape()[0];
-    if sig_a.shape() != [n, k] || sig_b.shape() != [n, k] || size_a.as_slice()?.len() != n || size_b.as_slice()?.len() != n {
+    if sig_a.shape() != [n, k]
+        || sig_b.shape() != [n, k]
+        || size_a.as_slice()?.len() != n
+        || size_b.as_slice()?.len() != n
+    {
         return Err(PyValueError::new_err(format!(
             "decide: expected signatures of shape ({n}, {k}) and {n} set sizes on each side"
         )));
@@ -327,7 +335,7 @@ fn exact_similarity<'py>(
     text_b: &Bound<'py, PyAny>,
     filter: Option<&[u8]>,
     options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<bool>>)> {
+) -> PyResult<Pair<'py, f64, bool>> {
     let options = Options::from_kwargs("exact_similarity", options)?;
     let filter = filter_of(&options, filter)?;
     let a = texts_of(text_a, "text_a")?;
@@ -432,7 +440,7 @@ fn link<'py>(
     days: Option<&Bound<'py, PyAny>>,
     lengths: Option<PyReadonlyArray1<'py, u64>>,
     options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<(Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<bool>>)> {
+) -> PyResult<Pair<'py, i64, bool>> {
     let options = Options::from_kwargs("link", options)?;
     let matrix = signature_matrix(&signatures, &set_sizes)?;
     if matrix.len() != n || matrix.num_perm() != options.config.minhash().num_perm() {
