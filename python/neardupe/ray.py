@@ -17,8 +17,10 @@ The same stages as `neardupe.spark` (see its module docs for the plan), on Ray:
 2. Boilerplate: the texts at `boilerplate_positions(n)` are taken from their blocks, the filter
    is learnt on the driver and put in the object store once.
 3. Map: `map_batches` runs `_native.sign` and `_native.band_keys` on Arrow batches.
-4. Shuffle: `groupby(["band", "key"]).map_groups` runs the bucket rule (`_native.bucket_edges`)
-   on each bucket; the distinct edges are the candidates.
+4. Shuffle: `groupby` on a hash of `(band, key)` into a few partitions (every bucket whole in
+   one), then `map_groups` sorts each partition by band, key and document and runs the bucket
+   rule (`_native.bucket_edges`) on each bucket of two or more; the distinct edges (a `groupby`
+   on the pair) are the candidates.
 5. Verify: the candidates are joined (`Dataset.join`) with both ends' signatures and decided
    (`_native.decide`); borderline pairs join both texts for `_native.exact_similarity`.
 6. Link on the driver with the library's `link` (chaining guard, drift bound, window): the
@@ -42,7 +44,6 @@ from . import _native
 from ._distributed import (
     Assignment,
     boilerplate_on,
-    bucket_edges_of,
     link_on_driver,
     numpy_of,
     resolve,
@@ -258,14 +259,41 @@ def cluster(
         key_batch, batch_format="pyarrow", fn_kwargs={"opts": opts, "k": k}
     )
 
-    # 4. Shuffle: one group per bucket, the bucket rule, distinct edges.
-    def bucket(g: pa.Table):
-        if g.num_rows < 2:
-            return pa.table({"a": pa.array([], pa.int64()), "b": pa.array([], pa.int64())})
-        a, b = _native.bucket_edges(numpy_of(g.column("idx"), np.int64))
-        return pa.table({"a": pa.array(a), "b": pa.array(b)})
+    # 4. Shuffle: the (band, key) rows are grouped by a hash of (band, key) into `parts` groups,
+    # so that every bucket is whole in one group; each group's buckets (runs of equal band and
+    # key after a sort by band, key, document) get the bucket rule. One Python call per group and
+    # per bucket of two or more, none per single-member bucket.
+    parts = max(num_partitions, -(-n * 64 // 4_000_000))
 
-    raw_edges = bands.groupby(["band", "key"], num_partitions=num_partitions).map_groups(bucket, batch_format="pyarrow")
+    def add_part(b: pa.Table, parts):
+        key = numpy_of(b.column("key"), np.int64).view(np.uint64)
+        band = numpy_of(b.column("band"), np.int64).astype(np.uint64)
+        mixed = (key ^ (band * np.uint64(0x9E3779B97F4A7C15))) * np.uint64(0xBF58476D1CE4E5B9)
+        return b.append_column("part", pa.array((mixed >> np.uint64(33)) % np.uint64(parts), pa.int64()))
+
+    def buckets_of(g: pa.Table):
+        band = numpy_of(g.column("band"), np.int64)
+        key = numpy_of(g.column("key"), np.int64)
+        idx = numpy_of(g.column("idx"), np.int64)
+        order = np.lexsort((idx, key, band))
+        band, key, idx = band[order], key[order], idx[order]
+        new = np.r_[True, (band[1:] != band[:-1]) | (key[1:] != key[:-1])]
+        starts = np.flatnonzero(new)
+        ends = np.r_[starts[1:], len(idx)]
+        out_a, out_b = [], []
+        for s_, e_ in zip(starts[ends - starts > 1], ends[ends - starts > 1]):
+            a, b = _native.bucket_edges(idx[s_:e_])
+            out_a.append(a)
+            out_b.append(b)
+        if not out_a:
+            return pa.table({"a": pa.array([], pa.int64()), "b": pa.array([], pa.int64())})
+        return pa.table({"a": pa.array(np.concatenate(out_a)), "b": pa.array(np.concatenate(out_b))})
+
+    raw_edges = (
+        bands.map_batches(add_part, batch_format="pyarrow", fn_kwargs={"parts": parts})
+        .groupby("part", num_partitions=num_partitions)
+        .map_groups(buckets_of, batch_format="pyarrow")
+    )
     candidates = raw_edges.groupby(["a", "b"], num_partitions=num_partitions).count().select_columns(["a", "b"])
 
     # 5. Verify.
