@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -38,15 +39,25 @@ def neardupe_bin() -> str:
 
 
 def cli_clusters(path: Path, args: list[str]) -> list[tuple[str, int, bool]]:
+    """`neardupe cluster -q ARGS PATH` as (id, cluster, representative) rows, run once per file
+    and options for the whole session (the Spark and Ray tests compare with the same runs)."""
+    return list(_cli_clusters(str(path), tuple(args)))
+
+
+@functools.lru_cache(maxsize=None)
+def _cli_clusters(path: str, args: tuple) -> tuple:
     out = subprocess.run(
-        [neardupe_bin(), "cluster", "-q", *args, str(path)], check=True, capture_output=True, text=True
+        [neardupe_bin(), "cluster", "-q", *args, path], check=True, capture_output=True, text=True
     ).stdout
     rows = [json.loads(line) for line in out.splitlines() if line.strip()]
-    return [(r["id"], int(r["cluster"]), bool(r["representative"])) for r in rows]
+    return tuple((r["id"], int(r["cluster"]), bool(r["representative"])) for r in rows)
 
 
-def synth_corpus(directory: Path, stories: int = 6100) -> Path:
-    """A synthetic corpus of about 3.33 documents per story (6,100 stories: ~20,300 documents)."""
+def synth_corpus(tmp_path_factory, stories: int = 6100) -> Path:
+    """A synthetic corpus of about 3.33 documents per story (6,100 stories: 20,299 documents),
+    made once per session."""
+    directory = tmp_path_factory.getbasetemp() / "neardupe-synth"
+    directory.mkdir(exist_ok=True)
     out = directory / f"synth-{stories}.jsonl"
     if not out.exists():
         subprocess.run(

@@ -53,7 +53,7 @@ def test_sample_equals_cli(ray_session, config):
 
 @pytest.fixture(scope="module")
 def synth(tmp_path_factory):
-    return synth_corpus(tmp_path_factory.mktemp("synth"))
+    return synth_corpus(tmp_path_factory)
 
 
 @pytest.mark.parametrize("config", list(CONFIGS))

@@ -95,7 +95,7 @@ def test_sample_single_linkage_fallback_equals_cli(spark):
 
 @pytest.fixture(scope="module")
 def synth(tmp_path_factory):
-    return synth_corpus(tmp_path_factory.mktemp("synth"))
+    return synth_corpus(tmp_path_factory)
 
 
 @pytest.mark.parametrize("config", list(CONFIGS))
