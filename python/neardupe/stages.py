@@ -117,6 +117,10 @@ def cluster_by_stages(
     representative flags of :meth:`neardupe.Deduper.cluster` on the same texts and options. The
     reference for a distributed implementation (each step below is what a Spark or Ray stage
     does on its partition or on the driver)."""
+    from . import _column
+
+    texts = _column(texts, "texts")
+    dates = _column(dates, "dates")
     opts = resolve_options(**options)
     if opts["window"] is not None and dates is None:
         raise ValueError("a time window needs dated documents: pass dates")

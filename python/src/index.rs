@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use neardupe::DuplicateIds;
 use neardupe::index::{ExistingIds, InsertOptions, MissingIds, RemoveOptions};
 use numpy::PyArray1;
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde_json::{Value, json};
@@ -38,8 +38,12 @@ fn to_value<T: serde::Serialize>(v: &T) -> PyResult<Value> {
 }
 
 impl Index {
-    fn lock(&self) -> PyResult<std::sync::MutexGuard<'_, neardupe::index::Index>> {
-        self.inner.lock().map_err(|_| PyRuntimeError::new_err("the index was poisoned by a panic"))
+    /// The index, locked. Only ever called without the GIL (inside `py.detach`): a thread that
+    /// waited for the lock while holding the GIL would deadlock with the holder, which needs the
+    /// GIL back to return. A panic in another call leaves the committed state on disk intact, so
+    /// a poisoned lock is taken over.
+    fn lock(&self) -> std::sync::MutexGuard<'_, neardupe::index::Index> {
+        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -108,8 +112,7 @@ impl Index {
     /// The index's options (as `Deduper.options`, from the parameters it stores).
     #[getter]
     fn config<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let index = self.lock()?;
-        let c = index.config();
+        let c = py.detach(|| self.lock().config().clone());
         let d = PyDict::new(py);
         d.set_item("threshold", c.threshold())?;
         d.set_item("similarity", c.similarity().as_str())?;
@@ -166,10 +169,10 @@ impl Index {
             max_text_bytes: self.max_record_bytes,
             duplicate_ids: self.duplicate_ids,
         };
-        let mut guard = self.lock()?;
-        let index = &mut *guard;
         let report = py
             .detach(|| {
+                let mut guard = self.lock();
+                let index = &mut *guard;
                 let ins = index.insert_batch_with(&source, &InsertOptions::new().existing_ids(policy), None)?;
                 let mut added = Vec::with_capacity(ins.added.len());
                 for a in &ins.added {
@@ -218,10 +221,10 @@ impl Index {
             ),
             None => None,
         };
-        let guard = self.lock()?;
-        let index = &*guard;
         let out = py
             .detach(|| {
+                let guard = self.lock();
+                let index = &*guard;
                 let matches = match day {
                     Some(day) => index.query_at(text, day, limit)?,
                     None => index.query(text, limit)?,
@@ -258,10 +261,10 @@ impl Index {
     fn remove<'py>(&self, py: Python<'py>, ids: &Bound<'py, PyAny>, missing: &str) -> PyResult<Bound<'py, PyAny>> {
         let policy: MissingIds = missing.parse().py()?;
         let ids = if let Ok(s) = ids.extract::<String>() { vec![s] } else { texts_of(ids, "ids")?.to_strings() };
-        let mut guard = self.lock()?;
-        let index = &mut *guard;
         let report = py
             .detach(|| {
+                let mut guard = self.lock();
+                let index = &mut *guard;
                 let r = index.remove_with(&ids, &RemoveOptions::new().missing(policy))?;
                 Ok::<_, neardupe::Error>(json!({
                     "removed": r.removed.iter().map(|x| x.id.clone()).collect::<Vec<_>>(),
@@ -282,9 +285,9 @@ impl Index {
     /// The stored document with this id (`Index::lookup`): its `doc` number, `cluster` and the
     /// cluster's `representative` id; None if the index does not hold it.
     fn lookup<'py>(&self, py: Python<'py>, id: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let guard = self.lock()?;
-        let index = &*guard;
         let found = py.detach(|| {
+            let guard = self.lock();
+            let index = &*guard;
             let Some(l) = index.lookup(id)? else { return Ok(None) };
             Ok::<_, neardupe::Error>(Some(json!({
                 "id": id,
@@ -306,10 +309,10 @@ impl Index {
     /// order (`Index::clusters`): what `neardupe index export` writes. The Python `Index.export`
     /// makes a pyarrow Table of it.
     fn export<'py>(&self, py: Python<'py>) -> PyResult<Rows<'py>> {
-        let guard = self.lock()?;
-        let index = &*guard;
         let (ids, clusters, reps) = py
             .detach(|| {
+                let guard = self.lock();
+                let index = &*guard;
                 let (mut ids, mut clusters, mut reps) = (Vec::new(), Vec::new(), Vec::new());
                 for a in index.clusters() {
                     let a = a?;
@@ -329,7 +332,7 @@ impl Index {
     /// Counts and sizes (`Index::stats`): generation, documents, segments, clusters,
     /// duplicate_clusters, duplicates, edges, boilerplate_shingles, unfiltered_documents, bytes.
     fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let stats = self.lock()?.stats();
+        let stats = py.detach(|| self.lock().stats());
         json_to_py(py, &to_value(&stats)?)
     }
 
@@ -338,16 +341,15 @@ impl Index {
     ///
     /// Merges the index's segments into one (`Index::compact`; clusters do not change).
     fn compact(&self, py: Python<'_>) -> PyResult<()> {
-        let mut guard = self.lock()?;
-        let index = &mut *guard;
-        py.detach(|| index.compact()).py()
+        py.detach(|| self.lock().compact()).py()
     }
 
-    fn __len__(&self) -> PyResult<usize> {
-        Ok(self.lock()?.len())
+    fn __len__(&self, py: Python<'_>) -> usize {
+        py.detach(|| self.lock().len())
     }
 
-    fn __repr__(&self) -> PyResult<String> {
-        Ok(format!("Index({:?}, documents={})", self.path.display().to_string(), self.lock()?.len()))
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let n = py.detach(|| self.lock().len());
+        format!("Index({:?}, documents={n})", self.path.display().to_string())
     }
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pytest
 
@@ -93,7 +94,7 @@ def test_chain_equals_cluster(sample, options):
 def test_window_and_longest_by_stages(sample):
     options = {"window": 1, "representative": "longest"}
     expected = neardupe.Deduper(**options).cluster(sample["texts"], dates=sample["dates"])
-    c, r = stages.cluster_by_stages(sample["texts"], dates=sample["dates"], **options)
+    c, r = stages.cluster_by_stages(pd.Series(sample["texts"]), dates=sample["dates"], **options)
     np.testing.assert_array_equal(c, expected.cluster)
     np.testing.assert_array_equal(r, expected.representative)
 
