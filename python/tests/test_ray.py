@@ -51,6 +51,12 @@ def test_sample_equals_cli(ray_session, config):
     assert_same_clusters(run(dataset(SAMPLE, 3), options), cli_clusters(SAMPLE, args))
 
 
+def test_sample_window_equals_cli(ray_session):
+    """A time window: the dates of the documents in edges go to the driver's link."""
+    got = run(dataset(SAMPLE, 3), {"window": 1}, date_col="date")
+    assert_same_clusters(got, cli_clusters(SAMPLE, ["--window", "1", "--date-field", "date"]))
+
+
 @pytest.fixture(scope="module")
 def synth(tmp_path_factory):
     return synth_corpus(tmp_path_factory)

@@ -93,6 +93,13 @@ def test_sample_single_linkage_fallback_equals_cli(spark):
     assert_same_clusters(got, cli_clusters(SAMPLE, args))
 
 
+def test_sample_window_equals_cli(spark):
+    """A time window: the dates of the documents in edges go to the driver's link."""
+    df = read(spark, SAMPLE, 256 * 1024)
+    got = run(df, {"window": 1}, date_col="date")
+    assert_same_clusters(got, cli_clusters(SAMPLE, ["--window", "1", "--date-field", "date"]))
+
+
 @pytest.fixture(scope="module")
 def synth(tmp_path_factory):
     return synth_corpus(tmp_path_factory)
