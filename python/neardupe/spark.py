@@ -410,6 +410,12 @@ def cluster(
         labels, cc_rounds = _connected_components(edges, F, StorageLevel)
         n_verified = verifiable
         out = _number_components(indexed, sigs, labels, longest, F, Window, StorageLevel)
+    # What the output no longer needs: the persisted edges (and, when it was linked on the
+    # driver, the signatures). The input copy (`base`) stays cached: the output reads it.
+    decided.unpersist()
+    border.unpersist()
+    if linked_on == "driver":
+        sigs.unpersist()
     result = out.orderBy("idx").select(F.col("_id").alias(id_col), "cluster", "representative")
     if stats is not None:
         stats.update(
