@@ -49,6 +49,42 @@ impl DocumentSource for Docs<'_> {
     }
 }
 
+/// A batch as Python gives it: its texts, its ids (the CLI's `line:N` when none are given) and,
+/// with dates, its days.
+pub(crate) struct Columns {
+    pub(crate) texts: Texts,
+    pub(crate) ids: Vec<String>,
+    pub(crate) days: Option<Vec<i32>>,
+}
+
+impl Columns {
+    /// Reads `texts`, `ids` and `dates` (each checked against the texts' length; dates read
+    /// with `date_format` as `--date-format`).
+    pub(crate) fn read(
+        texts: &Bound<'_, PyAny>,
+        ids: Option<&Bound<'_, PyAny>>,
+        dates: Option<&Bound<'_, PyAny>>,
+        date_format: Option<&str>,
+    ) -> PyResult<Columns> {
+        let texts = texts_of(texts, "texts")?;
+        let n = texts.len();
+        let ids = match optional_column(ids, "ids", n)? {
+            Some(t) => t.to_strings(),
+            None => default_ids(n),
+        };
+        let days = match optional_column(dates, "dates", n)? {
+            Some(d) => Some(days_of(&d, date_format)?),
+            None => None,
+        };
+        Ok(Columns { texts, ids, days })
+    }
+
+    /// The batch as the library's document source.
+    pub(crate) fn docs(&self, max_text_bytes: usize, duplicate_ids: DuplicateIds) -> Docs<'_> {
+        Docs { texts: &self.texts, ids: &self.ids, days: self.days.as_deref(), max_text_bytes, duplicate_ids }
+    }
+}
+
 /// The ids the CLI gives JSONL records without an id field when it reads one file: `line:1`,
 /// `line:2`, ...
 pub(crate) fn default_ids(n: usize) -> Vec<String> {
@@ -130,24 +166,9 @@ impl Deduper {
         ids: Option<&Bound<'py, PyAny>>,
         dates: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<RowsAndStats<'py>> {
-        let texts = texts_of(texts, "texts")?;
-        let n = texts.len();
-        let ids = match optional_column(ids, "ids", n)? {
-            Some(t) => t.to_strings(),
-            None => default_ids(n),
-        };
-        let days = match optional_column(dates, "dates", n)? {
-            Some(d) => Some(days_of(&d, self.options.date_format.as_deref())?),
-            None => None,
-        };
+        let batch = Columns::read(texts, ids, dates, self.options.date_format.as_deref())?;
         let mut deduper = self.library();
-        let source = Docs {
-            texts: &texts,
-            ids: &ids,
-            days: days.as_deref(),
-            max_text_bytes: self.options.max_record_bytes,
-            duplicate_ids: self.options.duplicate_ids,
-        };
+        let source = batch.docs(self.options.max_record_bytes, self.options.duplicate_ids);
         let (out, stats) = self
             .options
             .run(py, || {

@@ -11,10 +11,10 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde_json::{Value, json};
 
-use crate::dedupe::{Docs, Rows, days_of, default_ids};
+use crate::dedupe::{Columns, Rows};
 use crate::errors::IntoPy;
 use crate::options::Options;
-use crate::texts::{optional_column, texts_of};
+use crate::texts::texts_of;
 
 /// A persistent index of documents and their clusters, in a directory: documents added batch by
 /// batch get the clusters one run over all of them would give.
@@ -152,23 +152,8 @@ impl Index {
         existing_ids: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
         let policy: ExistingIds = existing_ids.parse().py()?;
-        let texts = texts_of(texts, "texts")?;
-        let n = texts.len();
-        let ids = match optional_column(ids, "ids", n)? {
-            Some(t) => t.to_strings(),
-            None => default_ids(n),
-        };
-        let days = match optional_column(dates, "dates", n)? {
-            Some(d) => Some(days_of(&d, self.date_format.as_deref())?),
-            None => None,
-        };
-        let source = Docs {
-            texts: &texts,
-            ids: &ids,
-            days: days.as_deref(),
-            max_text_bytes: self.max_record_bytes,
-            duplicate_ids: self.duplicate_ids,
-        };
+        let batch = Columns::read(texts, ids, dates, self.date_format.as_deref())?;
+        let source = batch.docs(self.max_record_bytes, self.duplicate_ids);
         let report = py
             .detach(|| {
                 let mut guard = self.lock();
