@@ -68,7 +68,7 @@ def _ray():
         import ray
         import ray.data
     except ImportError as e:  # pragma: no cover
-        raise ImportError("neardupe.ray needs ray[data]: pip install 'ray[data]'") from e
+        raise ImportError("neardupe.ray needs ray[data] and polars: pip install 'neardupe[ray]'") from e
     return ray
 
 

@@ -103,7 +103,7 @@ def _spark():
         from pyspark.sql import types as T
         from pyspark import StorageLevel
     except ImportError as e:  # pragma: no cover
-        raise ImportError("neardupe.spark needs pyspark: pip install pyspark") from e
+        raise ImportError("neardupe.spark needs pyspark: pip install 'neardupe[spark]' (and Java 17)") from e
     return F, T, StorageLevel
 
 
