@@ -110,12 +110,12 @@ const UNSPACED: [Script; 17] = [
 
 /// The first character of any script in [`UNSPACED`] (Thai's first letter); every character
 /// below it is tested to belong to none
-/// (`nothing_below_the_first_unspaced_character_and_the_cjk_block_is_han`).
+/// (`nothing_below_the_first_unspaced_character_and_the_fast_blocks_agree`).
 const FIRST_UNSPACED: char = '\u{e01}';
 
 /// Whether `c` is an alphanumeric character of a script written without spaces: a word of its
-/// own under [`Tokenizer::Scripts`].
-#[inline]
+/// own under [`Tokenizer::Scripts`] (`finish_word` tests the same, in its own order).
+#[cfg(test)]
 fn is_unspaced(c: char) -> bool {
     c >= FIRST_UNSPACED && c.is_alphanumeric() && in_unspaced_script(c)
 }
@@ -125,10 +125,14 @@ fn is_unspaced(c: char) -> bool {
 /// [`UNSPACED`] (`ー` is Common, used by Hiragana and Katakana only; `ʼ`, used by Latin,
 /// Cyrillic and Thai among others, is not a word of its own, so that `donʼt` stays one word).
 fn in_unspaced_script(c: char) -> bool {
-    // The CJK Unified Ideographs block, every one of them Han (tested): no table search for the
-    // commonest characters of Chinese and Japanese text.
-    if ('\u{4e00}'..='\u{9fff}').contains(&c) {
-        return true;
+    // No table search for the commonest characters of Chinese, Japanese and Thai text: the
+    // blocks of CJK Unified Ideographs, Hiragana and Katakana, and Thai, whose alphanumeric
+    // characters are all of those scripts, nor for Hangul syllables and the Latin of Vietnamese
+    // (tested on every character).
+    match c {
+        '\u{4e00}'..='\u{9fff}' | '\u{3041}'..='\u{30ff}' | '\u{e01}'..='\u{e5b}' => return true,
+        '\u{ac00}'..='\u{d7a3}' | '\u{1e00}'..='\u{1eff}' => return false,
+        _ => {}
     }
     match c.script() {
         Script::Common | Script::Inherited => {
@@ -376,19 +380,21 @@ fn finish_word(text: &str, i: usize, split: bool, token: &mut String) -> usize {
             token.push(c.to_ascii_lowercase());
         } else if c.is_ascii() {
             return i + off;
-        } else if split && is_unspaced(c) {
+        } else if !c.is_alphanumeric() {
+            return i + off + c.len_utf8();
+        } else if split && c >= FIRST_UNSPACED && in_unspaced_script(c) {
             if !token.is_empty() {
                 return i + off;
             }
-            token.extend(c.to_lowercase());
+            token.push(c); // these scripts have no case (tested)
             let rest = &text[i + off + c.len_utf8()..];
-            let marks = rest.chars().take_while(|&m| is_combining_mark(m)).map(char::len_utf8).sum::<usize>();
+            // Combining marks start at U+0300.
+            let mark = |&m: &char| m >= '\u{300}' && is_combining_mark(m);
+            let marks = rest.chars().take_while(mark).map(char::len_utf8).sum::<usize>();
             token.push_str(&rest[..marks]);
             return text.len() - rest.len() + marks;
-        } else if c.is_alphanumeric() {
-            token.extend(c.to_lowercase());
         } else {
-            return i + off + c.len_utf8();
+            token.extend(c.to_lowercase());
         }
     }
     text.len()
@@ -551,9 +557,15 @@ mod tests {
 
     /// The fast bounds of [`is_unspaced`] agree with the crate's tables on every character.
     #[test]
-    fn nothing_below_the_first_unspaced_character_and_the_cjk_block_is_han() {
+    fn nothing_below_the_first_unspaced_character_and_the_fast_blocks_agree() {
         for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
             assert_eq!(is_unspaced(c), reference_is_unspaced(c), "U+{:04X}", c as u32);
+            if is_unspaced(c) {
+                assert!(c.to_lowercase().eq([c]), "U+{:04X} has case", c as u32);
+            }
+            if is_combining_mark(c) {
+                assert!(c >= '\u{300}', "U+{:04X}", c as u32);
+            }
         }
         assert!(('\u{4e00}'..='\u{9fff}').all(|c| c.script() == Script::Han && c.is_alphanumeric()));
         assert!(reference_is_unspaced(FIRST_UNSPACED));
