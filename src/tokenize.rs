@@ -14,18 +14,11 @@
 //! assert_eq!(Tokenizer::Runs.words("北京（新华社）"), ["北京", "新华社"]);
 //! ```
 //!
-//! [`Tokenizer::Scripts`] (the default) and [`Tokenizer::Runs`] agree on every text without a
-//! character of a script written without spaces: Latin, Greek, Cyrillic, Arabic, Hebrew,
-//! Devanagari and the other scripts of South Asia, Hangul (Korean puts spaces between words) and
-//! everything else. The scripts written without spaces are Han (every block of CJK ideographs,
-//! extensions included), Hiragana, Katakana (half-width forms included), Bopomofo, Yi, Tangut,
-//! Nüshu and the Khitan small script (whose characters UAX #14 breaks lines around), and Thai,
-//! Lao, Khmer, Myanmar, Tai Le, New Tai Lue, Tai Tham, Tai Viet and Ahom (line break class SA:
-//! dictionary segmentation in UAX #14). A character belongs to one of them by its
-//! `Script_Extensions` (the `unicode-script` crate), so that `ー` (the Katakana-Hiragana prolonged
-//! sound mark, script Common) counts as kana. Combining marks (general category M, as
-//! `unicode-normalization` reports it) that follow such a character are part of its word: Thai
-//! vowel and tone marks, the combining kana voicing marks.
+//! [`Tokenizer`] says which scripts are written without spaces; the `Script` and
+//! `Script_Extensions` properties come from the `unicode-script` crate, combining marks from
+//! `unicode-normalization` (already used for NFKC), and a few blocks of common characters are
+//! decided without a table search (`in_unspaced_script`, tested against the tables on every
+//! character).
 //!
 //! Why characters, and not dictionary words: a word n-gram of characters is a character n-gram,
 //! which is what near-duplicate detection of Chinese and Japanese text has always used; it needs no
@@ -48,7 +41,27 @@
 use unicode_normalization::char::is_combining_mark;
 use unicode_script::{Script, ScriptExtension, UnicodeScript};
 
-/// How text is cut into words (for word shingles; see the [module docs](self)).
+/// How text is cut into words, for word shingles.
+///
+/// ```
+/// use neardupe::shingle::Tokenizer;
+///
+/// assert_eq!(Tokenizer::Scripts.words("東京で、コーヒーを"), ["東", "京", "で", "コ", "ー", "ヒ", "ー", "を"]);
+/// assert_eq!(Tokenizer::Runs.words("東京で、コーヒーを"), ["東京で", "コーヒーを"]);
+/// assert_eq!(Tokenizer::Scripts.words("Zürich’s café"), Tokenizer::Runs.words("Zürich’s café"));
+/// ```
+///
+/// The two agree on every text without a character of a script written without spaces: Latin,
+/// Greek, Cyrillic, Arabic, Hebrew, Devanagari and the other scripts of South Asia, Hangul (Korean
+/// puts spaces between words) and everything else. The scripts written without spaces are Han
+/// (every block of CJK ideographs, extensions included), Hiragana, Katakana (half-width forms
+/// included), Bopomofo, Yi, Tangut, Nüshu and the Khitan small script (UAX #14 breaks lines
+/// around each of their characters), and Thai, Lao, Khmer, Myanmar, Tai Le, New Tai Lue, Tai
+/// Tham, Tai Viet and Ahom (whose words UAX #14 leaves to a dictionary). A character belongs to
+/// one by its Unicode `Script`, or, for one of script Common or Inherited, by its
+/// `Script_Extensions` when they name only such scripts (`ー`, the prolonged sound mark of
+/// Hiragana and Katakana). The combining marks (general category M) that follow such a character
+/// are part of its word: Thai vowel and tone marks, the combining kana voicing marks.
 ///
 /// The tokeniser is part of the parameters that make signatures comparable: an index records it,
 /// and an index written before it existed (format version 1 or 2) keeps signing with
