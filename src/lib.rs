@@ -126,6 +126,11 @@ pub mod results;
 pub mod shingle;
 pub mod sketch;
 pub mod source;
+/// The tokeniser's scanners: crate-private, public only to the fuzz targets (`cfg(fuzzing)`).
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod tokenize;
+#[cfg(not(fuzzing))]
 mod tokenize;
 pub mod verify;
 

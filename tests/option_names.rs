@@ -4,7 +4,7 @@
 use std::str::FromStr;
 
 use neardupe::output::ClusterFormat;
-use neardupe::shingle::ShingleUnit;
+use neardupe::shingle::{ShingleUnit, Tokenizer};
 use neardupe::{Algorithm, Error, ErrorKind, Guard, InputFormat, Representative, Similarity, Verify};
 
 fn message<T: FromStr<Err = Error>>(s: &str) -> String {
@@ -52,6 +52,7 @@ fn every_spelling_parses() {
     );
     check(&[ClusterFormat::Jsonl, ClusterFormat::Csv], ClusterFormat::as_str, &[("json", ClusterFormat::Jsonl)]);
     check(&[ShingleUnit::Words, ShingleUnit::Chars], ShingleUnit::as_str, &[]);
+    check(&[Tokenizer::Scripts, Tokenizer::Runs], Tokenizer::as_str, &[]);
 }
 
 #[test]
@@ -76,6 +77,8 @@ fn canonical_names() {
         ClusterFormat::Csv.as_str(),
         ShingleUnit::Words.as_str(),
         ShingleUnit::Chars.as_str(),
+        Tokenizer::Scripts.as_str(),
+        Tokenizer::Runs.as_str(),
     ];
     assert_eq!(
         names,
@@ -99,6 +102,8 @@ fn canonical_names() {
             "csv",
             "words",
             "chars",
+            "scripts",
+            "runs",
         ]
     );
 }
@@ -113,6 +118,7 @@ fn unknown_names_are_config_errors_that_list_the_canonical_names() {
     assert_eq!(message::<InputFormat>("x"), r#"unknown input format "x" (expected auto, jsonl or text)"#);
     assert_eq!(message::<ClusterFormat>("x"), r#"unknown output format "x" (expected jsonl or csv)"#);
     assert_eq!(message::<ShingleUnit>("x"), r#"unknown shingle unit "x" (expected words or chars)"#);
+    assert_eq!(message::<Tokenizer>("x"), r#"unknown tokenizer "x" (expected scripts or runs)"#);
     // Names are case-sensitive.
     assert_eq!(message::<Guard>("None"), r#"unknown chaining guard "None" (expected none or representative)"#);
 }
