@@ -35,7 +35,8 @@
 //!    date field is read).
 //! 2. [`shingle`]: Unicode lowercasing, punctuation and whitespace folding, optional NFKC, word or
 //!    character n-grams hashed to `u64` (words by a word-at-a-time tokeniser that hashes ASCII
-//!    words in place). [`boilerplate`] learns the shingles that occur in very many documents
+//!    words in place, and cuts scripts written without spaces, such as Chinese, Japanese and
+//!    Thai, into one word per character: [`shingle::Tokenizer`]). [`boilerplate`] learns the shingles that occur in very many documents
 //!    (footers, promotions) from a sample of the corpus; the shingler leaves them out.
 //! 3. [`minhash`]: signatures by one-permutation hashing with optimal densification (default) or the
 //!    classic k-permutation scheme, into a [`SignatureMatrix`]. [`sketch`]'s [`Sketcher`] fuses

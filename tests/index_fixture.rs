@@ -184,6 +184,18 @@ fn assert_reading_changes_no_file(version: u32) {
     assert_eq!(files(tmp.path()), files(&fixture_of(version)));
 }
 
+/// An index's counts: generation, documents, segments, clusters, clusters of more than one
+/// document, duplicates, edges.
+fn counts(i: &Index) -> (u64, u64, u64, u64, u64, u64, u64) {
+    let s = i.stats();
+    (s.generation, s.documents, s.segments, s.clusters, s.duplicate_clusters, s.duplicates, s.edges)
+}
+
+/// Each document's `(id, cluster, representative)`, as `neardupe index export` writes them.
+fn export(i: &Index) -> Vec<(String, u32, bool)> {
+    i.clusters().map(|x| x.unwrap()).map(|x| (x.id.to_string(), x.cluster, x.is_representative)).collect()
+}
+
 /// Version 2 opens, checks, exports and answers exactly as version 1 does: the same documents,
 /// clusters, filter and parameters, read through a manifest of the new layout.
 #[test]
@@ -191,17 +203,10 @@ fn version_2_reads_as_version_1_does() {
     let (v1, v2) = (copy_of(1), copy_of(2));
     let (a, b) = (open(v1.path()), open(v2.path()));
     b.check().unwrap();
-    let counts = |i: &Index| {
-        let s = i.stats();
-        (s.generation, s.documents, s.segments, s.clusters, s.duplicate_clusters, s.duplicates, s.edges)
-    };
     assert_eq!(counts(&b), counts(&a));
     assert_eq!(counts(&b), (3, 40, 2, 35, 5, 5, 5));
     assert_eq!(b.filter().map(|f| f.len()), Some(23));
     assert_eq!(format!("{:?}", a.config()), format!("{:?}", b.config()));
-    let export = |i: &Index| -> Vec<(String, u32, bool)> {
-        i.clusters().map(|x| x.unwrap()).map(|x| (x.id.to_string(), x.cluster, x.is_representative)).collect()
-    };
     assert_eq!(export(&b), export(&a));
     assert_eq!(export(&b), expected_clusters());
     let stored = std::fs::read(fixture_of(2).join("expected-clusters.jsonl")).unwrap();
@@ -232,15 +237,8 @@ fn version_3_reads_as_version_1_does_but_for_the_tokenizer() {
     assert_eq!(c.config().shingle().tokenizer(), Tokenizer::Scripts);
     let scripts = format!("{:?}", a.config()).replace("tokenizer: Runs", "tokenizer: Scripts");
     assert_eq!(format!("{:?}", c.config()), scripts);
-    let counts = |i: &Index| {
-        let s = i.stats();
-        (s.generation, s.documents, s.segments, s.clusters, s.duplicate_clusters, s.duplicates, s.edges)
-    };
     assert_eq!(counts(&c), (3, 40, 2, 35, 5, 5, 5));
     assert_eq!(c.filter().map(|f| f.len()), Some(23));
-    let export = |i: &Index| -> Vec<(String, u32, bool)> {
-        i.clusters().map(|x| x.unwrap()).map(|x| (x.id.to_string(), x.cluster, x.is_representative)).collect()
-    };
     assert_eq!(export(&c), expected_clusters());
     let stored = std::fs::read(fixture_of(3).join("expected-clusters.jsonl")).unwrap();
     assert_eq!(stored, std::fs::read(fixture().join("expected-clusters.jsonl")).unwrap());

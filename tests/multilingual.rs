@@ -3,6 +3,8 @@
 //! different story on the same topic) clusters exactly as its truth at the defaults, through the
 //! `neardupe` binary and `neardupe eval`. Under `--tokenizer runs` (the tokeniser of format
 //! version 2) the scripts written without spaces lose their copies and the others do not change.
+//! An index of format version 2 keeps its tokeniser through `index add`, `index stats` and
+//! `index build`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -110,4 +112,51 @@ fn an_unknown_tokenizer_is_a_usage_error() {
     let o = run(bin().args(["cluster", "-q", "--tokenizer", "words"]).arg(data("multilingual.jsonl")));
     assert_eq!(o.status.code(), Some(2), "usage errors exit with 2");
     assert!(stderr(&o).contains(r#"unknown tokenizer "words" (expected scripts or runs)"#), "{}", stderr(&o));
+}
+
+/// `neardupe index stats` of the stored index of format version 2 (`tests/data/index-v2/`).
+fn index_stats(dir: &Path) -> serde_json::Value {
+    let o = ok(run(bin().args(["index", "stats"]).arg(dir)));
+    serde_json::from_str(&stdout(&o)).unwrap()
+}
+
+/// An index of format version 2 keeps the tokeniser it was signed with through the command line:
+/// `index stats` says `runs` before and after `index add`, and `index build` over it with the
+/// default tokeniser names the difference. A new index says `scripts`.
+#[test]
+fn an_index_of_format_version_2_keeps_the_runs_tokenizer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let old = tmp.path().join("v2");
+    std::fs::create_dir(&old).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/index-v2");
+    for entry in std::fs::read_dir(&fixture).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        if name == "MANIFEST" || name.ends_with(".nd") {
+            std::fs::copy(&path, old.join(name)).unwrap();
+        }
+    }
+    assert_eq!(index_stats(&old)["parameters"]["tokenizer"], "runs");
+    let batch = tmp.path().join("zh.jsonl");
+    let zh: Vec<String> = std::fs::read_to_string(data("multilingual.jsonl"))
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains(r#""lang":"zh""#))
+        .take(3)
+        .map(String::from)
+        .collect();
+    std::fs::write(&batch, zh.join("\n") + "\n").unwrap();
+    let args = ["--date-field", "date", "--window", "7", "--boilerplate-min-docs", "4", "-q"];
+    let o = run(bin().args(["index", "build"]).arg(&batch).arg("-o").arg(&old).args(args));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("with other parameters: tokenizer: scripts vs runs"), "{}", stderr(&o));
+    ok(run(bin().args(["index", "add"]).arg(&old).arg(&batch).args(["--date-field", "date", "-q", "-o", "/dev/null"])));
+    let stats = index_stats(&old);
+    assert_eq!(
+        (stats["parameters"]["tokenizer"].as_str(), stats["stats"]["documents"].as_u64()),
+        (Some("runs"), Some(43))
+    );
+    let new = tmp.path().join("v3");
+    ok(run(bin().args(["index", "build"]).arg(&batch).arg("-o").arg(&new).args(args)));
+    assert_eq!(index_stats(&new)["parameters"]["tokenizer"], "scripts");
 }

@@ -196,7 +196,12 @@ fn a_cluster_file_or_filter_from_another_index_is_refused_at_open() {
 
 /// The stored index of format version 1, copied to a temporary directory.
 fn version_1_copy() -> tempfile::TempDir {
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/index-v1");
+    fixture_copy(1)
+}
+
+/// The stored index of format `version` (`tests/data/index-vN`), copied to a temporary directory.
+fn fixture_copy(version: u32) -> tempfile::TempDir {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/data/index-v{version}"));
     let tmp = tempfile::tempdir().unwrap();
     for (name, bytes) in files(&fixture) {
         std::fs::write(tmp.path().join(name), bytes).unwrap();
@@ -272,16 +277,6 @@ fn a_version_1_index_with_a_damaged_file_is_not_pinned() {
     assert_eq!(manifest(tmp.path()).0, 1, "still version 1");
 }
 
-/// The stored index of format version 2, copied to a temporary directory.
-fn version_2_copy() -> tempfile::TempDir {
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/index-v2");
-    let tmp = tempfile::tempdir().unwrap();
-    for (name, bytes) in files(&fixture) {
-        std::fs::write(tmp.path().join(name), bytes).unwrap();
-    }
-    tmp
-}
-
 /// A Chinese story and a reprint of it: the same text under another headline, dateline and
 /// source line. Under the `scripts` tokeniser the reprint contains the story; under `runs` (a
 /// sentence of Chinese is one word) they share no shingle.
@@ -300,7 +295,7 @@ fn reprint_zh() -> String {
 #[test]
 fn a_version_2_index_keeps_signing_with_the_runs_tokenizer() {
     use crate::shingle::Tokenizer;
-    let tmp = version_2_copy();
+    let tmp = fixture_copy(2);
     assert_eq!(manifest(tmp.path()).0, 2);
     assert_eq!(Index::open(tmp.path()).unwrap().config().shingle().tokenizer(), Tokenizer::Runs);
     // The parameters it was built with (`--window 7 --boilerplate-min-docs 4`), but the tokeniser.
