@@ -1459,7 +1459,8 @@ mod tests {
             CorpusConfig::builder().skip_invalid(skip).delimiter(delim.map(String::from)).build().unwrap()
         };
         // (name, the bytes before the damage, delimiter, records kept, where the damage is)
-        let cases: [(&str, &[u8], Option<&str>, &[&str], &str); 4] = [
+        type Case<'a> = (&'a str, &'a [u8], Option<&'a str>, &'a [&'a str], &'a str);
+        let cases: [Case<'_>; 4] = [
             ("a.jsonl.gz", b"{\"text\": \"one\"}\n\n{\"text\": \"tw", None, &["one"], "a.jsonl.gz:line 3 (byte 29)"),
             ("b.txt.gz", b"one\r\n\r\ntwo\n\nthr", Some("\n\n"), &["one", "two"], "b.txt.gz:line 3 (byte 15)"),
             ("c.txt.gz", b"a whole text, cut", None, &[], "c.txt.gz:byte 17"),

@@ -74,6 +74,9 @@ pub(crate) fn spill(mut reader: impl Read, path: &Path, dir: Option<&Path>, mmap
 const CHUNK: usize = 1 << 20;
 const QUEUE: usize = 4;
 
+/// The size of each write to a spill file.
+const SPILL_WRITE: usize = 64 << 10;
+
 /// Decompresses `reader` to a spill file in `dir` and maps or reads it back: this thread
 /// decompresses while another writes. The stream's damage (a corrupt or truncated stream, a read
 /// error) ends the copy and is returned with the bytes before it. Stops early, with an error,
@@ -92,7 +95,14 @@ fn spill_reader(
         let writer = s.spawn(move || -> io::Result<File> {
             let mut file = file;
             for (chunk, n) in full_rx {
-                file.write_all(&chunk[..n])?;
+                // In pieces of 64 KiB: the page cache then holds the file in pieces that small
+                // (Linux 6.x gives a 1 MiB write folios of up to 2 MiB, and a page fault maps a
+                // whole 2 MiB folio: the verification's scattered reads of documents made 1 GB
+                // of the spill file resident, against 0.35 GB for the same file written as it
+                // comes from a pipe).
+                for piece in chunk[..n].chunks(SPILL_WRITE) {
+                    file.write_all(piece)?;
+                }
                 let _ = empty.send(chunk);
             }
             Ok(file)

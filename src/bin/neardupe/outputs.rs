@@ -136,7 +136,7 @@ impl<'a> Outputs<'a> {
         } else {
             let file = OutputFile::create(path)?;
             match Compression::from_extension(path) {
-                Some(c) => To::Compressed(Encoder::new(file, c).map_err(|e| e.with_path(path))?),
+                Some(c) => To::Compressed(Box::new(Encoder::new(file, c).map_err(|e| e.with_path(path))?)),
                 None => To::File(file),
             }
         };
@@ -289,8 +289,8 @@ pub(crate) struct Sink {
 enum To {
     Stdout,
     File(OutputFile),
-    /// An output file written compressed.
-    Compressed(Encoder<OutputFile>),
+    /// An output file written compressed (boxed: an encoder's state is large).
+    Compressed(Box<Encoder<OutputFile>>),
 }
 
 impl Sink {
@@ -304,7 +304,7 @@ impl Sink {
                     .map_err(|e| Error::io(&self.path, "cannot write to standard output", e))
             }
             To::File(file) => write(file).map_err(|e| Error::io(&self.path, "cannot write output", e)),
-            To::Compressed(file) => write(file).map_err(|e| Error::io(&self.path, "cannot write output", e)),
+            To::Compressed(file) => write(&mut **file).map_err(|e| Error::io(&self.path, "cannot write output", e)),
         }
     }
 
