@@ -7,8 +7,8 @@
 //! Also checks that the reader's position counts the bytes it gave, that its errors are of kind
 //! `Compression` and name the input and that position; that a damaged stream fails to open
 //! without `skip_invalid` and `skip_invalid(true)` always opens; that a whole stream's records
-//! lie inside its bytes; and that the bytes after byte 0 round-trip through the gzip and zstd
-//! encoders, one stream and two.
+//! lie inside its bytes; and that the bytes after byte 0 round-trip through the gzip or the zstd
+//! encoder as two streams.
 
 #![no_main]
 
@@ -96,14 +96,11 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 
-    // Round trips: one stream, and two concatenated.
-    for c in [Compression::Gzip, Compression::Zstd] {
-        let one = compress(c, rest);
-        let cut = usize::from(pick) % (rest.len() + 1);
-        let two = [compress(c, &rest[..cut]), compress(c, &rest[cut..])].concat();
-        for z in [one, two] {
-            assert_eq!(Compression::detect(&z), Some(c));
-            assert_eq!(read_capped(&z), (rest.to_vec(), true), "{c}");
-        }
-    }
+    // Round trip through gzip or zstd (byte 0 picks): two streams, cut where byte 0 says (the
+    // first may be empty, which is one stream).
+    let c = if pick % 2 == 0 { Compression::Gzip } else { Compression::Zstd };
+    let cut = usize::from(pick) % (rest.len() + 1);
+    let two = [compress(c, &rest[..cut]), compress(c, &rest[cut..])].concat();
+    assert_eq!(Compression::detect(&two), Some(c));
+    assert_eq!(read_capped(&two), (rest.to_vec(), true), "{c}");
 });

@@ -69,18 +69,23 @@ pub(crate) fn spill(mut reader: impl Read, path: &Path, dir: Option<&Path>, mmap
     Ok(Contents::whole(source::from_file(file, path, mmap)?))
 }
 
-/// Decompressed bytes move from the decompressing thread to the writing one in chunks of this
-/// size, at most [`QUEUE`] chunks in flight.
+/// The first chunk of a decompressed stream, decompressed and written on one thread.
+const FIRST_CHUNK: usize = 64 << 10;
+
+/// Past the first chunk, decompressed bytes move from the decompressing thread to the writing one
+/// in chunks that double up to this size, at most [`QUEUE`] chunks in flight.
 const CHUNK: usize = 1 << 20;
 const QUEUE: usize = 4;
 
 /// The size of each write to a spill file.
 const SPILL_WRITE: usize = 64 << 10;
 
-/// Decompresses `reader` to a spill file in `dir` and maps or reads it back: this thread
-/// decompresses while another writes. The stream's damage (a corrupt or truncated stream, a read
-/// error) ends the copy and is returned with the bytes before it. Stops early, with an error,
-/// when `cancel` is set.
+/// Decompresses `reader` to a spill file in `dir` and maps or reads it back. The first
+/// [`FIRST_CHUNK`] bytes are decompressed and written on this thread (a short stream, such as
+/// most files of a directory of articles, needs no other); past them, this thread decompresses
+/// while another writes, in chunks that double up to [`CHUNK`]. The stream's damage (a corrupt or
+/// truncated stream, a read error) ends the copy and is returned with the bytes before it. Stops
+/// early, with an error, when `cancel` is set.
 fn spill_reader(
     mut reader: compression::Reader<'_>,
     dir: Option<&Path>,
@@ -88,33 +93,53 @@ fn spill_reader(
     cancel: &AtomicBool,
 ) -> Result<Contents> {
     let path = reader.path().to_path_buf();
-    let file = spill_file(dir)?;
+    let mut file = spill_file(dir)?;
+    let write_error = |e| Error::io(&path, "cannot write the decompressed stream to a spill file", e);
+    let mut first = vec![0; FIRST_CHUNK];
+    let (n, error) = fill(&mut reader, &mut first);
+    write_pieces(&mut file, &first[..n]).map_err(write_error)?;
+    let damage = match error {
+        Some(e) => Some(reader.error(e)),
+        None if n < FIRST_CHUNK => None,
+        None => {
+            drop(first);
+            let (written, damage) = pipeline(&mut reader, &mut file, cancel);
+            written.map_err(write_error)?;
+            damage
+        }
+    };
+    if cancel.load(Ordering::Relaxed) {
+        return Err(Error::new(ErrorKind::Io, "decompression cancelled").with_path(&path));
+    }
+    let bytes = source::from_file(file, &path, mmap)?;
+    Ok(Contents { bytes, damage })
+}
+
+/// The rest of `reader` written to `file`, decompressed on this thread and written on another:
+/// whether the writes succeeded, and the stream's damage.
+fn pipeline(
+    reader: &mut compression::Reader<'_>,
+    file: &mut File,
+    cancel: &AtomicBool,
+) -> (io::Result<()>, Option<Error>) {
     let (full, full_rx) = mpsc::sync_channel::<(Vec<u8>, usize)>(QUEUE);
     let (empty, empty_rx) = mpsc::channel::<Vec<u8>>();
-    let (written, damage) = std::thread::scope(|s| {
-        let writer = s.spawn(move || -> io::Result<File> {
-            let mut file = file;
+    std::thread::scope(|s| {
+        let writer = s.spawn(move || -> io::Result<()> {
             for (chunk, n) in full_rx {
-                // In pieces of 64 KiB: the page cache then holds the file in pieces that small
-                // (Linux 6.x gives a 1 MiB write folios of up to 2 MiB, and a page fault maps a
-                // whole 2 MiB folio: the verification's scattered reads of documents made 1 GB
-                // of the spill file resident, against 0.35 GB for the same file written as it
-                // comes from a pipe).
-                for piece in chunk[..n].chunks(SPILL_WRITE) {
-                    file.write_all(piece)?;
-                }
+                write_pieces(file, &chunk[..n])?;
                 let _ = empty.send(chunk);
             }
-            Ok(file)
+            Ok(())
         });
         let mut damage = None;
-        loop {
-            if cancel.load(Ordering::Relaxed) {
-                damage = Some(Error::new(ErrorKind::Io, "decompression cancelled").with_path(&path));
-                break;
-            }
-            let mut chunk = empty_rx.try_recv().unwrap_or_else(|_| vec![0; CHUNK]);
-            let (n, error) = fill(&mut reader, &mut chunk);
+        let mut size = 2 * FIRST_CHUNK;
+        while !cancel.load(Ordering::Relaxed) {
+            let mut chunk = match empty_rx.try_recv() {
+                Ok(chunk) if chunk.len() == size => chunk,
+                _ => vec![0; size],
+            };
+            let (n, error) = fill(reader, &mut chunk);
             // The writer stops only on an error, which its join reports.
             if n > 0 && full.send((chunk, n)).is_err() {
                 break;
@@ -123,20 +148,23 @@ fn spill_reader(
                 damage = Some(reader.error(e));
                 break;
             }
-            if n < CHUNK {
+            if n < size {
                 break;
             }
+            size = (2 * size).min(CHUNK);
         }
         drop(full);
         let written = writer.join().unwrap_or_else(|_| Err(io::Error::other("the spill file's writer panicked")));
         (written, damage)
-    });
-    let file = written.map_err(|e| Error::io(&path, "cannot write the decompressed stream to a spill file", e))?;
-    if cancel.load(Ordering::Relaxed) {
-        return Err(damage.unwrap_or_else(|| Error::new(ErrorKind::Io, "decompression cancelled").with_path(&path)));
-    }
-    let bytes = source::from_file(file, &path, mmap)?;
-    Ok(Contents { bytes, damage })
+    })
+}
+
+/// Writes `bytes` to a spill file in pieces of [`SPILL_WRITE`]: the page cache then holds the
+/// file in pieces that small. (Linux 6.x gives a 1 MiB write page-cache folios of up to 2 MiB,
+/// and a page fault maps a whole 2 MiB folio: the verification's scattered reads of documents
+/// made 1 GB of a spill file of the 1 GiB corpus resident, against 0.38 GB written this way.)
+fn write_pieces(file: &mut File, bytes: &[u8]) -> io::Result<()> {
+    bytes.chunks(SPILL_WRITE).try_for_each(|piece| file.write_all(piece))
 }
 
 /// Reads into `buf` until it is full or the stream ends (the count) or fails (the error, with
