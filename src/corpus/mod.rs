@@ -826,6 +826,10 @@ impl Corpus {
                 Err(e) if e.kind() == ErrorKind::Unsupported => return Err(e),
                 Err(e) => return self.reject(e),
             };
+            if meta.len() < stream::INLINE_BYTES {
+                let contents = spill(compressed, path, None, self.config.mmap)?;
+                return self.add_bytes(contents, path, name, kind, origin, None);
+            }
             // Decompressed on a thread of its own into a spill file; this file and the ones after
             // it are added in order once it is done (see `add_pending`).
             let job = self.jobs.start(compressed, path, self.config.mmap, stream::worker_threads())?;
@@ -1490,7 +1494,21 @@ mod tests {
         std::fs::create_dir_all(d.join("sub")).unwrap();
         let line = |id: &str| format!("{{\"id\": \"{id}\", \"text\": \"text of {id}\"}}\n");
         std::fs::write(d.join("a.jsonl"), line("a")).unwrap();
-        std::fs::write(d.join("b.jsonl.gz"), &gzip_then_damage(line("b").as_bytes())[..]).unwrap();
+        // Long enough (over `stream::INLINE_BYTES` compressed) to be decompressed on a thread of
+        // its own while the files after it are opened.
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let filler: Vec<String> = (0..4000)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                format!("{{\"id\": \"b{i}\", \"text\": \"{x:016x}{:016x}\"}}\n", x.rotate_left(29))
+            })
+            .collect();
+        let b = [line("b"), filler.concat()].concat();
+        let b = gzip_then_damage(b.as_bytes());
+        assert!(b.len() as u64 > stream::INLINE_BYTES);
+        std::fs::write(d.join("b.jsonl.gz"), &b[..]).unwrap();
         std::fs::write(d.join("c.jsonl"), line("c")).unwrap();
         std::fs::write(d.join("sub/d.jsonl"), "").unwrap();
         std::os::unix::fs::symlink("nowhere", d.join("sub/e.jsonl")).unwrap();
@@ -1498,17 +1516,23 @@ mod tests {
         let config = CorpusConfig::builder().skip_invalid(true).build().unwrap();
         let corpus = Corpus::open(&[&d], config).unwrap();
         let ids: Vec<String> = corpus.documents().map(|doc| doc.unwrap().id.into_owned()).collect();
-        assert_eq!(ids, ["a", "b", "c", "f"]);
+        let want: Vec<String> = ["a", "b"]
+            .into_iter()
+            .map(String::from)
+            .chain((0..4000).map(|i| format!("b{i}")))
+            .chain(["c".into(), "f".into()])
+            .collect();
+        assert_eq!(ids, want);
         let skipped: Vec<String> = corpus.skipped().iter().map(|e| e.to_string()).collect();
         let at = |i: usize, part: &str| assert!(skipped[i].contains(part), "{i}: {skipped:?}");
         assert_eq!(skipped.len(), 4, "{skipped:?}");
-        at(0, "b.jsonl.gz:line 2");
+        at(0, "b.jsonl.gz:line 4002");
         at(1, "d.jsonl: file is empty");
         at(2, "e.jsonl: cannot read directory entry (a dangling symbolic link)");
         at(3, "f.jsonl.gz:line 2");
         // Without skip_invalid, the first problem in input order is the error.
         let e = Corpus::open(&[&d], CorpusConfig::default()).unwrap_err();
-        assert!(e.to_string().contains("b.jsonl.gz:line 2"), "{e}");
+        assert!(e.to_string().contains("b.jsonl.gz:line 4002"), "{e}");
     }
 
     #[test]

@@ -174,10 +174,17 @@ fn read_all(mut file: File, path: &Path, len: u64) -> Result<Bytes> {
     file.rewind().map_err(|e| Error::io(path, "cannot read input", e))?;
     let mut v = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     file.read_to_end(&mut v).map_err(|e| Error::io(path, "cannot read input", e))?;
-    let n = v.len();
-    let mut words = vec![0u64; n.div_ceil(8)];
-    bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..n].copy_from_slice(&v);
-    Ok(Bytes::Owned(words, n))
+    Ok(Bytes::copied(&v))
+}
+
+impl Bytes {
+    /// A copy of `bytes`, held in memory (in 8-byte words, as a read file is).
+    pub(crate) fn copied(bytes: &[u8]) -> Bytes {
+        let n = bytes.len();
+        let mut words = vec![0u64; n.div_ceil(8)];
+        bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..n].copy_from_slice(bytes);
+        Bytes::Owned(words, n)
+    }
 }
 
 #[cfg(all(test, feature = "mmap"))]

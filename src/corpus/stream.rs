@@ -69,8 +69,14 @@ pub(crate) fn spill(mut reader: impl Read, path: &Path, dir: Option<&Path>, mmap
     Ok(Contents::whole(source::from_file(file, path, mmap)?))
 }
 
-/// The first chunk of a decompressed stream, decompressed and written on one thread.
+/// The first chunk of a decompressed stream, decompressed on the thread that asked for it; a
+/// stream no longer is held in memory (as a file that short is read, not mapped).
 const FIRST_CHUNK: usize = 64 << 10;
+
+/// Compressed files shorter than this are decompressed on the thread that opens the corpus: a
+/// thread and a spill file of their own would cost more than they do (a directory of 3,000
+/// gzipped articles of 400 bytes took 0.81 s that way, 0.09 s inline, 0.07 s plain).
+pub(crate) const INLINE_BYTES: u64 = 64 << 10;
 
 /// Past the first chunk, decompressed bytes move from the decompressing thread to the writing one
 /// in chunks that double up to this size, at most [`QUEUE`] chunks in flight.
@@ -81,9 +87,9 @@ const QUEUE: usize = 4;
 const SPILL_WRITE: usize = 64 << 10;
 
 /// Decompresses `reader` to a spill file in `dir` and maps or reads it back. The first
-/// [`FIRST_CHUNK`] bytes are decompressed and written on this thread (a short stream, such as
-/// most files of a directory of articles, needs no other); past them, this thread decompresses
-/// while another writes, in chunks that double up to [`CHUNK`]. The stream's damage (a corrupt or
+/// [`FIRST_CHUNK`] bytes are decompressed on this thread, and a stream that ends there (most
+/// files of a directory of articles) is kept in memory, with no spill file; past them, this
+/// thread decompresses while another writes, in chunks that double up to [`CHUNK`]. The stream's damage (a corrupt or
 /// truncated stream, a read error) ends the copy and is returned with the bytes before it. Stops
 /// early, with an error, when `cancel` is set.
 fn spill_reader(
@@ -93,21 +99,18 @@ fn spill_reader(
     cancel: &AtomicBool,
 ) -> Result<Contents> {
     let path = reader.path().to_path_buf();
-    let mut file = spill_file(dir)?;
-    let write_error = |e| Error::io(&path, "cannot write the decompressed stream to a spill file", e);
     let mut first = vec![0; FIRST_CHUNK];
     let (n, error) = fill(&mut reader, &mut first);
-    write_pieces(&mut file, &first[..n]).map_err(write_error)?;
-    let damage = match error {
-        Some(e) => Some(reader.error(e)),
-        None if n < FIRST_CHUNK => None,
-        None => {
-            drop(first);
-            let (written, damage) = pipeline(&mut reader, &mut file, cancel);
-            written.map_err(write_error)?;
-            damage
-        }
-    };
+    if error.is_some() || n < FIRST_CHUNK {
+        let damage = error.map(|e| reader.error(e));
+        return Ok(Contents { bytes: Bytes::copied(&first[..n]), damage });
+    }
+    let mut file = spill_file(dir)?;
+    let write_error = |e| Error::io(&path, "cannot write the decompressed stream to a spill file", e);
+    write_pieces(&mut file, &first).map_err(write_error)?;
+    drop(first);
+    let (written, damage) = pipeline(&mut reader, &mut file, cancel);
+    written.map_err(write_error)?;
     if cancel.load(Ordering::Relaxed) {
         return Err(Error::new(ErrorKind::Io, "decompression cancelled").with_path(&path));
     }
