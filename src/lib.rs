@@ -29,10 +29,11 @@
 //! only modules below it in this list (`tests/layers.rs`):
 //!
 //! 0. Leaves shared by every stage: [`error`], [`date`], [`hash`] (a finaliser, distinct counting,
-//!    agreeing signature slots) and [`graph`] ([`Edge`]s between [`DocId`]s, [`UnionFind`]).
+//!    agreeing signature slots), [`graph`] ([`Edge`]s between [`DocId`]s, [`UnionFind`]) and
+//!    [`compression`] (gzip, zstd, bzip2 and xz streams, told by their magic bytes).
 //! 1. [`corpus`]: memory-mapped JSONL files, directories of text files, delimited text files and
-//!    streams, cut into records and parsed into borrowed [`Document`]s (with a [`date`] when a
-//!    date field is read).
+//!    streams, plain or compressed, cut into records and parsed into borrowed [`Document`]s (with
+//!    a [`date`] when a date field is read).
 //! 2. [`shingle`]: Unicode lowercasing, punctuation and whitespace folding, optional NFKC, word or
 //!    character n-grams hashed to `u64` (words by a word-at-a-time tokeniser that hashes ASCII
 //!    words in place, and cuts scripts written without spaces, such as Chinese, Japanese and
@@ -77,6 +78,12 @@
 //! * `cli` (default, so that `cargo install neardupe` builds the binary): the `neardupe` binary
 //!   (clap, indicatif, and the `neardupe-synth` generator and scorer for its `synth` and `eval`
 //!   commands). A library build never needs it.
+//! * `compression` (in `cli`, so on by default; off in the minimal build): compressed input and
+//!   output, as the four features `gzip` (flate2 on the `zlib-rs` backend, Rust), `zstd` (the
+//!   reference C library), `bzip2` (Rust backend) and `xz` (liblzma, C), each of which can be
+//!   asked for alone. Compressed input files are told by their first bytes and decompressed into
+//!   spill files, several at once (see [`corpus`] and [`compression`]); a build without a format
+//!   refuses its files with an error that names the feature.
 //! * `serde`: `serde::Serialize` for results: [`Clustering`], [`link::Linked`], index matches and
 //!   assignments, [`Explanation`], [`Stats`].
 //! * `failpoints` (testing only, never in a library user's build): numbered failure points in the
@@ -102,6 +109,7 @@ extern crate self as neardupe;
 
 pub mod boilerplate;
 pub mod cluster;
+pub mod compression;
 pub mod config;
 pub mod corpus;
 pub mod date;
