@@ -4,7 +4,16 @@
 //!
 //! A compressed file is decompressed on threads of its own ([`Jobs`]), at most one file per
 //! worker thread at a time, while the corpus goes on opening the files after it; within one file
-//! one thread decompresses while a second writes the spill file.
+//! one thread decompresses while a second writes the spill file. A file shorter than
+//! [`INLINE_BYTES`] is decompressed where it is met, and a stream shorter than [`FIRST_CHUNK`]
+//! stays in memory.
+//!
+//! For the readers of other formats: every file reaches `Corpus::add_bytes` decompressed, whatever
+//! its kind, so a kind of file cut into records there reads compressed files with no more code. A
+//! reader that wants a file's whole decompressed bytes by itself calls [`source::open_input`]
+//! and, for an [`Opened::Compressed`](source::Opened::Compressed) file, [`spill`] (which gives
+//! the bytes before any damage, and the damage); one that wants a stream calls
+//! [`compression::open`].
 
 use std::fs::File;
 use std::io::{self, Read, Write};
