@@ -30,9 +30,9 @@
 //!
 //! 0. Leaves shared by every stage: [`error`], [`date`], [`hash`] (a finaliser, distinct counting,
 //!    agreeing signature slots) and [`graph`] ([`Edge`]s between [`DocId`]s, [`UnionFind`]).
-//! 1. [`corpus`]: memory-mapped JSONL files, directories of text files, delimited text files and
-//!    streams, cut into records and parsed into borrowed [`Document`]s (with a [`date`] when a
-//!    date field is read).
+//! 1. [`corpus`]: memory-mapped JSONL files (with nested fields), WARC files, Parquet and Arrow
+//!    tables, directories of text files, delimited text files and streams, cut into records and
+//!    parsed into borrowed [`Document`]s (with a [`date`] when a date field is read).
 //! 2. [`shingle`]: Unicode lowercasing, punctuation and whitespace folding, optional NFKC, word or
 //!    character n-grams hashed to `u64` (words by a word-at-a-time tokeniser that hashes ASCII
 //!    words in place). [`boilerplate`] learns the shingles that occur in very many documents
@@ -76,6 +76,10 @@
 //! * `cli` (default, so that `cargo install neardupe` builds the binary): the `neardupe` binary
 //!   (clap, indicatif, and the `neardupe-synth` generator and scorer for its `synth` and `eval`
 //!   commands). A library build never needs it.
+//! * `parquet` (with `cli`): Parquet files and Arrow IPC files and streams as corpus input (only
+//!   the wanted columns, a batch of rows at a time; see [`corpus`]), and Parquet cluster output
+//!   ([`output::ClusterFormat::Parquet`]). Without it such files are an error of kind
+//!   [`ErrorKind::Unsupported`]. WARC input needs no feature.
 //! * `serde`: `serde::Serialize` for results: [`Clustering`], [`link::Linked`], index matches and
 //!   assignments, [`Explanation`], [`Stats`].
 //! * `failpoints` (testing only, never in a library user's build): numbered failure points in the
@@ -133,7 +137,7 @@ pub use cluster::{Clustering, Guard, Representative};
 pub use config::{
     Config, ConfigBuilder, DEFAULT_MIN_SHINGLES, DEFAULT_MIN_SIZE_RATIO, DEFAULT_THRESHOLD, LSH_MIN_ROWS, LSH_RECALL,
 };
-pub use corpus::{Corpus, CorpusConfig, Document, DuplicateIds, InputFormat};
+pub use corpus::{Corpus, CorpusConfig, Document, DuplicateIds, InputFormat, WarcId};
 pub use error::{Error, ErrorKind, Result, Skipped};
 pub use explain::Explanation;
 pub use graph::{Edge, UnionFind};
