@@ -205,6 +205,20 @@ fn nested_fields_cluster_as_flat_ones() {
     assert_eq!(clusters(&[&nested], config, windowed(1)), clusters(&[&flat], dated(), windowed(1)));
 }
 
+/// Without the `parquet` feature a table is an error saying so, skipped or not.
+#[cfg(not(feature = "parquet"))]
+#[test]
+fn tables_need_the_parquet_feature() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.parquet");
+    std::fs::write(&path, b"PAR1 a table PAR1").unwrap();
+    for skip in [false, true] {
+        let e = Corpus::open(&[&path], CorpusConfig::builder().skip_invalid(skip).build().unwrap()).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Unsupported);
+        assert!(e.to_string().contains("needs neardupe's `parquet` feature"), "{e}");
+    }
+}
+
 #[cfg(feature = "parquet")]
 mod tables {
     use std::sync::Arc;
@@ -432,6 +446,24 @@ mod tables {
         let e = Corpus::open(&[&path], CorpusConfig::default()).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Malformed);
         assert!(e.to_string().contains("not a Parquet file"), "{e}");
+    }
+
+    /// Inputs on which the decoders panicked (found by the `parquet_reader` fuzz target): a
+    /// Parquet file whose embedded Arrow schema names an unknown type (no longer read), and an
+    /// Arrow stream whose schema arrow-ipc 59 cannot convert. Each is a damaged file, never a
+    /// panic out of `Corpus::open`.
+    #[test]
+    fn decoder_panics_are_damaged_files() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tables");
+        for name in ["arrow-schema-unknown-type.parquet", "arrow-stream-decoder-panic.arrows"] {
+            let path = dir.join(name);
+            match Corpus::open(&[&path], CorpusConfig::default()) {
+                Ok(corpus) => assert!(corpus.documents().count() <= 5, "{name}"),
+                Err(e) => assert!(matches!(e.kind(), ErrorKind::Malformed | ErrorKind::MissingField), "{name}: {e}"),
+            }
+            let skip = CorpusConfig::builder().skip_invalid(true).build().unwrap();
+            Corpus::open(&[&path], skip).unwrap();
+        }
     }
 
     #[test]

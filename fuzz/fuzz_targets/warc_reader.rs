@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use libfuzzer_sys::fuzz_target;
-use neardupe::{Config, Corpus, CorpusConfig, Deduper, DuplicateIds, ErrorKind, WarcId};
+use neardupe::{Config, Corpus, CorpusConfig, Deduper, DuplicateIds, ErrorKind, InputFormat, WarcId};
 
 fn temp_path(ext: &str) -> PathBuf {
     static N: AtomicU64 = AtomicU64::new(0);
@@ -52,8 +52,10 @@ fn parse_all(corpus: &Corpus) -> Parsed {
         .collect()
 }
 
+/// Read as WARC whatever the first bytes (the `parquet_reader` target has the tables).
 fn config(skip_invalid: bool, mmap: bool, id: WarcId) -> CorpusConfig {
     CorpusConfig::builder()
+        .format(InputFormat::Warc)
         .skip_invalid(skip_invalid)
         .mmap(mmap)
         .warc_id(id)
@@ -95,7 +97,8 @@ fuzz_target!(|data: &[u8]| {
                 let reread = Corpus::open(&[&copy], config(skip_invalid, true, id)).unwrap();
                 assert_eq!(parse_all(&reread), parse_all(&corpus), "records written back read otherwise");
             }
-            if skip_invalid {
+            // (A file without documents is left out: no WARC file, so no dates, to window by.)
+            if skip_invalid && corpus.dated() {
                 let ok = parse_all(&corpus).iter().filter(|r| r.is_ok()).count();
                 let out = windowed().clone().run(&corpus).unwrap();
                 assert_eq!(out.ids.len(), ok);

@@ -77,9 +77,11 @@ pub(crate) fn to_jsonl(
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read::read(bytes, table, &mut rows, reject)));
     match read {
         Ok(result) => result?,
-        // The decoders are meant to return errors on damaged input, not to panic; should one
-        // panic all the same, the file is reported as damaged rather than the process stopped.
-        Err(_) => return Err(rows.malformed("the decoder failed on this file")),
+        // The decoders are meant to return errors on damaged input, not to panic, but arrow-ipc
+        // 59 panics on some damaged schemas (an unknown type, a list without its child): the
+        // file is reported as damaged rather than the process stopped. (The panic's message is
+        // still printed by the panic hook.)
+        Err(_) => return Err(rows.malformed("its schema or a batch is damaged (the decoder failed)")),
     }
     rows.finish()
 }
@@ -650,12 +652,16 @@ mod read {
 
     fn parquet(bytes: &Arc<Bytes>, rows: &mut Rows<'_>, reject: &mut dyn FnMut(Error) -> Result<()>) -> Result<()> {
         use parquet::arrow::ProjectionMask;
-        use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+        use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
         if !Table::Parquet.is_magic(bytes.as_slice()) {
             return Err(rows.malformed("not a Parquet file (no `PAR1` at its start and end)"));
         }
         let data = bytes::Bytes::from_owner(Shared(Arc::clone(bytes)));
-        let builder = ParquetRecordBatchReaderBuilder::try_new(data).map_err(|e| rows.malformed(e))?;
+        // The Arrow schema a writer may embed is not read: the Parquet schema gives every type
+        // the reader needs, and decoding the embedded one panics on some damage (arrow-ipc 59).
+        let options = ArrowReaderOptions::new().with_skip_arrow_metadata(true);
+        let builder =
+            ParquetRecordBatchReaderBuilder::try_new_with_options(data, options).map_err(|e| rows.malformed(e))?;
         let roots = rows.resolve(builder.schema())?;
         let mask = ProjectionMask::roots(builder.parquet_schema(), roots.iter().copied());
         let reader =
@@ -663,20 +669,99 @@ mod read {
         write_batches(reader, &roots, bytes, rows, reject)
     }
 
+    /// An Arrow IPC file (its batches found through its footer) or stream, decoded in place:
+    /// every offset and length is checked against the bytes there are before it is used, so a
+    /// damaged length costs no allocation of its size, and the arrays borrow the file's bytes.
     fn arrow(bytes: &Arc<Bytes>, rows: &mut Rows<'_>, reject: &mut dyn FnMut(Error) -> Result<()>) -> Result<()> {
-        use arrow_ipc::reader::{FileReader, StreamReader};
+        let all = arrow_buffer::Buffer::from(bytes::Bytes::from_owner(Shared(Arc::clone(bytes))));
+        if bytes.as_slice().starts_with(b"ARROW1") {
+            return arrow_file(bytes, all, rows, reject);
+        }
+        let mut decoded = Decoded { decoder: arrow_ipc::reader::StreamDecoder::new(), buffer: all, done: false };
+        // The schema comes before the first batch.
+        let first = match decoded.next() {
+            Some(Err(e)) => return Err(rows.malformed(e)),
+            first => first,
+        };
+        let Some(schema) = decoded.decoder.schema() else {
+            return Err(rows.malformed("an Arrow IPC stream without a schema"));
+        };
+        let roots = rows.resolve(&schema)?;
+        let wanted = roots.clone();
+        let batches = first.into_iter().chain(decoded).map(move |b| b.and_then(|b| b.project(&wanted)));
+        write_batches(batches, &roots, bytes, rows, reject)
+    }
+
+    /// An Arrow IPC file: `ARROW1`, the stream of messages, the footer (the schema and where
+    /// each dictionary and batch is), its length, `ARROW1`.
+    fn arrow_file(
+        bytes: &Arc<Bytes>,
+        all: arrow_buffer::Buffer,
+        rows: &mut Rows<'_>,
+        reject: &mut dyn FnMut(Error) -> Result<()>,
+    ) -> Result<()> {
+        use arrow_ipc::reader::{FileDecoder, read_footer_length};
         let data = bytes.as_slice();
-        let cursor = || std::io::Cursor::new(data);
-        if data.starts_with(b"ARROW1") {
-            let schema = FileReader::try_new(cursor(), None).map_err(|e| rows.malformed(e))?.schema();
-            let roots = rows.resolve(&schema)?;
-            let reader = FileReader::try_new(cursor(), Some(roots.clone())).map_err(|e| rows.malformed(e))?;
-            write_batches(reader, &roots, bytes, rows, reject)
-        } else {
-            let schema = StreamReader::try_new(cursor(), None).map_err(|e| rows.malformed(e))?.schema();
-            let roots = rows.resolve(&schema)?;
-            let reader = StreamReader::try_new(cursor(), Some(roots.clone())).map_err(|e| rows.malformed(e))?;
-            write_batches(reader, &roots, bytes, rows, reject)
+        let bad = |rows: &Rows<'_>, what: &str| rows.malformed(format!("an Arrow IPC file with {what}"));
+        let trailer = data.len().checked_sub(10).and_then(|at| <[u8; 10]>::try_from(&data[at..]).ok());
+        let footer_len =
+            trailer.and_then(|t| read_footer_length(t).ok()).ok_or_else(|| bad(rows, "no valid footer"))?;
+        let footer_start = (data.len() - 10)
+            .checked_sub(footer_len)
+            .filter(|&s| s >= 8)
+            .ok_or_else(|| bad(rows, "no valid footer"))?;
+        let footer = arrow_ipc::root_as_footer(&data[footer_start..data.len() - 10]).map_err(|e| rows.malformed(e))?;
+        let schema = Arc::new(arrow_ipc::convert::fb_to_schema(footer.schema().ok_or_else(|| bad(rows, "no schema"))?));
+        let roots = rows.resolve(&schema)?;
+        // A block's message and body, if they lie inside the messages.
+        let block = |b: &arrow_ipc::Block| {
+            let (meta, body) = (usize::try_from(b.metaDataLength()).ok()?, usize::try_from(b.bodyLength()).ok()?);
+            let (offset, len) = (usize::try_from(b.offset()).ok()?, meta.checked_add(body)?);
+            (offset >= 8 && offset.checked_add(len)? <= footer_start && meta <= len)
+                .then(|| all.slice_with_length(offset, len))
+        };
+        let mut decoder = FileDecoder::new(Arc::clone(&schema), footer.version()).with_projection(roots.clone());
+        for d in footer.dictionaries().iter().flatten() {
+            let buf = block(d).ok_or_else(|| bad(rows, "a dictionary outside the file"))?;
+            decoder.read_dictionary(d, &buf).map_err(|e| rows.malformed(e))?;
+        }
+        let blocks: Vec<arrow_ipc::Block> = footer.recordBatches().iter().flatten().copied().collect();
+        let batches = blocks.into_iter().map(move |b| {
+            let buf = block(&b).ok_or_else(|| ArrowError::IpcError("a batch outside the file".into()))?;
+            decoder
+                .read_record_batch(&b, &buf)?
+                .ok_or_else(|| ArrowError::IpcError("a batch block without a batch".into()))
+        });
+        write_batches(batches, &roots, bytes, rows, reject)
+    }
+
+    /// The batches of an Arrow IPC stream in a buffer; an error ends them.
+    struct Decoded {
+        decoder: arrow_ipc::reader::StreamDecoder,
+        buffer: arrow_buffer::Buffer,
+        done: bool,
+    }
+
+    impl Iterator for Decoded {
+        type Item = std::result::Result<RecordBatch, ArrowError>;
+
+        fn next(&mut self) -> Option<Self::Item> {
+            while !self.done {
+                if self.buffer.is_empty() {
+                    // A message cut short is an error here.
+                    self.done = true;
+                    return self.decoder.finish().err().map(Err);
+                }
+                match self.decoder.decode(&mut self.buffer) {
+                    Ok(Some(batch)) => return Some(Ok(batch)),
+                    Ok(None) => {}
+                    Err(e) => {
+                        self.done = true;
+                        return Some(Err(e));
+                    }
+                }
+            }
+            None
         }
     }
 
@@ -713,9 +798,17 @@ mod read {
             std::thread::scope(|scope| {
                 let (to_writer, decoded) = std::sync::mpsc::sync_channel(2);
                 scope.spawn(move || {
-                    for batch in batches {
+                    let mut batches = batches;
+                    loop {
+                        // A decoder that panics on damage (see `to_jsonl`) ends the table here.
+                        let batch = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| batches.next())) {
+                            Ok(Some(batch)) => batch,
+                            Ok(None) => break,
+                            Err(_) => Err(ArrowError::ParseError("the decoder failed (it panicked)".into())),
+                        };
+                        let last = batch.is_err();
                         // The writer stopped (an error, or the damage): so does the decoder.
-                        if to_writer.send(batch).is_err() {
+                        if to_writer.send(batch).is_err() || last {
                             break;
                         }
                     }

@@ -1020,8 +1020,9 @@ impl Corpus {
         };
         match columnar::to_jsonl(bytes, table, path, config, &mut reject) {
             Ok(rows) => Ok(Some(rows)),
-            // The spill file could not be written: no fault of the input's.
-            Err(e) if e.kind() == ErrorKind::Io => Err(e),
+            // The spill file could not be written, or this build reads no tables: no fault of the
+            // input's, so never skipped.
+            Err(e) if matches!(e.kind(), ErrorKind::Io | ErrorKind::Unsupported) => Err(e),
             Err(e) if e.kind() == ErrorKind::Empty && origin == Origin::InDirectory => {
                 self.skipped.push(e);
                 Ok(None)
@@ -1388,10 +1389,11 @@ fn warc_spans(
                 }
                 at = r.end;
             }
-            Err(m) => {
+            Err(e) => {
                 n += 1;
-                reject(m.error)?;
-                match m.resume {
+                let start = e.location().offset.map_or(data.len(), |o| o as usize);
+                reject(e)?;
+                match warc::resume_after(data, start) {
                     Some(next) => at = next,
                     None => break,
                 }

@@ -120,25 +120,15 @@ pub(crate) struct Record {
     pub(crate) document: bool,
 }
 
-/// A malformed record: the error (at the record's offset), and where reading may go on (the
-/// next line that starts a record), if anywhere.
-#[derive(Debug)]
-pub(crate) struct Malformed {
-    pub(crate) error: Error,
-    pub(crate) resume: Option<usize>,
-}
-
 /// The record that starts at or after `at` (line ends before it are skipped), `None` at the end
-/// of the file. Errors carry no path (the caller's).
-pub(crate) fn next_record(data: &[u8], at: usize) -> std::result::Result<Option<Record>, Malformed> {
+/// of the file. A malformed record is an error of kind `Malformed` at the offset where the record
+/// starts, without a path (the caller's); [`resume_after`] tells where reading may go on.
+pub(crate) fn next_record(data: &[u8], at: usize) -> Result<Option<Record>> {
     let Some(skip) = data.get(at..).unwrap_or_default().iter().position(|&b| b != b'\r' && b != b'\n') else {
         return Ok(None);
     };
     let start = at + skip;
-    let fail = |message: String| Malformed {
-        error: Error::new(ErrorKind::Malformed, message).with_offset(start as u64),
-        resume: resume_after(data, start),
-    };
+    let fail = |message: String| Error::new(ErrorKind::Malformed, message).with_offset(start as u64);
     let rec = &data[start..];
     if version_line(rec).is_none() {
         let line = String::from_utf8_lossy(&rec[..rec.len().min(20)]).into_owned();
@@ -159,38 +149,26 @@ pub(crate) fn next_record(data: &[u8], at: usize) -> std::result::Result<Option<
     let body_start = start + body;
     let available = (data.len() - body_start) as u64;
     if len > available {
-        return Err(Malformed {
-            error: Error::new(
-                ErrorKind::Malformed,
-                format!("WARC record is truncated: its Content-Length is {len} bytes, the file ends {available} bytes after its header"),
-            )
-            .with_offset(start as u64),
-            resume: None,
-        });
+        return Err(fail(format!(
+            "WARC record is truncated: its Content-Length is {len} bytes, the file ends {available} bytes after its header"
+        )));
     }
     let end = body_start + len as usize;
     // Two line ends close a record; the next record (or the end of the file) follows them.
     let after = &data[end..];
     let gap = after.iter().position(|&b| b != b'\r' && b != b'\n').unwrap_or(after.len());
     if gap < after.len() && version_line(&after[gap..]).is_none() {
-        return Err(Malformed {
-            error: Error::new(
-                ErrorKind::Malformed,
-                format!(
-                    "WARC record does not end where its Content-Length ({len} bytes) says: no record starts at byte {}",
-                    end + gap
-                ),
-            )
-            .with_offset(start as u64),
-            resume: resume_after(data, start),
-        });
+        return Err(fail(format!(
+            "WARC record does not end where its Content-Length ({len} bytes) says: no record starts at byte {}",
+            end + gap
+        )));
     }
     Ok(Some(Record { start, end, document: header.is_document() }))
 }
 
 /// Where the first line after `start` that starts a record (`WARC/1.0` or `WARC/1.1`, after a
 /// blank line) is, if any: where reading goes on after a malformed record.
-fn resume_after(data: &[u8], start: usize) -> Option<usize> {
+pub(crate) fn resume_after(data: &[u8], start: usize) -> Option<usize> {
     let mut from = start + 1;
     while let Some(i) = data.get(from..).and_then(|rest| memmem::find(rest, b"\nWARC/1.")) {
         let line = from + i + 1;
@@ -326,10 +304,10 @@ mod tests {
                     at = r.end;
                     out.push(Ok(r));
                 }
-                Err(m) => {
-                    let start = m.error.location().offset.unwrap_or(u64::MAX) as usize;
-                    out.push(Err((start, m.error.message().to_string())));
-                    match m.resume {
+                Err(e) => {
+                    let start = e.location().offset.unwrap_or(u64::MAX) as usize;
+                    out.push(Err((start, e.message().to_string())));
+                    match resume_after(data, start) {
                         Some(r) => at = r,
                         None => return out,
                     }
