@@ -17,7 +17,7 @@ use crate::cluster::{Guard, Representative};
 use crate::error::{Error, Result};
 use crate::lsh::LshParams;
 use crate::minhash::{Algorithm, MinHashConfig};
-use crate::shingle::{ShingleConfig, ShingleUnit};
+use crate::shingle::{ShingleConfig, ShingleUnit, Tokenizer};
 use crate::verify::{Criterion, Similarity, Verify};
 
 /// The default similarity threshold (on the default [`Similarity::Containment`] scale), chosen
@@ -130,6 +130,7 @@ pub struct ConfigBuilder {
     unit: ShingleUnit,
     ngram: usize,
     nfkc: bool,
+    tokenizer: Tokenizer,
     algorithm: Algorithm,
     num_perm: usize,
     seed: u64,
@@ -161,6 +162,7 @@ impl Default for ConfigBuilder {
             unit: s.unit(),
             ngram: s.size(),
             nfkc: s.nfkc(),
+            tokenizer: s.tokenizer(),
             algorithm: m.algorithm(),
             num_perm: m.num_perm(),
             seed: m.seed(),
@@ -195,6 +197,12 @@ impl ConfigBuilder {
     /// NFKC-normalise text before shingling.
     pub fn nfkc(mut self, yes: bool) -> Self {
         self.nfkc = yes;
+        self
+    }
+    /// How word shingles cut text into words (default [`Tokenizer::Scripts`]: each character of
+    /// Chinese, Japanese, Thai... is a word).
+    pub fn tokenizer(mut self, t: Tokenizer) -> Self {
+        self.tokenizer = t;
         self
     }
     /// The MinHash algorithm.
@@ -287,6 +295,7 @@ impl ConfigBuilder {
             ShingleUnit::Chars => ShingleConfig::builder().chars(self.ngram),
         }
         .nfkc(self.nfkc)
+        .tokenizer(self.tokenizer)
         .build()?;
         let minhash =
             MinHashConfig::builder().algorithm(self.algorithm).num_perm(self.num_perm).seed(self.seed).build()?;

@@ -36,8 +36,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// What went wrong, in a form programs can act on.
 ///
 /// Each kind says what a program should do about it. The kinds of bad input records ([`Json`],
-/// [`Malformed`], [`MissingField`], [`Utf8`], [`Empty`], [`RecordTooLarge`]) are told apart from
-/// the rest by [`is_invalid_input`](ErrorKind::is_invalid_input).
+/// [`Malformed`], [`MissingField`], [`Utf8`], [`Empty`], [`RecordTooLarge`], [`Compression`]) are
+/// told apart from the rest by [`is_invalid_input`](ErrorKind::is_invalid_input).
 ///
 /// New kinds may be added in minor releases, so matches need a wildcard arm.
 ///
@@ -47,6 +47,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// [`Utf8`]: ErrorKind::Utf8
 /// [`Empty`]: ErrorKind::Empty
 /// [`RecordTooLarge`]: ErrorKind::RecordTooLarge
+/// [`Compression`]: ErrorKind::Compression
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -158,6 +159,13 @@ pub enum ErrorKind {
     /// ([`duplicate_ids`](crate::corpus::CorpusConfigBuilder::duplicate_ids)). Not skipped by
     /// `skip_invalid`: neither record is invalid on its own.
     DuplicateId,
+    /// Bad input: a compressed input file (gzip, zstd, bzip2, xz) is corrupt or truncated. The
+    /// location is the file, the first line (or record) the damage cut short and the offset in
+    /// the decompressed stream where the decoder stopped.
+    ///
+    /// Fetch or compress the file again, or keep the records before the damage
+    /// ([`skip_invalid`](crate::corpus::CorpusConfigBuilder::skip_invalid)).
+    Compression,
 }
 
 impl ErrorKind {
@@ -180,10 +188,12 @@ impl ErrorKind {
             ErrorKind::Empty => "empty",
             ErrorKind::RecordTooLarge => "record-too-large",
             ErrorKind::DuplicateId => "duplicate-id",
+            ErrorKind::Compression => "compression",
         }
     }
 
-    /// Whether the kind is bad input (a record or input file that cannot be read as documents):
+    /// Whether the kind is bad input (a record, or an input file or part of one, that cannot be
+    /// read as documents):
     /// what [`skip_invalid`](crate::corpus::CorpusConfigBuilder::skip_invalid) skips and
     /// [`Invalid::Skip`](crate::source::Invalid::Skip) leaves out.
     pub fn is_invalid_input(self) -> bool {
@@ -195,6 +205,7 @@ impl ErrorKind {
                 | ErrorKind::Utf8
                 | ErrorKind::Empty
                 | ErrorKind::RecordTooLarge
+                | ErrorKind::Compression
         )
     }
 }
@@ -524,10 +535,11 @@ mod tests {
             Empty,
             RecordTooLarge,
             DuplicateId,
+            Compression,
         ];
         let names: std::collections::HashSet<&str> = all.iter().map(|k| k.as_str()).collect();
         assert_eq!(names.len(), all.len());
         let invalid: Vec<ErrorKind> = all.into_iter().filter(|k| k.is_invalid_input()).collect();
-        assert_eq!(invalid, [Json, Malformed, MissingField, Utf8, Empty, RecordTooLarge]);
+        assert_eq!(invalid, [Json, Malformed, MissingField, Utf8, Empty, RecordTooLarge, Compression]);
     }
 }

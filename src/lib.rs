@@ -29,13 +29,16 @@
 //! only modules below it in this list (`tests/layers.rs`):
 //!
 //! 0. Leaves shared by every stage: [`error`], [`date`], [`hash`] (a finaliser, distinct counting,
-//!    agreeing signature slots) and [`graph`] ([`Edge`]s between [`DocId`]s, [`UnionFind`]).
+//!    agreeing signature slots), [`graph`] ([`Edge`]s between [`DocId`]s, [`UnionFind`]) and
+//!    [`compression`] (gzip, zstd, bzip2 and xz streams, told by their magic bytes).
 //! 1. [`corpus`]: memory-mapped JSONL files (with nested fields), WARC files, Parquet and Arrow
-//!    tables, directories of text files, delimited text files and streams, cut into records and
-//!    parsed into borrowed [`Document`]s (with a [`date`] when a date field is read).
+//!    tables, directories of text files, delimited text files and streams, plain or compressed,
+//!    cut into records and parsed into borrowed [`Document`]s (with a [`date`] when a date field
+//!    is read).
 //! 2. [`shingle`]: Unicode lowercasing, punctuation and whitespace folding, optional NFKC, word or
 //!    character n-grams hashed to `u64` (words by a word-at-a-time tokeniser that hashes ASCII
-//!    words in place). [`boilerplate`] learns the shingles that occur in very many documents
+//!    words in place, and cuts scripts written without spaces, such as Chinese, Japanese and
+//!    Thai, into one word per character: [`shingle::Tokenizer`]). [`boilerplate`] learns the shingles that occur in very many documents
 //!    (footers, promotions) from a sample of the corpus; the shingler leaves them out.
 //! 3. [`minhash`]: signatures by one-permutation hashing with optimal densification (default) or the
 //!    classic k-permutation scheme, into a [`SignatureMatrix`]. [`sketch`]'s [`Sketcher`] fuses
@@ -76,6 +79,12 @@
 //! * `cli` (default, so that `cargo install neardupe` builds the binary): the `neardupe` binary
 //!   (clap, indicatif, and the `neardupe-synth` generator and scorer for its `synth` and `eval`
 //!   commands). A library build never needs it.
+//! * `compression` (in `cli`, so on by default; off in the minimal build): compressed input and
+//!   output, as the four features `gzip` (flate2 on the `zlib-rs` backend, Rust), `zstd` (the
+//!   reference C library), `bzip2` (Rust backend) and `xz` (liblzma, C), each of which can be
+//!   asked for alone. Compressed input files are told by their first bytes and decompressed into
+//!   spill files, several at once (see [`corpus`] and [`compression`]); a build without a format
+//!   refuses its files with an error that names the feature.
 //! * `parquet` (with `cli`): Parquet files and Arrow IPC files and streams as corpus input (only
 //!   the wanted columns, a batch of rows at a time; see [`corpus`]), and Parquet cluster output
 //!   ([`output::ClusterFormat::Parquet`]). Without it such files are an error of kind
@@ -105,6 +114,7 @@ extern crate self as neardupe;
 
 pub mod boilerplate;
 pub mod cluster;
+pub mod compression;
 pub mod config;
 pub mod corpus;
 pub mod date;
@@ -130,6 +140,11 @@ pub mod results;
 pub mod shingle;
 pub mod sketch;
 pub mod source;
+/// The tokeniser's scanners: crate-private, public only to the fuzz targets (`cfg(fuzzing)`).
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod tokenize;
+#[cfg(not(fuzzing))]
 mod tokenize;
 pub mod verify;
 

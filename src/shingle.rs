@@ -39,10 +39,32 @@
 //!   compatibility characters such as full-width letters and ligatures;
 //! * full-Unicode lowercasing;
 //! * tokenising into *words*, the maximal runs of alphanumeric characters, so that punctuation and
-//!   runs of whitespace are folded away ("Kim's  train!" and "kim s train" give the same words).
+//!   runs of whitespace are folded away ("Kim's  train!" and "kim s train" give the same words);
+//!   in scripts written without spaces (Chinese, Japanese, Thai...) each character is a word of its
+//!   own, with its combining marks ([`Tokenizer::Scripts`], the default; [`Tokenizer::Runs`] keeps
+//!   a run of them as one word, as format versions 1 and 2 did).
+//!
+//! ```
+//! use neardupe::shingle::{Tokenizer, words};
+//! use neardupe::{ShingleConfig, Shingler};
+//!
+//! let story = "朝鲜领导人金正恩乘坐专列前往俄罗斯符拉迪沃斯托克，与普京举行会晤。";
+//! let reprint = format!("【环球网报道】{story}（来源：新华社）");
+//! assert_eq!(words(story).len(), 31); // one word a character: 27 word 5-grams
+//! let mut shingler = Shingler::default();
+//! assert_eq!(shingler.shingle_set(story).containment(&shingler.shingle_set(&reprint)), 1.0);
+//!
+//! // The tokeniser of format version 2: two "words", one shingle each, nothing in common.
+//! let runs = ShingleConfig::builder().tokenizer(Tokenizer::Runs).build()?;
+//! let mut old = Shingler::new(runs);
+//! assert_eq!(old.shingle_set(story).containment(&old.shingle_set(&reprint)), 0.0);
+//! # Ok::<(), neardupe::Error>(())
+//! ```
 //!
 //! Word shingles are the `n`-grams of consecutive words; character shingles are the `n`-grams of
-//! characters of the words joined by single spaces. A document with fewer than `n` words (or
+//! characters of the words joined by single spaces, words always cut by [`Tokenizer::Runs`]
+//! (characters of Chinese are not spaced apart: character shingles do not depend on the
+//! tokeniser). A document with fewer than `n` words (or
 //! characters) is one shingle; a document with no words has no shingles. Each shingle is hashed
 //! to a `u64`: words by a word-at-a-time hash (see the tokeniser), word n-grams by a rolling
 //! polynomial over the word hashes (mixed with a seed that depends on `n`), character n-grams by
@@ -59,7 +81,7 @@ use std::sync::Arc;
 use crate::boilerplate::ShingleFilter;
 use crate::error::{Error, ErrorKind, Result};
 use crate::hash::fmix64;
-pub use crate::tokenize::words;
+pub use crate::tokenize::{Tokenizer, words};
 use crate::tokenize::{for_each_word, for_each_word_hash};
 
 /// The multiplier of the rolling word-shingle hash (odd, with well-spread bits).
@@ -90,11 +112,12 @@ pub struct ShingleConfig {
     unit: ShingleUnit,
     size: usize,
     nfkc: bool,
+    tokenizer: Tokenizer,
 }
 
 impl Default for ShingleConfig {
     fn default() -> ShingleConfig {
-        ShingleConfig { unit: ShingleUnit::Words, size: DEFAULT_WORD_NGRAM, nfkc: false }
+        ShingleConfig { unit: ShingleUnit::Words, size: DEFAULT_WORD_NGRAM, nfkc: false, tokenizer: Tokenizer::Scripts }
     }
 }
 
@@ -102,7 +125,7 @@ impl Default for ShingleConfig {
 pub const DEFAULT_WORD_NGRAM: usize = 5;
 
 impl ShingleConfig {
-    /// A builder starting from the defaults (word 5-grams, no NFKC).
+    /// A builder starting from the defaults (word 5-grams, no NFKC, [`Tokenizer::Scripts`]).
     pub fn builder() -> ShingleConfigBuilder {
         ShingleConfigBuilder { config: ShingleConfig::default() }
     }
@@ -120,6 +143,11 @@ impl ShingleConfig {
     /// Whether text is NFKC-normalised before tokenising.
     pub fn nfkc(&self) -> bool {
         self.nfkc
+    }
+
+    /// How word shingles cut text into words (character shingles do not depend on it).
+    pub fn tokenizer(&self) -> Tokenizer {
+        self.tokenizer
     }
 }
 
@@ -147,6 +175,13 @@ impl ShingleConfigBuilder {
     /// Applies Unicode NFKC normalisation before lowercasing (slower; off by default).
     pub fn nfkc(mut self, yes: bool) -> Self {
         self.config.nfkc = yes;
+        self
+    }
+
+    /// How word shingles cut text into words (default [`Tokenizer::Scripts`]); character
+    /// shingles do not depend on it.
+    pub fn tokenizer(mut self, tokenizer: Tokenizer) -> Self {
+        self.config.tokenizer = tokenizer;
         self
     }
 
@@ -304,7 +339,7 @@ impl Shingler {
         let n = self.config.size;
         self.words.clear();
         let words = &mut self.words;
-        for_each_word_hash(text, &mut self.token, |h| words.push(h));
+        for_each_word_hash(text, self.config.tokenizer, &mut self.token, |h| words.push(h));
         let words = &self.words;
         if words.is_empty() {
             return;
@@ -330,7 +365,7 @@ impl Shingler {
         self.joined.clear();
         self.joined.reserve(text.len());
         let joined = &mut self.joined;
-        for_each_word(text, &mut self.token, |w| {
+        for_each_word(text, Tokenizer::Runs, &mut self.token, |w| {
             if !joined.is_empty() {
                 joined.push(' ');
             }

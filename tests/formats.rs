@@ -130,6 +130,43 @@ fn the_warcio_sample_reads_as_warcio_reads_it() {
     assert!((1..3).all(|i| c(&week, i) == c(&week, 0)) && c(&week, 3) != c(&week, 0) && c(&week, 4) == c(&week, 5));
 }
 
+/// A WET file as CommonCrawl ships it: `.warc.wet.gz`, each record a gzip member of its own.
+/// It reads as the plain file does; cut short, the records before the damage are kept with
+/// `skip_invalid`.
+#[cfg(feature = "gzip")]
+#[test]
+fn gzipped_wet_files_read_as_plain_ones() {
+    use neardupe::compression::{Compression, Encoder};
+    use std::io::Write;
+    let docs = &sample()[..40];
+    let plain = wet(docs);
+    let mut gz = Vec::new();
+    for record in plain.split_inclusive("\r\n\r\nWARC/1.0").collect::<Vec<_>>().join("").split("WARC/1.0").skip(1) {
+        let mut e = Encoder::new(Vec::new(), Compression::Gzip).unwrap();
+        write!(e, "WARC/1.0{record}").unwrap();
+        gz.extend(e.finish().unwrap());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (plain_path, gz_path) = (dir.path().join("crawl.warc.wet"), dir.path().join("crawl.warc.wet.gz"));
+    std::fs::write(&plain_path, &plain).unwrap();
+    std::fs::write(&gz_path, &gz).unwrap();
+    let want = clusters(&[&plain_path], CorpusConfig::default(), windowed(1));
+    assert_eq!(clusters(&[&gz_path], CorpusConfig::default(), windowed(1)), want);
+    // Cut inside the 30th member: an error; with skip_invalid, the records before the cut.
+    let cut = gz.len() * 3 / 4;
+    std::fs::write(&gz_path, &gz[..cut]).unwrap();
+    let e = Corpus::open(&[&gz_path], CorpusConfig::default()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Compression, "{e}");
+    let skip = CorpusConfig::builder().skip_invalid(true).build().unwrap();
+    let corpus = Corpus::open(&[&gz_path], skip).unwrap();
+    assert!(corpus.len() > 20 && corpus.len() < 40, "{}", corpus.len());
+    let full = Corpus::open(&[&plain_path], CorpusConfig::default()).unwrap();
+    for i in 0..corpus.len() {
+        assert_eq!(corpus.document(i).unwrap(), full.document(i).unwrap());
+    }
+    assert_eq!(corpus.skipped().len(), 1, "the damage, and no truncated record besides");
+}
+
 #[test]
 fn warc_damage_is_located_and_skippable() {
     let docs = &sample()[..3];

@@ -1,13 +1,16 @@
-//! Stored indexes of format versions 1 and 2 (`tests/data/index-v1/` and `index-v2/`, built by
-//! the same commands, in their READMEs) still open, pass `check`, answer queries and export the
-//! clusters they were built with. A change that stops reading one must bump the format version
-//! deliberately (see the READMEs). Version 2 differs from version 1 only in its `MANIFEST`, which
-//! pins each file: both hold the same documents and clusters. Runs with and without default
-//! features (memory-mapped and read files).
+//! Stored indexes of format versions 1, 2 and 3 (`tests/data/index-v1/`, `index-v2/` and
+//! `index-v3/`, built by the same commands, in their READMEs) still open, pass `check`, answer
+//! queries and export the clusters they were built with. A change that stops reading one must bump
+//! the format version deliberately (see the READMEs). Version 2 differs from version 1 only in its
+//! `MANIFEST`, which pins each file; version 3 names the tokeniser in its fingerprints (`scripts`;
+//! versions 1 and 2 read as `runs`). All three hold the same documents and clusters (English text,
+//! which both tokenisers cut alike). Runs with and without default features (memory-mapped and read
+//! files).
 
 use std::path::{Path, PathBuf};
 
 use neardupe::index::Index;
+use neardupe::shingle::Tokenizer;
 use neardupe::{DocId, Similarity};
 
 /// The fixture of format version 1 (never opened in place). The tests without a version in
@@ -181,6 +184,18 @@ fn assert_reading_changes_no_file(version: u32) {
     assert_eq!(files(tmp.path()), files(&fixture_of(version)));
 }
 
+/// An index's counts: generation, documents, segments, clusters, clusters of more than one
+/// document, duplicates, edges.
+fn counts(i: &Index) -> (u64, u64, u64, u64, u64, u64, u64) {
+    let s = i.stats();
+    (s.generation, s.documents, s.segments, s.clusters, s.duplicate_clusters, s.duplicates, s.edges)
+}
+
+/// Each document's `(id, cluster, representative)`, as `neardupe index export` writes them.
+fn export(i: &Index) -> Vec<(String, u32, bool)> {
+    i.clusters().map(|x| x.unwrap()).map(|x| (x.id.to_string(), x.cluster, x.is_representative)).collect()
+}
+
 /// Version 2 opens, checks, exports and answers exactly as version 1 does: the same documents,
 /// clusters, filter and parameters, read through a manifest of the new layout.
 #[test]
@@ -188,17 +203,10 @@ fn version_2_reads_as_version_1_does() {
     let (v1, v2) = (copy_of(1), copy_of(2));
     let (a, b) = (open(v1.path()), open(v2.path()));
     b.check().unwrap();
-    let counts = |i: &Index| {
-        let s = i.stats();
-        (s.generation, s.documents, s.segments, s.clusters, s.duplicate_clusters, s.duplicates, s.edges)
-    };
     assert_eq!(counts(&b), counts(&a));
     assert_eq!(counts(&b), (3, 40, 2, 35, 5, 5, 5));
     assert_eq!(b.filter().map(|f| f.len()), Some(23));
     assert_eq!(format!("{:?}", a.config()), format!("{:?}", b.config()));
-    let export = |i: &Index| -> Vec<(String, u32, bool)> {
-        i.clusters().map(|x| x.unwrap()).map(|x| (x.id.to_string(), x.cluster, x.is_representative)).collect()
-    };
     assert_eq!(export(&b), export(&a));
     assert_eq!(export(&b), expected_clusters());
     let stored = std::fs::read(fixture_of(2).join("expected-clusters.jsonl")).unwrap();
@@ -213,4 +221,35 @@ fn version_2_reads_as_version_1_does() {
 #[test]
 fn version_2_reading_changes_no_file() {
     assert_reading_changes_no_file(2);
+}
+
+/// Version 3 opens, checks, exports and answers as versions 1 and 2 do: the same documents,
+/// clusters, filter and parameters but the tokeniser, which it names (`scripts`) where the older
+/// versions are read as `runs`. Both cut the fixture's English text alike, so the stored
+/// signatures are the same and a query scores the same against each.
+#[test]
+fn version_3_reads_as_version_1_does_but_for_the_tokenizer() {
+    let (v1, v2, v3) = (copy_of(1), copy_of(2), copy_of(3));
+    let (a, b, c) = (open(v1.path()), open(v2.path()), open(v3.path()));
+    c.check().unwrap();
+    assert_eq!(a.config().shingle().tokenizer(), Tokenizer::Runs);
+    assert_eq!(b.config().shingle().tokenizer(), Tokenizer::Runs);
+    assert_eq!(c.config().shingle().tokenizer(), Tokenizer::Scripts);
+    let scripts = format!("{:?}", a.config()).replace("tokenizer: Runs", "tokenizer: Scripts");
+    assert_eq!(format!("{:?}", c.config()), scripts);
+    assert_eq!(counts(&c), (3, 40, 2, 35, 5, 5, 5));
+    assert_eq!(c.filter().map(|f| f.len()), Some(23));
+    assert_eq!(export(&c), expected_clusters());
+    let stored = std::fs::read(fixture_of(3).join("expected-clusters.jsonl")).unwrap();
+    assert_eq!(stored, std::fs::read(fixture().join("expected-clusters.jsonl")).unwrap());
+    for (_, text) in queries() {
+        assert_eq!(a.query(&text, 5).unwrap(), c.query(&text, 5).unwrap());
+    }
+    let found = c.query(&queries()[0].1, 1).unwrap();
+    assert_eq!((found[0].id.as_str(), found[0].jaccard), ("s0063-c1", 1.0), "{found:?}");
+}
+
+#[test]
+fn version_3_reading_changes_no_file() {
+    assert_reading_changes_no_file(3);
 }

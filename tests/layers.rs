@@ -15,6 +15,8 @@ const LAYERS: &[&str] = &[
     "date",
     "hash",
     "graph",
+    // compressed streams (gzip, zstd, bzip2, xz): read by the corpus, written by outputs
+    "compression",
     // the names of option values (as_str, FromStr), used by every stage's options
     "names",
     // 1. input

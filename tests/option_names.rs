@@ -4,7 +4,7 @@
 use std::str::FromStr;
 
 use neardupe::output::ClusterFormat;
-use neardupe::shingle::ShingleUnit;
+use neardupe::shingle::{ShingleUnit, Tokenizer};
 use neardupe::{Algorithm, Error, ErrorKind, Guard, InputFormat, Representative, Similarity, Verify, WarcId};
 
 fn message<T: FromStr<Err = Error>>(s: &str) -> String {
@@ -74,6 +74,7 @@ fn every_spelling_parses() {
         &[("uri", WarcId::TargetUri), ("url", WarcId::TargetUri)],
     );
     check(&[ShingleUnit::Words, ShingleUnit::Chars], ShingleUnit::as_str, &[]);
+    check(&[Tokenizer::Scripts, Tokenizer::Runs], Tokenizer::as_str, &[]);
 }
 
 #[test]
@@ -98,6 +99,8 @@ fn canonical_names() {
         ClusterFormat::Csv.as_str(),
         ShingleUnit::Words.as_str(),
         ShingleUnit::Chars.as_str(),
+        Tokenizer::Scripts.as_str(),
+        Tokenizer::Runs.as_str(),
     ];
     assert_eq!(
         names,
@@ -121,6 +124,8 @@ fn canonical_names() {
             "csv",
             "words",
             "chars",
+            "scripts",
+            "runs",
         ]
     );
 }
@@ -139,6 +144,7 @@ fn unknown_names_are_config_errors_that_list_the_canonical_names() {
     assert_eq!(message::<ClusterFormat>("x"), r#"unknown output format "x" (expected jsonl, csv or parquet)"#);
     assert_eq!(message::<WarcId>("x"), r#"unknown WARC id header "x" (expected record-id or target-uri)"#);
     assert_eq!(message::<ShingleUnit>("x"), r#"unknown shingle unit "x" (expected words or chars)"#);
+    assert_eq!(message::<Tokenizer>("x"), r#"unknown tokenizer "x" (expected scripts or runs)"#);
     // Names are case-sensitive.
     assert_eq!(message::<Guard>("None"), r#"unknown chaining guard "None" (expected none or representative)"#);
 }

@@ -4,9 +4,14 @@
 //! rest is the text (skipped unless it is valid UTF-8). Checks:
 //!
 //! * `shingle_set` is sorted and free of repeats, and equals the set of `shingles`;
+//! * the two scanners of the tokeniser agree under both tokenisers (`scripts`, which cuts Chinese,
+//!   Japanese, Thai... into characters, and `runs`): the word-at-a-time hashes of
+//!   `for_each_word_hash` (SWAR blocks, ASCII words hashed in place) are the `word_hash` of each
+//!   word `for_each_word` yields, and `Tokenizer::words` lists those words;
 //! * the number of shingles is `max(units - n + 1, 1)` for texts with words, 0 without, where
-//!   units are the words of `neardupe::shingle::words` (or the characters of those words joined
-//!   by single spaces, for character shingles), on the NFKC-normalised text when NFKC is on;
+//!   units are the words of `Tokenizer::words` for word shingles (under the configuration's
+//!   tokeniser), or the characters of the `runs` words joined by single spaces for character
+//!   shingles, on the NFKC-normalised text when NFKC is on;
 //! * MinHash signing (both algorithms) never leaves an `EMPTY_SLOT` for a non-empty set, leaves
 //!   only empty slots for an empty one, and ignores order and repeats.
 
@@ -14,7 +19,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use neardupe::minhash::EMPTY_SLOT;
-use neardupe::shingle::{ShingleConfig, words};
+use neardupe::shingle::{ShingleConfig, Tokenizer};
+use neardupe::tokenize::{for_each_word, for_each_word_hash, word_hash};
 use neardupe::{Algorithm, MinHashConfig, MinHasher, Shingler};
 use unicode_normalization::UnicodeNormalization;
 
@@ -28,15 +34,24 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
 
-    for nfkc in [false, true] {
+    for tokenizer in [Tokenizer::Scripts, Tokenizer::Runs] {
+        let mut token = String::new();
+        let (mut hashes, mut words) = (Vec::new(), Vec::new());
+        for_each_word_hash(text, tokenizer, &mut token, |h| hashes.push(h));
+        for_each_word(text, tokenizer, &mut token, |w| words.push(w.to_vec()));
+        let expected: Vec<u64> = words.iter().map(|w| word_hash(w)).collect();
+        assert_eq!(hashes, expected, "{tokenizer:?}: the scanners disagree on {text:?}");
+        let listed: Vec<Vec<u8>> = tokenizer.words(text).into_iter().map(String::into_bytes).collect();
+        assert_eq!(listed, words, "{tokenizer:?}");
+    }
+
+    for (nfkc, tokenizer) in [(false, Tokenizer::Scripts), (true, Tokenizer::Scripts), (false, Tokenizer::Runs)] {
         let normalised: String = if nfkc { text.nfkc().collect() } else { text.to_string() };
-        let ws = words(&normalised);
-        let joined = ws.join(" ");
-        let word_units = ws.len();
-        let char_units = joined.chars().count();
+        let word_units = tokenizer.words(&normalised).len();
+        let char_units = Tokenizer::Runs.words(&normalised).join(" ").chars().count();
 
         for (chars, units) in [(false, word_units), (true, char_units)] {
-            let b = ShingleConfig::builder().nfkc(nfkc);
+            let b = ShingleConfig::builder().nfkc(nfkc).tokenizer(tokenizer);
             let config = if chars { b.chars(n) } else { b.words(n) }.build().unwrap();
             let mut shingler = Shingler::new(config);
 
@@ -45,7 +60,7 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(
                 list.len(),
                 expected,
-                "{} {n}-grams (nfkc = {nfkc}) of {units} units",
+                "{} {n}-grams (nfkc = {nfkc}, {tokenizer:?}) of {units} units",
                 if chars { "char" } else { "word" }
             );
 

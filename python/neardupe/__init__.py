@@ -43,6 +43,16 @@ __all__ = [
 Column = Any
 
 
+def _optional(module: str, what: str, extra: str) -> Any:
+    """Imports an optional dependency, or says which extra installs it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as e:
+        raise ImportError(f"{what} needs {module}: pip install 'neardupe[{extra}]' (or pip install {module})") from e
+
+
 def _column(values: Column, what: str = "texts") -> Any:
     """Turns a pandas Series (or Index) into a pyarrow array, and a numpy array into a list;
     passes lists, tuples and Arrow arrays on to the native module, which reads them."""
@@ -94,7 +104,7 @@ class ClusterResult:
     def to_arrow(self) -> Any:
         """A ``pyarrow.Table`` with columns ``id`` (string), ``cluster`` (int64) and
         ``representative`` (bool)."""
-        import pyarrow as pa
+        pa = _optional("pyarrow", "ClusterResult.to_arrow()", "arrow")
 
         return pa.table(
             {
@@ -106,8 +116,7 @@ class ClusterResult:
 
     def to_pandas(self) -> Any:
         """A ``pandas.DataFrame`` with columns ``id``, ``cluster`` and ``representative``."""
-        import pandas as pd
-
+        pd = _optional("pandas", "ClusterResult.to_pandas()", "pandas")
         return pd.DataFrame({"id": self.ids, "cluster": self.cluster, "representative": self.representative})
 
 

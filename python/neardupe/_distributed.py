@@ -7,8 +7,9 @@ Nothing here imports pyspark or ray.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
 
 import numpy as np
 import pyarrow as pa
@@ -25,19 +26,42 @@ DEFAULT_LINK_BUDGET_EDGES = 50_000_000
 ENGINE_OPTIONS = ("link_budget_edges",)
 
 
-@dataclass
-class RunStats:
-    """What a distributed run measured (filled in when a dict-like `stats` is passed)."""
+class StageClock:
+    """Driver-side seconds per stage of a distributed run. `label`, when given (Spark's
+    `SparkContext.setJobDescription`), is called with `"neardupe: STAGE"` when a stage starts,
+    so that the jobs of each stage carry its name in the engine's UI and monitoring API (where
+    `benches/scripts/python_1g.py` reads the shuffle bytes of each stage), and with `None` at
+    the end."""
 
-    documents: int = 0
-    candidates: int = 0
-    pass_edges: int = 0
-    borderline: int = 0
-    borderline_passed: int = 0
-    verified_edges: int = 0
-    linked_on: str = ""
-    cc_iterations: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)
+    def __init__(self, label: Callable[[str | None], None] | None = None):
+        self.seconds: dict[str, float] = {}
+        self._label = label
+        self._stage: str | None = None
+        self._start = 0.0
+
+    def start(self, stage: str) -> None:
+        """Ends the current stage (if any) and starts `stage`."""
+        self.stop()
+        self._stage, self._start = stage, time.perf_counter()
+        if self._label is not None:
+            self._label(f"neardupe: {stage}")
+
+    def stop(self) -> None:
+        """Ends the current stage and clears the label."""
+        if self._stage is not None:
+            spent = time.perf_counter() - self._start
+            self.seconds[self._stage] = self.seconds.get(self._stage, 0.0) + spent
+            self._stage = None
+            if self._label is not None:
+                self._label(None)
+
+    def report(self, stats: dict | None, **measured: Any) -> None:
+        """Ends the current stage; fills `stats` (when a dict is given) with `measured` and the
+        seconds per stage."""
+        self.stop()
+        if stats is not None:
+            stats.update(measured)
+            stats["seconds"] = dict(self.seconds)
 
 
 def resolve(options: dict[str, Any]) -> tuple[dict[str, Any], int]:

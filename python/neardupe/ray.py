@@ -23,17 +23,24 @@ The same stages as `neardupe.spark` (see its module docs for the plan), on Ray:
    on the pair) are the candidates.
 5. Verify: the candidates are joined (`Dataset.join`) with both ends' signatures and decided
    (`_native.decide`); borderline pairs join both texts for `_native.exact_similarity`.
-6. Link on the driver with the library's `link` (chaining guard, drift bound, window): the
-   edges and the signatures of the documents in them are fetched, renumbered in input order and
-   linked; each block then numbers its documents from two sorted arrays. Past
-   `link_budget_edges` (default 50,000,000 verified edges) the Ray engine stops with a
-   `ValueError` naming the option: it has no distributed single-linkage fallback yet (Spark has).
-7. Output: one block per input block, in input order.
+   The verdicts stay on the cluster; only their counts come to the driver.
+6. Link, one of two ways, as in `neardupe.spark`:
+   * on the driver with the library's `link` (chaining guard, drift bound, window) when the
+     edges that can be verified are at most `link_budget_edges` (default 50,000,000): the edges
+     and the signatures of the documents in them are fetched, renumbered in input order and
+     linked; each block then numbers its documents from two sorted arrays;
+   * past the budget, on the cluster: plain single linkage by alternating large-star and
+     small-star rounds (`groupby`, `join`, `map_batches`), each round materialized, until a
+     round changes nothing. A bitmap of one byte per document on the driver marks the documents
+     that start no cluster; each input block numbers its own documents from it, and members take
+     their component's number by a join. This gives up the chaining guard (the clusters of
+     `guard="none"`) and refuses a time window, as Spark's does.
+7. Output: in input order (one block per input block when linked on the driver; sorted by row
+   number past the budget).
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import numpy as np
@@ -43,6 +50,7 @@ import pyarrow.compute as pc
 from . import _native
 from ._distributed import (
     Assignment,
+    StageClock,
     boilerplate_on,
     link_on_driver,
     numpy_of,
@@ -60,7 +68,7 @@ def _ray():
         import ray
         import ray.data
     except ImportError as e:  # pragma: no cover
-        raise ImportError("neardupe.ray needs ray[data]: pip install 'ray[data]'") from e
+        raise ImportError("neardupe.ray needs ray[data] and polars: pip install 'neardupe[ray]'") from e
     return ray
 
 
@@ -118,8 +126,8 @@ def cluster(
     k = int(resolved["num_perm"])
     if num_partitions is None:
         num_partitions = max(2, 2 * int(ray.cluster_resources().get("CPU", 1)))
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
+    clock = StageClock()
+    clock.start("input")
 
     # 1. Blocks in input order, a row number per document.
     cols = [id_col, text_col] + ([date_col] if date_col else [])
@@ -196,10 +204,8 @@ def cluster(
             f"option duplicate_ids: {resolved.get('duplicate_ids')!r} is not supported by neardupe.ray; "
             "give every document its own id"
         )
-    timings["input"] = time.perf_counter() - t0
-
     # 2. Boilerplate.
-    t = time.perf_counter()
+    clock.start("boilerplate")
     filt = None
     if boilerplate_on(resolved) and n:
         positions = np.asarray(_native.boilerplate_positions(n, **opts), dtype=np.int64)
@@ -213,10 +219,9 @@ def cluster(
         pos_ref = ray.put(positions)
         sample = _concat(ray.get([take_sample.remote(b, pos_ref) for b in iblocks])).sort_by("idx")
         filt = bytes(_native.learn_boilerplate(sample.column("_text"), **opts))
-    timings["boilerplate"] = time.perf_counter() - t
 
     # 3. Map: sign, band keys.
-    t = time.perf_counter()
+    clock.start("sign_band_candidates")
 
     def sign_batch(b: pa.Table, filt, opts):
         from neardupe import _native as nat
@@ -322,22 +327,20 @@ def cluster(
         .materialize()
     )
     n_candidates = candidates.count() if stats is not None else -1
-    timings["sign_band_candidates"] = time.perf_counter() - t
 
-    t = time.perf_counter()
-    dec = _concat(ray.get(decided.to_arrow_refs()))
-    if dec is None:
-        dec = pa.table({"a": pa.array([], pa.int64()), "b": pa.array([], pa.int64()), "code": pa.array([], pa.int8())})
-    codes = numpy_of(dec.column("code"), np.int8)
-    da, db = numpy_of(dec.column("a"), np.int64), numpy_of(dec.column("b"), np.int64)
-    is_pass, is_border = codes == 1, codes == 2
-    n_pass, n_border = int(is_pass.sum()), int(is_border.sum())
-    border_a, border_b = da[is_border], db[is_border]
-    border_passes = np.zeros(0, bool)
+    clock.start("verify")
+    # The verdicts are counted where they are; the edges come to the driver only when it links.
+    n_pass = n_border = 0
+    for r in decided.groupby("code").count().take_all():
+        if r["code"] == 1:
+            n_pass = r["count()"]
+        elif r["code"] == 2:
+            n_border = r["count()"]
+    border = None
+    n_border_passed = 0
     if n_border:
         ta = indexed.select_columns(["idx", "_text"]).rename_columns({"idx": "a", "_text": "text_a"})
         tb = indexed.select_columns(["idx", "_text"]).rename_columns({"idx": "b", "_text": "text_b"})
-        bds = ray.data.from_arrow(pa.table({"a": pa.array(border_a), "b": pa.array(border_b)}))
 
         def exact_batch(b: pa.Table, filt, opts):
             from neardupe import _native as nat
@@ -345,26 +348,55 @@ def cluster(
             _, passes = nat.exact_similarity(b.column("text_a"), b.column("text_b"), filter=filt, **opts)
             return pa.table({"a": b.column("a"), "b": b.column("b"), "passes": pa.array(np.asarray(passes, bool))})
 
-        ex = (
-            bds.join(ta, "inner", num_partitions, on=("a",))
+        border = (
+            decided.map_batches(_with_code, batch_format="pyarrow", fn_kwargs={"code": 2})
+            .join(ta, "inner", num_partitions, on=("a",))
             .join(tb, "inner", num_partitions, on=("b",))
             .map_batches(exact_batch, batch_format="pyarrow", fn_kwargs={"filt": filt, "opts": opts})
+            .materialize()
         )
-        ext = _concat(ray.get(ex.to_arrow_refs()))
+        n_border_passed = border.map_batches(_passed, batch_format="pyarrow").count()
+
+    # 6. Link.
+    clock.start("link")
+    verifiable = n_pass + n_border_passed
+    if verifiable > budget:
+        if windowed:
+            raise ValueError(
+                f"option link_budget_edges: {verifiable} edges are past the budget of {budget}, and a time "
+                "window can only be applied by the linking on the driver: raise link_budget_edges"
+            )
+        edges = decided.map_batches(_with_code, batch_format="pyarrow", fn_kwargs={"code": 1})
+        if border is not None:
+            edges = edges.union(border.map_batches(_passed, batch_format="pyarrow"))
+        labels, rounds = _connected_components(edges, num_partitions)
+        out = _number_components(ray, iblocks, offsets, labels, sigs if longest else None, id_col, n, num_partitions)
+        clock.report(
+            stats,
+            documents=n,
+            candidates=n_candidates,
+            pass_edges=n_pass,
+            borderline=n_border,
+            borderline_passed=n_border_passed,
+            verified_edges=verifiable,
+            linked_on="cluster (single linkage, no chaining guard)",
+            linked_documents=0,
+            cc_rounds=rounds,
+        )
+        return out
+
+    dec = _concat(ray.get(decided.to_arrow_refs()))
+    if dec is None:
+        dec = pa.table({"a": pa.array([], pa.int64()), "b": pa.array([], pa.int64()), "code": pa.array([], pa.int8())})
+    da, db = numpy_of(dec.column("a"), np.int64), numpy_of(dec.column("b"), np.int64)
+    is_pass = numpy_of(dec.column("code"), np.int8) == 1
+    border_a = border_b = np.zeros(0, np.int64)
+    border_passes = np.zeros(0, bool)
+    if border is not None:
+        ext = _concat(ray.get(border.to_arrow_refs()))
         border_a = numpy_of(ext.column("a"), np.int64)
         border_b = numpy_of(ext.column("b"), np.int64)
         border_passes = numpy_of(ext.column("passes"), bool)
-    n_border_passed = int(border_passes.sum())
-    timings["verify"] = time.perf_counter() - t
-
-    # 6. Link on the driver.
-    t = time.perf_counter()
-    verifiable = n_pass + n_border_passed
-    if verifiable > budget:
-        raise ValueError(
-            f"option link_budget_edges: {verifiable} verified edges are past the budget of {budget}; neardupe.ray "
-            "links on the driver only: raise link_budget_edges (neardupe.spark falls back to single linkage)"
-        )
     ends = np.unique(np.concatenate([da, db]))
 
     @ray.remote
@@ -404,16 +436,218 @@ def cluster(
         return pa.table({id_col: t.column("_id"), "cluster": pa.array(c), "representative": pa.array(r)})
 
     out = ray.data.from_arrow_refs([assign.remote(b, assign_ref) for b in iblocks])
-    timings["link"] = time.perf_counter() - t
-    if stats is not None:
-        stats.update(
-            documents=n,
-            candidates=n_candidates,
-            pass_edges=n_pass,
-            borderline=n_border,
-            borderline_passed=n_border_passed,
-            verified_edges=n_verified,
-            linked_on="driver",
-            seconds=timings,
-        )
+    clock.report(
+        stats,
+        documents=n,
+        candidates=n_candidates,
+        pass_edges=n_pass,
+        borderline=n_border,
+        borderline_passed=n_border_passed,
+        verified_edges=n_verified,
+        linked_on="driver",
+        linked_documents=docs_t.num_rows,
+        cc_rounds=0,
+    )
     return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Linking past the budget: single linkage on the cluster (the same algorithm as neardupe.spark).
+
+
+def _with_code(b: pa.Table, code: int) -> pa.Table:
+    """The `(a, b)` edges of a batch of verdicts with the given decision code."""
+    keep = pa.array(np.flatnonzero(numpy_of(b.column("code"), np.int8) == code))
+    return pa.table({"a": b.column("a").take(keep), "b": b.column("b").take(keep)})
+
+
+def _passed(b: pa.Table) -> pa.Table:
+    """The `(a, b)` edges of a batch of exact checks that passed."""
+    keep = pa.array(np.flatnonzero(numpy_of(b.column("passes"), bool)))
+    return pa.table({"a": b.column("a").take(keep), "b": b.column("b").take(keep)})
+
+
+def _uv(u: np.ndarray, v: np.ndarray) -> pa.Table:
+    return pa.table({"u": pa.array(u, pa.int64()), "v": pa.array(v, pa.int64())})
+
+
+def _part_of(x: np.ndarray, parts: int) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        mixed = x.view(np.uint64) * np.uint64(0xBF58476D1CE4E5B9)
+    return ((mixed >> np.uint64(33)) % np.uint64(parts)).astype(np.int64)
+
+
+def _keyed(u: np.ndarray, v: np.ndarray, key: np.ndarray, parts: int) -> pa.Table:
+    return pa.table({"u": pa.array(u, pa.int64()), "v": pa.array(v, pa.int64()),
+                     "part": pa.array(_part_of(key, parts))})
+
+
+def _large_star_rows(b: pa.Table, parts: int) -> pa.Table:
+    # Both directions of each edge, keyed by their first end.
+    u, v = numpy_of(b.column("u"), np.int64), numpy_of(b.column("v"), np.int64)
+    x, y = np.concatenate([u, v]), np.concatenate([v, u])
+    return _keyed(x, y, x, parts)
+
+
+def _small_star_rows(b: pa.Table, parts: int) -> pa.Table:
+    # Each edge u < v once, keyed by its larger end.
+    u, v = numpy_of(b.column("u"), np.int64), numpy_of(b.column("v"), np.int64)
+    return _keyed(u, v, v, parts)
+
+
+def _distinct_uv(u: np.ndarray, v: np.ndarray) -> pa.Table:
+    pairs = np.unique(np.stack([u, v], axis=1), axis=0) if len(u) else np.zeros((0, 2), np.int64)
+    return _uv(pairs[:, 0], pairs[:, 1])
+
+
+def _group_min(key: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sorts by key; returns the order, the key's group start of each sorted row's group, and each
+    sorted row's group minimum of `val`."""
+    order = np.argsort(key, kind="stable")
+    k = key[order]
+    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    mins = np.minimum.reduceat(val[order], starts)
+    sizes = np.diff(np.r_[starts, len(k)])
+    return order, starts, np.repeat(mins, sizes)
+
+
+def _large_star_part(g: pa.Table) -> pa.Table:
+    # For each u: m = the smallest of u and its neighbours; each neighbour v > u links to m.
+    u, v = numpy_of(g.column("u"), np.int64), numpy_of(g.column("v"), np.int64)
+    if not len(u):
+        return _uv(u, v)
+    order, _, mins = _group_min(u, v)
+    u, v = u[order], v[order]
+    m = np.minimum(u, mins)
+    keep = v > u
+    return _distinct_uv(m[keep], v[keep])
+
+
+def _small_star_part(g: pa.Table) -> pa.Table:
+    # For each v: m = its smallest (smaller) neighbour; v and those neighbours link to m.
+    u, v = numpy_of(g.column("u"), np.int64), numpy_of(g.column("v"), np.int64)
+    if not len(u):
+        return _uv(u, v)
+    order, _, mins = _group_min(v, u)
+    u, v = u[order], v[order]
+    keep = u != mins
+    return _distinct_uv(np.concatenate([mins[keep], mins]), np.concatenate([u[keep], v]))
+
+
+def _fingerprint_batch(b: pa.Table) -> pa.Table:
+    u = numpy_of(b.column("u"), np.int64).view(np.uint64)
+    v = numpy_of(b.column("v"), np.int64).view(np.uint64)
+    with np.errstate(over="ignore"):
+        h = ((u * np.uint64(0x9E3779B97F4A7C15)) ^ v) * np.uint64(0xBF58476D1CE4E5B9)
+    x = int(np.bitwise_xor.reduce(h)) if len(h) else 0
+    return pa.table({"c": pa.array([len(h)], pa.int64()), "h": pa.array([x], pa.uint64())})
+
+
+def _connected_components(edges, parts: int, max_rounds: int = 100):
+    """Connected components of the `(a, b)` edge Dataset by alternating large-star and
+    small-star rounds (Kiveris et al., 2014), as `neardupe.spark` computes them; returns a
+    Dataset `(idx, label)` for every document in an edge (label: its component's smallest
+    document) and the number of rounds. Each star is one shuffle: the rows are grouped by a
+    hash of the star's centre into `parts` groups (every centre whole in one group), and each
+    group computes its stars with numpy and drops repeated edges."""
+
+    def star(e, rows, part_fn):
+        keyed = e.map_batches(rows, batch_format="pyarrow", fn_kwargs={"parts": parts})
+        return keyed.groupby("part", num_partitions=parts).map_groups(part_fn, batch_format="pyarrow")
+
+    def fingerprint(e):
+        c = h = 0
+        for r in e.map_batches(_fingerprint_batch, batch_format="pyarrow").take_all():
+            c += r["c"]
+            h ^= r["h"]
+        return c, h
+
+    def ordered(b: pa.Table) -> pa.Table:
+        a, c = numpy_of(b.column("a"), np.int64), numpy_of(b.column("b"), np.int64)
+        return _keyed(np.minimum(a, c), np.maximum(a, c), np.maximum(a, c), parts)
+
+    # Distinct (u < v) edges: a first small star does it (and is a valid first step).
+    e = edges.map_batches(ordered, batch_format="pyarrow")
+    e = e.groupby("part", num_partitions=parts).map_groups(_small_star_part, batch_format="pyarrow").materialize()
+    prev = fingerprint(e)
+    rounds = 0
+    while rounds < max_rounds:
+        rounds += 1
+        e = star(star(e, _large_star_rows, _large_star_part), _small_star_rows, _small_star_part).materialize()
+        fp = fingerprint(e)
+        if fp == prev:
+            break
+        prev = fp
+    # Converged: every edge is (label, member), label the component's smallest document; each
+    # member has one edge, each label also names itself.
+    def labelled(b: pa.Table) -> pa.Table:
+        u, v = numpy_of(b.column("u"), np.int64), numpy_of(b.column("v"), np.int64)
+        roots = np.unique(u)
+        return pa.table({"idx": pa.array(np.concatenate([v, roots])), "label": pa.array(np.concatenate([u, roots]))})
+
+    labels = e.map_batches(labelled, batch_format="pyarrow").groupby("idx", num_partitions=parts).min("label")
+    return labels.rename_columns({"min(label)": "label"}).materialize(), rounds
+
+
+def _number_components(ray, iblocks, offsets, labels, sigs, id_col: str, n: int, parts: int):
+    """Cluster numbers and representatives from component labels, as `neardupe cluster`
+    numbers them (documents without a label are singletons). A document starts a cluster when
+    it is its component's smallest; a cluster's number is the number of starts before it, that
+    is its first document minus the documents before it that start none. Those non-starts are
+    marked in a bitmap on the driver (one byte per document) and each input block numbers its
+    own documents; a member takes its label's number by a join. The representative is the
+    component's smallest document, or with `sigs` (representative="longest") its longest, ties
+    to the smallest."""
+    nonstart = np.zeros(n, bool)
+    for b in labels.iter_batches(batch_format="numpy"):
+        idx, label = b["idx"], b["label"]
+        nonstart[idx[label < idx]] = True
+
+    @ray.remote
+    def own_numbers(t: pa.Table, lo: int, flags: np.ndarray, before: int):
+        # own[i] = i - (non-starts before i): the cluster number of i if i starts one.
+        idx = np.arange(lo, lo + t.num_rows, dtype=np.int64)
+        ns_before = before + np.cumsum(flags) - flags
+        return pa.table({"idx": pa.array(idx), "_id": t.column("_id"), "own": pa.array(idx - ns_before)})
+
+    blocks, before = [], 0
+    for ref, lo, hi in zip(iblocks, offsets, list(offsets[1:]) + [n]):
+        flags = nonstart[lo:hi].astype(np.int64)
+        blocks.append(own_numbers.remote(ref, lo, flags, before))
+        before += int(flags.sum())
+    del nonstart
+    own = ray.data.from_arrow_refs(blocks)
+    numbers = own.select_columns(["idx", "own"]).rename_columns({"idx": "label", "own": "cluster"})
+    info = labels.join(numbers, "inner", parts, on=("label",))  # idx, label, cluster
+    if sigs is not None:
+        lens = labels.join(sigs.select_columns(["idx", "len"]), "inner", parts, on=("idx",))
+        longest = lens.groupby("label", num_partitions=parts).max("len")
+        best = (
+            lens.join(longest, "inner", parts, on=("label",))
+            .map_batches(_longest_rows, batch_format="pyarrow")
+            .groupby("label", num_partitions=parts)
+            .min("idx")
+            .rename_columns({"min(idx)": "rep"})
+        )
+        info = info.join(best, "inner", parts, on=("label",))
+    else:
+        info = info.map_batches(lambda b: b.append_column("rep", b.column("label")), batch_format="pyarrow")
+
+    def finish(b: pa.Table) -> pa.Table:
+        idx = numpy_of(b.column("idx"), np.int64)
+        own_c = numpy_of(b.column("own"), np.int64)
+        # (A partition with no member has all-null columns, of Arrow's null type: cast first.)
+        cluster = b.column("cluster").cast(pa.int64())
+        member = numpy_of(cluster.is_valid(), bool)
+        c = np.where(member, numpy_of(cluster.fill_null(0), np.int64), own_c)
+        rep = np.where(member, numpy_of(b.column("rep").cast(pa.int64()).fill_null(-1), np.int64) == idx, True)
+        return pa.table({"idx": pa.array(idx), id_col: b.column("_id"), "cluster": pa.array(c),
+                         "representative": pa.array(rep)})
+
+    out = own.join(info.select_columns(["idx", "cluster", "rep"]), "left_outer", parts, on=("idx",))
+    return out.map_batches(finish, batch_format="pyarrow").sort("idx").drop_columns(["idx"]).materialize()
+
+
+def _longest_rows(b: pa.Table) -> pa.Table:
+    keep = pa.array(np.flatnonzero(numpy_of(b.column("len"), np.int64) == numpy_of(b.column("max(len)"), np.int64)))
+    return pa.table({"label": b.column("label").take(keep), "idx": b.column("idx").take(keep)})

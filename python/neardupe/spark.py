@@ -65,12 +65,14 @@ The plan: the stages of `neardupe::Deduper::run` (src/pipeline.rs), one by one
 7. **Output**: `(id, cluster, representative)`, sorted by input order.
 
 `stats`, when a dict is passed, receives what the run measured: documents, candidates, edges,
-where the linking ran, connected-component rounds and seconds per stage.
+where the linking ran, the documents collected for the driver's linking, connected-component
+rounds and the driver's seconds per stage. Each stage's Spark jobs are labelled with its name
+(`neardupe: input`, `boilerplate`, `sign_band_candidates`, `verify`, `link`) in the Spark UI and
+its monitoring API, which gives their shuffle bytes (see `benches/scripts/python_1g.py`).
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import numpy as np
@@ -79,6 +81,7 @@ import pyarrow as pa
 from . import _native
 from ._distributed import (
     Assignment,
+    StageClock,
     bucket_edges_of,
     boilerplate_on,
     link_on_driver,
@@ -100,7 +103,7 @@ def _spark():
         from pyspark.sql import types as T
         from pyspark import StorageLevel
     except ImportError as e:  # pragma: no cover
-        raise ImportError("neardupe.spark needs pyspark: pip install pyspark") from e
+        raise ImportError("neardupe.spark needs pyspark: pip install 'neardupe[spark]' (and Java 17)") from e
     return F, T, StorageLevel
 
 
@@ -138,6 +141,16 @@ def cluster(
     the dates a `window` needs. `stats`, a dict, receives the run's measurements.
     """
     F, T, StorageLevel = _spark()
+    # Each stage's jobs carry its name (`neardupe: verify`, ...) in the Spark UI; the label is
+    # cleared however the run ends.
+    clock = StageClock(df.sparkSession.sparkContext.setJobDescription)
+    try:
+        return _cluster(df, text_col, id_col, date_col, stats, clock, options, F, T, StorageLevel)
+    finally:
+        clock.stop()
+
+
+def _cluster(df, text_col, id_col, date_col, stats, clock, options, F, T, StorageLevel):
     from pyspark.sql import Window
 
     resolved, budget = resolve(options)
@@ -150,8 +163,7 @@ def cluster(
     k = int(resolved["num_perm"])
     spark = df.sparkSession
     sc = spark.sparkContext
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
+    clock.start("input")
 
     # 0-1. One light pass: rows per partition, null texts, text bytes, missing dates.
     cols = [F.col(id_col).alias("_id"), F.col(text_col).alias("_text")]
@@ -229,10 +241,8 @@ def cluster(
             f"option duplicate_ids: {resolved.get('duplicate_ids')!r} is not supported by neardupe.spark; "
             "give every document its own id"
         )
-    timings["input"] = time.perf_counter() - t0
-
     # 2. Boilerplate from the run's sample, learnt on the driver and broadcast.
-    t = time.perf_counter()
+    clock.start("boilerplate")
     filt = None
     if boilerplate_on(resolved) and n:
         positions = np.asarray(_native.boilerplate_positions(n, **opts), dtype=np.int64)
@@ -240,10 +250,9 @@ def cluster(
         sample = indexed.join(F.broadcast(pos_df), "idx").select("idx", "_text").toArrow().sort_by("idx")
         filt = bytes(_native.learn_boilerplate(sample.column("_text"), **opts))
     filt_b = sc.broadcast(filt)
-    timings["boilerplate"] = time.perf_counter() - t
 
     # 3. Map: sign (and band keys) on Arrow batches.
-    t = time.perf_counter()
+    clock.start("sign_band_candidates")
 
     def sign_batches(batches):
         from neardupe import _native as nat
@@ -319,9 +328,8 @@ def cluster(
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
     n_candidates = candidates.count() if stats is not None else -1
-    timings["sign_band_candidates"] = time.perf_counter() - t
 
-    t = time.perf_counter()
+    clock.start("verify")
     ta = indexed.select(F.col("idx").alias("a"), F.col("_text").alias("text_a"))
     tb = indexed.select(F.col("idx").alias("b"), F.col("_text").alias("text_b"))
 
@@ -348,10 +356,9 @@ def cluster(
     n_pass = sum(r["count"] for r in counts if r["code"] == 1)
     n_border = sum(r["count"] for r in counts if r["code"] == 2)
     n_border_passed = border.filter("passes").count() if n_border else 0
-    timings["verify"] = time.perf_counter() - t
 
     # 6. Link.
-    t = time.perf_counter()
+    clock.start("link")
     verifiable = n_pass + n_border_passed
     if verifiable <= budget:
         linked_on = "driver"
@@ -363,6 +370,7 @@ def cluster(
         if windowed:
             doc_df = doc_df.join(indexed.select("idx", "_date"), "idx")
         docs_t = doc_df.toArrow().sort_by("idx")
+        n_linked = docs_t.num_rows
         empty = np.zeros(0, np.int64)
         assignment, n_verified = link_on_driver(
             n,
@@ -409,6 +417,7 @@ def cluster(
         edges = decided.filter("code = 1").select("a", "b").union(border.filter("passes").select("a", "b"))
         labels, cc_rounds = _connected_components(edges, F, StorageLevel)
         n_verified = verifiable
+        n_linked = 0
         out = _number_components(indexed, sigs, labels, longest, F, Window, StorageLevel)
     # What the output no longer needs: the persisted edges (and, when it was linked on the
     # driver, the signatures). The input copy (`base`) stays cached: the output reads it.
@@ -417,19 +426,18 @@ def cluster(
     if linked_on == "driver":
         sigs.unpersist()
     result = out.orderBy("idx").select(F.col("_id").alias(id_col), "cluster", "representative")
-    if stats is not None:
-        stats.update(
-            documents=n,
-            candidates=n_candidates,
-            pass_edges=n_pass,
-            borderline=n_border,
-            borderline_passed=n_border_passed,
-            verified_edges=n_verified,
-            linked_on=linked_on,
-            cc_rounds=cc_rounds,
-        )
-        timings["link_setup"] = time.perf_counter() - t
-        stats["seconds"] = timings
+    clock.report(
+        stats,
+        documents=n,
+        candidates=n_candidates,
+        pass_edges=n_pass,
+        borderline=n_border,
+        borderline_passed=n_border_passed,
+        verified_edges=n_verified,
+        linked_on=linked_on,
+        linked_documents=n_linked,
+        cc_rounds=cc_rounds,
+    )
     return result
 
 

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use neardupe::boilerplate::BoilerplateConfig;
 use neardupe::corpus::DEFAULT_MAX_RECORD_BYTES;
+use neardupe::shingle::Tokenizer;
 use neardupe::{Algorithm, Config, DuplicateIds, Guard, Representative, Similarity, Verify};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -19,7 +20,7 @@ use pyo3::types::{PyBool, PyDict};
 use crate::errors::IntoPy;
 
 /// Every keyword option, in the order of `neardupe cluster --help`.
-pub(crate) const NAMES: [&str; 25] = [
+pub(crate) const NAMES: [&str; 26] = [
     "threshold",
     "similarity",
     "min_shingles",
@@ -34,6 +35,7 @@ pub(crate) const NAMES: [&str; 25] = [
     "ngram",
     "char_ngrams",
     "nfkc",
+    "tokenizer",
     "seed",
     "algorithm",
     "bands",
@@ -64,6 +66,7 @@ struct Raw {
     ngram: usize,
     char_ngrams: Option<usize>,
     nfkc: bool,
+    tokenizer: Tokenizer,
     seed: u64,
     algorithm: Algorithm,
     bands: Option<usize>,
@@ -96,6 +99,7 @@ impl Default for Raw {
             ngram: neardupe::shingle::DEFAULT_WORD_NGRAM,
             char_ngrams: None,
             nfkc: false,
+            tokenizer: Tokenizer::default(),
             seed: neardupe::minhash::DEFAULT_SEED,
             algorithm: Algorithm::default(),
             bands: None,
@@ -194,6 +198,7 @@ impl Raw {
             "ngram" => self.ngram = int(name, v)?,
             "char_ngrams" => self.char_ngrams = if none { None } else { Some(int(name, v)?) },
             "nfkc" => self.nfkc = boolean(name, v)?,
+            "tokenizer" => self.tokenizer = named(name, v)?,
             "seed" => self.seed = int(name, v)?,
             "algorithm" => self.algorithm = named(name, v)?,
             "bands" => self.bands = if none { None } else { Some(int(name, v)?) },
@@ -226,6 +231,7 @@ impl Raw {
             .seed(self.seed)
             .algorithm(self.algorithm)
             .nfkc(self.nfkc)
+            .tokenizer(self.tokenizer)
             .verify(self.verify)
             .representative(self.representative)
             .similarity(self.similarity)
@@ -276,6 +282,7 @@ impl Raw {
         d.set_item("ngram", self.ngram)?;
         d.set_item("char_ngrams", self.char_ngrams)?;
         d.set_item("nfkc", self.nfkc)?;
+        d.set_item("tokenizer", self.tokenizer.as_str())?;
         d.set_item("seed", self.seed)?;
         d.set_item("algorithm", self.algorithm.as_str())?;
         d.set_item("bands", self.bands)?;

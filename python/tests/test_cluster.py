@@ -85,6 +85,14 @@ def test_result_tables(sample):
     assert len(r) == 50 and "documents=50" in repr(r)
 
 
+@pytest.mark.parametrize("module,method,extra", [("pandas", "to_pandas", "pandas"), ("pyarrow", "to_arrow", "arrow")])
+def test_result_tables_without_the_optional_package_say_which_extra(sample, monkeypatch, module, method, extra):
+    r = neardupe.Deduper().cluster(sample["texts"][:5], sample["ids"][:5])
+    monkeypatch.setitem(__import__("sys").modules, module, None)  # as if not installed
+    with pytest.raises(ImportError, match=rf"needs {module}: pip install 'neardupe\[{extra}\]'"):
+        getattr(r, method)()
+
+
 def test_signatures_and_similarity(sample):
     d = neardupe.Deduper(num_perm=64, boilerplate="off")
     sigs = d.signatures(sample["texts"][:10])

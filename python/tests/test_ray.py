@@ -57,9 +57,35 @@ def test_sample_window_equals_cli(ray_session):
     assert_same_clusters(got, cli_clusters(SAMPLE, ["--window", "1", "--date-field", "date"]))
 
 
+@pytest.mark.parametrize("representative", ["first", "longest"])
+def test_sample_single_linkage_fallback_equals_cli(ray_session, representative):
+    """Past the link budget, connected components on the cluster: the CLI's clusters with
+    --guard none (and the same representatives, first or longest)."""
+    options, args = CONFIGS["jaccard-0.8-no-guard"]
+    stats = {}
+    got = run(dataset(SAMPLE, 3), {**options, "representative": representative}, link_budget_edges=0, stats=stats)
+    assert stats["linked_on"].startswith("cluster")
+    assert stats["cc_rounds"] >= 1
+    assert_same_clusters(got, cli_clusters(SAMPLE, args + ["--representative", representative]))
+
+
+def test_window_past_the_budget_is_refused(ray_session):
+    with pytest.raises(ValueError, match="link_budget_edges"):
+        nd_ray.cluster(dataset(SAMPLE, 3), window=1, date_col="date", link_budget_edges=0)
+
+
 @pytest.fixture(scope="module")
 def synth(tmp_path_factory):
     return synth_corpus(tmp_path_factory)
+
+
+def test_synthetic_20k_single_linkage_fallback_equals_cli(ray_session, synth):
+    options, args = CONFIGS["jaccard-0.8-no-guard"]
+    stats = {}
+    got = run(dataset(synth, 4), options, link_budget_edges=0, stats=stats)
+    print(f"\nfallback: {stats}", file=sys.stderr)
+    assert stats["linked_on"].startswith("cluster") and stats["verified_edges"] > 1000
+    assert_same_clusters(got, cli_clusters(synth, args))
 
 
 @pytest.mark.parametrize("config", list(CONFIGS))

@@ -81,16 +81,17 @@ def test_sample_equals_cli(spark, config):
     assert_same_clusters(got, cli_clusters(SAMPLE, args))
 
 
-def test_sample_single_linkage_fallback_equals_cli(spark):
+@pytest.mark.parametrize("representative", ["first", "longest"])
+def test_sample_single_linkage_fallback_equals_cli(spark, representative):
     """Past the link budget, connected components on the cluster: the CLI's clusters with
-    --guard none."""
+    --guard none (and the same representatives, first or longest)."""
     options, args = CONFIGS["jaccard-0.8-no-guard"]
     df = read(spark, SAMPLE, 256 * 1024)
     stats = {}
-    got = run(df, options, link_budget_edges=0, stats=stats)
+    got = run(df, {**options, "representative": representative}, link_budget_edges=0, stats=stats)
     assert stats["linked_on"].startswith("cluster")
     assert stats["cc_rounds"] >= 1
-    assert_same_clusters(got, cli_clusters(SAMPLE, args))
+    assert_same_clusters(got, cli_clusters(SAMPLE, args + ["--representative", representative]))
 
 
 def test_sample_window_equals_cli(spark):

@@ -72,6 +72,50 @@
 //!   (id `path#N`). A delimiter with `\n` in it also matches with each `\n` written `\r\n`, so
 //!   `"\n\n"` splits files with Windows line ends too.
 //!
+//! Any of these may be **compressed** with gzip (one member or several), zstd, bzip2 or xz
+//! (features `gzip`, `zstd`, `bzip2` and `xz`; see [`crate::compression`]). A compressed file is
+//! told by its first bytes, not by its name, and read as its name without the compression
+//! extension says: `news.jsonl.gz` as JSONL (and [`extensions`](CorpusConfigBuilder::extensions)
+//! `jsonl` picks it from a directory), `story.txt.zst` as text. It is decompressed into an unnamed
+//! spill file, as a stream is, and mapped from there, so its documents stay addressable for every
+//! pass of a run; several compressed files are decompressed at once, one per worker thread, while
+//! the corpus goes on opening the files after them. Lines and byte offsets in messages are those
+//! of the decompressed stream. A corrupt or truncated stream fails [`Corpus::open`] with an error
+//! of kind [`Compression`](ErrorKind::Compression) naming the file, the first line (or record)
+//! it cut short and the decompressed offset where the damage was found; with
+//! [`skip_invalid`](CorpusConfigBuilder::skip_invalid) the records before the damage are read and
+//! the damage is listed in [`Corpus::skipped`].
+//!
+//! ```
+//! # #[cfg(feature = "gzip")] {
+//! use std::io::Write;
+//! use neardupe::compression::{Compression, Encoder};
+//! use neardupe::{Corpus, CorpusConfig, ErrorKind};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let mut gz = Encoder::new(Vec::new(), Compression::Gzip)?;
+//! for i in 0..100 {
+//!     writeln!(gz, r#"{{"id": "d{i}", "text": "story number {i}"}}"#)?;
+//! }
+//! let gz = gz.finish()?;
+//! let path = dir.path().join("news.jsonl.gz");
+//! std::fs::write(&path, &gz)?;
+//! let corpus = Corpus::open(&[&path], CorpusConfig::default())?;
+//! assert_eq!(corpus.len(), 100);
+//! assert_eq!(corpus.document(99)?.text, "story number 99");
+//!
+//! // Cut short: an error, or with `skip_invalid` the records before the damage.
+//! std::fs::write(&path, &gz[..gz.len() / 2])?;
+//! let e = Corpus::open(&[&path], CorpusConfig::default()).unwrap_err();
+//! assert_eq!(e.kind(), ErrorKind::Compression);
+//! let skip = CorpusConfig::builder().skip_invalid(true).build()?;
+//! let corpus = Corpus::open(&[&path], skip)?;
+//! assert!(corpus.len() < 100);
+//! assert_eq!(corpus.skipped().len(), 1);
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! Ids made from paths are exact: a file name's bytes are kept, except that bytes that are not
 //! UTF-8, control characters (a newline) and backslashes are escaped (`caf\xE9.txt`,
 //! `two\nlines.txt`, `back\\slash`; see [`escape_path`]), so two files never share an id and an
@@ -128,6 +172,7 @@ mod columnar;
 mod escape;
 mod jsonl;
 pub(crate) mod source;
+pub(crate) mod stream;
 mod warc;
 
 pub use escape::{escape_bytes, escape_path, unescape_path};
@@ -140,6 +185,7 @@ use memchr::memmem;
 
 use crate::error::{Error, ErrorKind, Result, Skipped};
 use source::{Bytes, Hint};
+use stream::{Contents, spill, spill_file};
 
 /// How input files are read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -532,32 +578,6 @@ fn same_file_twice<P: AsRef<Path>>(paths: &[P]) -> Result<()> {
 /// How standard input (the path `-`) is named in messages and ids.
 const STDIN: &str = "<stdin>";
 
-/// An unnamed temporary file in `dir` (or the system's temporary directory), rewound for
-/// reading once written.
-fn spill_file(dir: Option<&Path>) -> Result<std::fs::File> {
-    let at = dir.map_or_else(std::env::temp_dir, Path::to_path_buf);
-    match dir {
-        Some(d) => tempfile::tempfile_in(d),
-        None => tempfile::tempfile(),
-    }
-    .map_err(|e| {
-        let what = if dir.is_some() {
-            "cannot create a spill file"
-        } else {
-            "cannot create a spill file (in the system's temporary directory: see TMPDIR)"
-        };
-        Error::io(&at, what, e)
-    })
-}
-
-/// Copies `reader` to a spill file in `dir` and maps or reads it back; `path` names the
-/// stream in messages.
-fn spill(mut reader: impl std::io::Read, path: &Path, dir: Option<&Path>, mmap: bool) -> Result<Bytes> {
-    let mut file = spill_file(dir)?;
-    std::io::copy(&mut reader, &mut file).map_err(|e| Error::io(path, "cannot copy the stream to a spill file", e))?;
-    source::from_file(file, path, mmap)
-}
-
 /// Where one record lies: which file, which bytes, which line (JSONL) or record number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -608,6 +628,24 @@ pub struct Corpus {
     bytes: u64,
     /// Seconds spent opening the corpus.
     open_seconds: f64,
+    /// While opening, once a compressed file is met: it and everything after it, to be added in
+    /// input order when the decompressions before each are done ([`Corpus::add_pending`]).
+    pending: Vec<Pending>,
+    /// The decompressions running while the corpus opens.
+    jobs: stream::Jobs,
+}
+
+/// A file or an error met while opening, waiting for the decompressions before it.
+#[derive(Debug)]
+enum Pending {
+    /// A file ready to be cut into records (the arguments of `add_bytes`).
+    Contents(Contents, PathBuf, String, FileKind, Origin, Option<Stamp>),
+    /// A compressed file being decompressed.
+    Decompressing(stream::Job, PathBuf, String, FileKind, Origin),
+    /// A file rejected (an error, or left out with `skip_invalid`).
+    Reject(Error),
+    /// A file left out whatever `skip_invalid` says.
+    Skip(Error),
 }
 
 impl Corpus {
@@ -637,6 +675,7 @@ impl Corpus {
         for p in paths {
             corpus.add_path(p.as_ref(), several)?;
         }
+        corpus.add_pending()?;
         corpus.open_seconds = started.elapsed().as_secs_f64();
         Ok(corpus)
     }
@@ -646,8 +685,8 @@ impl Corpus {
             let name = Path::new(STDIN);
             let kind = if self.config.format == InputFormat::Auto { FileKind::Jsonl } else { self.kind_of(name) };
             let id = if kind.is_lines() && !several { String::new() } else { STDIN.to_string() };
-            let bytes = spill(std::io::stdin().lock(), name, None, self.config.mmap)?;
-            return self.add_bytes(bytes, name, id, kind, Origin::Given, None);
+            let contents = spill(std::io::stdin().lock(), name, None, self.config.mmap)?;
+            return self.add_bytes(contents, name, id, kind, Origin::Given, None);
         }
         // The type first, without opening: opening a named pipe blocks until a writer comes.
         let meta = match std::fs::metadata(path) {
@@ -673,7 +712,7 @@ impl Corpus {
     /// relative path.
     fn add_dir(&mut self, root: &Path) -> Result<()> {
         let hidden = self.config.hidden;
-        let (files_before, skipped_before) = (self.files.len(), self.skipped.len());
+        let met_before = self.met();
         let left_hidden = std::cell::Cell::new(0u64);
         let mut other_extensions = 0u64;
         let walker = walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
@@ -720,7 +759,7 @@ impl Corpus {
                 let what = special_kind(&ft);
                 let e = Error::new(ErrorKind::Io, format!("not a regular file ({what}): left out of the directory"))
                     .with_path(path);
-                self.skipped.push(e);
+                self.skip(e);
                 continue;
             }
             let meta = match entry.metadata() {
@@ -735,7 +774,7 @@ impl Corpus {
             self.add_file(path, &meta, name, kind, Origin::InDirectory)?;
         }
         let left_hidden_count = left_hidden.get();
-        if self.files.len() == files_before && self.skipped.len() == skipped_before {
+        if self.met() == met_before {
             // A directory given by name that gives nothing at all is as suspicious as an empty file.
             let mut why = Vec::new();
             if left_hidden_count > 0 {
@@ -763,7 +802,10 @@ impl Corpus {
             InputFormat::Parquet => FileKind::Table(columnar::Table::Parquet),
             InputFormat::Arrow => FileKind::Table(columnar::Table::Arrow),
             InputFormat::Auto => {
-                let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+                // `news.jsonl.gz` is JSONL (compressed files are told by their contents).
+                let ext = crate::compression::format_extension(path)
+                    .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                    .unwrap_or_default();
                 match ext.as_str() {
                     "jsonl" | "ndjson" | "json" => FileKind::Jsonl,
                     "warc" | "wet" => FileKind::Warc,
@@ -793,7 +835,9 @@ impl Corpus {
     }
 
     /// A corpus read from a stream (standard input, a socket, a decompressor) without holding
-    /// it in memory: the bytes are copied to an unnamed temporary file in `spill_dir` (the
+    /// it in memory: the bytes (decompressed, when the stream starts with the magic number of a
+    /// [compression](crate::compression) this build reads; a damaged stream is handled as a
+    /// damaged compressed file is, see the module's docs) are copied to an unnamed temporary file in `spill_dir` (the
     /// system's temporary directory when `None`), which is mapped like an input file and removed
     /// by the operating system when the corpus is dropped, or the process ends in any way.
     /// The stream is cut into records as one input file of the configured
@@ -808,7 +852,7 @@ impl Corpus {
     ) -> Result<Corpus> {
         let started = std::time::Instant::now();
         let path = Path::new(name);
-        let bytes = spill(&mut reader, path, spill_dir, config.mmap)?;
+        let contents = spill(&mut reader, path, spill_dir, config.mmap)?;
         let kind = match config.format {
             InputFormat::Jsonl | InputFormat::Auto => FileKind::Jsonl,
             InputFormat::Text => {
@@ -824,7 +868,7 @@ impl Corpus {
         };
         let mut corpus = Corpus::empty(config);
         let file_name = if kind.is_lines() { String::new() } else { name.to_string() };
-        corpus.add_bytes(bytes, path, file_name, kind, Origin::Given, None)?;
+        corpus.add_bytes(contents, path, file_name, kind, Origin::Given, None)?;
         corpus.open_seconds = started.elapsed().as_secs_f64();
         Ok(corpus)
     }
@@ -863,7 +907,7 @@ impl Corpus {
         let mut corpus = Corpus::empty(config);
         if written > 0 {
             let bytes = source::from_file(file, name, corpus.config.mmap)?;
-            corpus.add_bytes(bytes, name, String::new(), FileKind::Jsonl, Origin::Given, None)?;
+            corpus.add_bytes(Contents::whole(bytes), name, String::new(), FileKind::Jsonl, Origin::Given, None)?;
         }
         corpus.open_seconds = started.elapsed().as_secs_f64();
         Ok(corpus)
@@ -877,8 +921,10 @@ impl Corpus {
         if self.config.extensions.is_empty() {
             return true;
         }
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        self.config.extensions.iter().any(|x| x.trim_start_matches('.').eq_ignore_ascii_case(ext))
+        // `a.jsonl.gz` has both extensions: `jsonl` and `gz`.
+        let exts = [path.extension(), crate::compression::format_extension(path)];
+        let exts: Vec<&str> = exts.into_iter().flatten().filter_map(|e| e.to_str()).collect();
+        self.config.extensions.iter().any(|x| exts.iter().any(|e| x.trim_start_matches('.').eq_ignore_ascii_case(e)))
     }
 
     fn add_file(
@@ -891,12 +937,25 @@ impl Corpus {
     ) -> Result<()> {
         let ft = meta.file_type();
         if ft.is_file() {
-            let bytes = match source::open(path, self.config.mmap) {
-                Ok(bytes) => bytes,
+            let compressed = match source::open_input(path, self.config.mmap) {
+                Ok(source::Opened::Plain(bytes)) => {
+                    let stamp = bytes.is_mapped().then(|| Stamp::of(meta));
+                    return self.add_bytes(Contents::whole(bytes), path, name, kind, origin, stamp);
+                }
+                Ok(source::Opened::Compressed(file)) => file,
+                // A format this build lacks: not the file's fault, so never skipped.
+                Err(e) if e.kind() == ErrorKind::Unsupported => return Err(e),
                 Err(e) => return self.reject(e),
             };
-            let stamp = bytes.is_mapped().then(|| Stamp::of(meta));
-            return self.add_bytes(bytes, path, name, kind, origin, stamp);
+            if meta.len() < stream::INLINE_BYTES {
+                let contents = spill(compressed, path, None, self.config.mmap)?;
+                return self.add_bytes(contents, path, name, kind, origin, None);
+            }
+            // Decompressed on a thread of its own into a spill file; this file and the ones after
+            // it are added in order once it is done (see `add_pending`).
+            let job = self.jobs.start(compressed, path, self.config.mmap, stream::worker_threads())?;
+            self.pending.push(Pending::Decompressing(job, path.to_path_buf(), name, kind, origin));
+            return Ok(());
         }
         if is_fifo(&ft) {
             // A named pipe is a stream: copied to a spill file once, as `from_reader` does.
@@ -904,8 +963,8 @@ impl Corpus {
                 Ok(f) => f,
                 Err(e) => return self.reject(Error::io(path, "cannot open input", e)),
             };
-            let bytes = spill(file, path, None, self.config.mmap)?;
-            return self.add_bytes(bytes, path, name, kind, origin, None);
+            let contents = spill(file, path, None, self.config.mmap)?;
+            return self.add_bytes(contents, path, name, kind, origin, None);
         }
         let what = special_kind(&ft);
         self.reject(
@@ -913,19 +972,33 @@ impl Corpus {
         )
     }
 
+    /// Cuts a file's contents into records (only those before the damage, for a damaged
+    /// stream) and adds it.
     fn add_bytes(
         &mut self,
-        bytes: Bytes,
+        contents: Contents,
         path: &Path,
         name: String,
         kind: FileKind,
         origin: Origin,
         stamp: Option<Stamp>,
     ) -> Result<()> {
+        if !self.pending.is_empty() {
+            // After a compressed file still being decompressed: added in order, later.
+            let path = path.to_path_buf();
+            self.pending.push(Pending::Contents(contents, path, name, kind, origin, stamp));
+            return Ok(());
+        }
+        let Contents { bytes, damage } = contents;
         let file = u32::try_from(self.files.len())
             .map_err(|_| Error::new(ErrorKind::Unsupported, format!("more than {} input files", u32::MAX)))?;
         let kind = self.sniff(kind, bytes.as_slice());
         let (bytes, stamp) = match kind {
+            // A table cut short by a damaged compressed stream has lost its footer: nothing of it
+            // can be read.
+            FileKind::Table(_) if damage.is_some() => {
+                return damage.map_or(Ok(()), |e| self.reject(e));
+            }
             // A table was read whole already: a later change of the file is no concern of the run's.
             FileKind::Table(table) => match self.table_rows(bytes, table, path, origin)? {
                 Some(rows) => (rows, None),
@@ -933,8 +1006,11 @@ impl Corpus {
             },
             _ => (bytes, stamp),
         };
-        let data = bytes.as_slice();
-        self.bytes += data.len() as u64;
+        let all = bytes.as_slice();
+        self.bytes += all.len() as u64;
+        // A damaged compressed stream: only the records it holds whole, those that end before
+        // the damage, are read.
+        let data = if damage.is_some() { &all[..self.complete_prefix(all, kind)] } else { all };
         // A byte order mark is no part of the first record.
         let body = if data.starts_with(BOM) { BOM.len() } else { 0 };
         let mut spans = Vec::new();
@@ -953,12 +1029,13 @@ impl Corpus {
                 delimited_spans(data, body, delim, file, &mut spans, &|h, s, e| bytes.hint(h, s, e))
             }
             FileKind::Warc => {
-                if !self.warc_records(&bytes, file, path, origin, &mut spans)? {
+                if !self.warc_records(&bytes, data, file, path, origin, &mut spans)? {
                     return Ok(());
                 }
             }
         }
         let no_records = spans.is_empty();
+        let complete_records = spans.len() as u64;
         for span in spans {
             let len = span.end - span.start;
             if len > self.config.max_record_bytes {
@@ -982,6 +1059,26 @@ impl Corpus {
                 continue;
             }
             self.records.push(span);
+        }
+        if let Some(e) = damage {
+            // Where the records lost start: the first line (JSONL), or record (delimited text).
+            let lost = match kind {
+                FileKind::Jsonl => Some(memchr::memchr_iter(b'\n', data).count() as u64 + 1),
+                FileKind::Delimited => Some(complete_records + 1),
+                FileKind::Whole | FileKind::Warc | FileKind::Table(_) => None,
+            };
+            let e = match lost {
+                Some(line) => e.with_line(line),
+                None => e,
+            };
+            let e = if self.config.skip_invalid {
+                e
+            } else {
+                e.with_hint("`skip_invalid` keeps the records before the damage")
+            };
+            self.reject(e)?;
+            self.files.push(SourceFile { path: path.to_path_buf(), name, kind, bytes, stamp });
+            return Ok(());
         }
         let empty = if data.len() <= body {
             Some(Error::new(ErrorKind::Empty, "file is empty").with_path(path))
@@ -1031,11 +1128,13 @@ impl Corpus {
         }
     }
 
-    /// The document records of the WARC file in `bytes` into `spans` (malformed records
-    /// rejected one by one); `false` when the file is left out for having none.
+    /// The document records of `data` (`bytes`, or the whole records before a damaged stream's
+    /// damage) into `spans` (malformed records rejected one by one); `false` when the file is
+    /// left out for having none.
     fn warc_records(
         &mut self,
         bytes: &Bytes,
+        data: &[u8],
         file: u32,
         path: &Path,
         origin: Origin,
@@ -1049,9 +1148,9 @@ impl Corpus {
             skipped.push(e.with_path(path));
             Ok(())
         };
-        let data = bytes.as_slice();
         let passed = warc_spans(data, file, spans, &|h, s, e| bytes.hint(h, s, e), &mut reject)?;
-        if !spans.is_empty() || data.is_empty() {
+        // (A damaged stream, `data` shorter than `bytes`, is reported as damaged, not as empty.)
+        if !spans.is_empty() || data.is_empty() || data.len() < bytes.as_slice().len() {
             return Ok(true);
         }
         let passed = if passed.is_empty() { String::new() } else { format!(" ({passed} records)") };
@@ -1067,7 +1166,61 @@ impl Corpus {
     }
 
     /// Fails with `e`, or records it as skipped when invalid input is skipped.
+    /// The length of the part of a damaged stream's `data` that holds whole records of `kind`:
+    /// up to the last line end (JSONL) or delimiter (delimited text), the end of the last whole
+    /// record (WARC); nothing of a text file that is one document.
+    fn complete_prefix(&self, data: &[u8], kind: FileKind) -> usize {
+        match kind {
+            FileKind::Jsonl | FileKind::Table(_) => memchr::memrchr(b'\n', data).map_or(0, |i| i + 1),
+            FileKind::Warc => warc::complete_prefix(data),
+            FileKind::Whole => 0,
+            FileKind::Delimited => {
+                let delim = self.config.delimiter.as_deref().unwrap_or("\n").as_bytes();
+                let end_of = |d: &[u8]| memmem::rfind(data, d).map_or(0, |i| i + d.len());
+                end_of(delim).max(crlf_delimiter(delim).map_or(0, |d| end_of(&d)))
+            }
+        }
+    }
+
+    /// Adds what was met while opening from the first compressed file on, in input order,
+    /// waiting for each decompression. An error stops the ones still running (see [`stream::Job`]).
+    fn add_pending(&mut self) -> Result<()> {
+        for p in std::mem::take(&mut self.pending) {
+            match p {
+                Pending::Contents(contents, path, name, kind, origin, stamp) => {
+                    self.add_bytes(contents, &path, name, kind, origin, stamp)?
+                }
+                Pending::Decompressing(job, path, name, kind, origin) => {
+                    self.add_bytes(job.wait()?, &path, name, kind, origin, None)?;
+                }
+                Pending::Reject(e) => self.reject(e)?,
+                Pending::Skip(e) => self.skipped.push(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// How many files and errors have been met while opening (added, left out, or pending).
+    fn met(&self) -> usize {
+        self.files.len() + self.skipped.len() + self.pending.len()
+    }
+
+    /// Leaves out a file whatever `skip_invalid` says (in input order: see `pending`).
+    fn skip(&mut self, e: Error) {
+        if self.pending.is_empty() {
+            self.skipped.push(e);
+        } else {
+            self.pending.push(Pending::Skip(e));
+        }
+    }
+
+    /// Fails with `e`, or records it as skipped when invalid input is skipped (in input order:
+    /// after a compressed file still being decompressed, later; see `pending`).
     fn reject(&mut self, e: Error) -> Result<()> {
+        if !self.pending.is_empty() {
+            self.pending.push(Pending::Reject(e));
+            return Ok(());
+        }
         if self.config.skip_invalid {
             self.skipped.push(e);
             Ok(())
@@ -1099,6 +1252,8 @@ impl Corpus {
             skipped: Skipped::default(),
             bytes: 0,
             open_seconds: 0.0,
+            pending: Vec::new(),
+            jobs: stream::Jobs::default(),
         }
     }
 
@@ -1459,7 +1614,7 @@ fn delimited_spans(
     let mut start = from;
     let mut released = from;
     let mut n = 0u64;
-    let line_ends = delim.contains(&b'\n') && !delim.contains(&b'\r');
+    let line_ends = crlf_delimiter(delim).is_some();
     let mut push = |s: usize, mut e: usize| {
         if line_ends && e > s && data[e - 1] == b'\r' && delim[0] == b'\n' {
             e -= 1;
@@ -1469,11 +1624,7 @@ fn delimited_spans(
             out.push(RecordSpan { file, start: s, end: e, line: n });
         }
     };
-    let crlf: Vec<u8> = if line_ends {
-        delim.iter().flat_map(|b| if *b == b'\n' { &b"\r\n"[..] } else { std::slice::from_ref(b) }).copied().collect()
-    } else {
-        Vec::new()
-    };
+    let crlf = crlf_delimiter(delim).unwrap_or_default();
     let body = &data[from..];
     let mut plain = memmem::find_iter(body, delim).map(|at| (at + from, delim.len())).peekable();
     let mut windows = memmem::find_iter(body, &crlf).filter(|_| line_ends).map(|at| (at + from, crlf.len())).peekable();
@@ -1510,6 +1661,15 @@ fn delimited_spans(
     }
     push(start, data.len());
     hint(Hint::Release, released, data.len());
+}
+
+/// A delimiter with `\n` and no `\r` written with Windows line ends (each `\n` as `\r\n`), which
+/// matches too; `None` for other delimiters.
+fn crlf_delimiter(delim: &[u8]) -> Option<Vec<u8>> {
+    let line_ends = delim.contains(&b'\n') && !delim.contains(&b'\r');
+    line_ends.then(|| {
+        delim.iter().flat_map(|b| if *b == b'\n' { &b"\r\n"[..] } else { std::slice::from_ref(b) }).copied().collect()
+    })
 }
 
 /// Bytes as a short human figure (`1.5 MiB`).
@@ -1566,6 +1726,104 @@ mod tests {
         assert_eq!(cut(b"a\r\n%%\r\nb\n%%\nc", b"\n%%\n"), [b"a".to_vec(), b"b".to_vec(), b"c".to_vec()]);
         // A delimiter without line ends is matched as it is.
         assert_eq!(cut(b"a||b\r\n||c", b"||"), [b"a".to_vec(), b"b\r\n".to_vec(), b"c".to_vec()]);
+    }
+
+    /// `first` gzipped, then a second member whose header is broken: the damage comes right
+    /// after the bytes of `first`.
+    #[cfg(feature = "gzip")]
+    fn gzip_then_damage(first: &[u8]) -> Vec<u8> {
+        use crate::compression::{Compression, Encoder};
+        use std::io::Write;
+        let gz = |bytes: &[u8]| {
+            let mut e = Encoder::new(Vec::new(), Compression::Gzip).unwrap();
+            e.write_all(bytes).unwrap();
+            e.finish().unwrap()
+        };
+        let mut broken = gz(b"lost");
+        broken[0] ^= 0xff;
+        [gz(first), broken].concat()
+    }
+
+    /// A damaged stream keeps the records that end before the damage, for each kind of file,
+    /// and names the first record lost.
+    #[cfg(feature = "gzip")]
+    #[test]
+    fn damaged_streams_keep_whole_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = |delim: Option<&str>, skip: bool| {
+            CorpusConfig::builder().skip_invalid(skip).delimiter(delim.map(String::from)).build().unwrap()
+        };
+        // (name, the bytes before the damage, delimiter, records kept, where the damage is)
+        type Case<'a> = (&'a str, &'a [u8], Option<&'a str>, &'a [&'a str], &'a str);
+        let cases: [Case<'_>; 4] = [
+            ("a.jsonl.gz", b"{\"text\": \"one\"}\n\n{\"text\": \"tw", None, &["one"], "a.jsonl.gz:line 3 (byte 29)"),
+            ("b.txt.gz", b"one\r\n\r\ntwo\n\nthr", Some("\n\n"), &["one", "two"], "b.txt.gz:line 3 (byte 15)"),
+            ("c.txt.gz", b"a whole text, cut", None, &[], "c.txt.gz:byte 17"),
+            ("d.jsonl.gz", b"", None, &[], "d.jsonl.gz:line 1 (byte 0)"),
+        ];
+        for (name, first, delim, want, place) in cases {
+            let path = dir.path().join(name);
+            std::fs::write(&path, gzip_then_damage(first)).unwrap();
+            let e = Corpus::open(&[&path], config(delim, false)).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Compression, "{e}");
+            assert!(e.to_string().contains(&format!("/{place}: corrupt or truncated gzip stream")), "{e}: {place}?");
+            let corpus = Corpus::open(&[&path], config(delim, true)).unwrap();
+            let texts: Vec<String> = corpus.documents().map(|d| d.unwrap().text.into_owned()).collect();
+            assert_eq!(texts, want, "{name}");
+            assert_eq!(corpus.skipped().len(), 1, "{name}");
+            assert!(corpus.skipped().listed()[0].to_string().contains(place));
+        }
+    }
+
+    /// Files after a compressed one wait for it: records, skipped files and errors keep the
+    /// input's order.
+    #[cfg(all(feature = "gzip", unix))]
+    #[test]
+    fn compressed_files_keep_the_input_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().join("in");
+        std::fs::create_dir_all(d.join("sub")).unwrap();
+        let line = |id: &str| format!("{{\"id\": \"{id}\", \"text\": \"text of {id}\"}}\n");
+        std::fs::write(d.join("a.jsonl"), line("a")).unwrap();
+        // Long enough (over `stream::INLINE_BYTES` compressed) to be decompressed on a thread of
+        // its own while the files after it are opened.
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let filler: Vec<String> = (0..4000)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                format!("{{\"id\": \"b{i}\", \"text\": \"{x:016x}{:016x}\"}}\n", x.rotate_left(29))
+            })
+            .collect();
+        let b = [line("b"), filler.concat()].concat();
+        let b = gzip_then_damage(b.as_bytes());
+        assert!(b.len() as u64 > stream::INLINE_BYTES);
+        std::fs::write(d.join("b.jsonl.gz"), &b[..]).unwrap();
+        std::fs::write(d.join("c.jsonl"), line("c")).unwrap();
+        std::fs::write(d.join("sub/d.jsonl"), "").unwrap();
+        std::os::unix::fs::symlink("nowhere", d.join("sub/e.jsonl")).unwrap();
+        std::fs::write(d.join("sub/f.jsonl.gz"), &gzip_then_damage(line("f").as_bytes())[..]).unwrap();
+        let config = CorpusConfig::builder().skip_invalid(true).build().unwrap();
+        let corpus = Corpus::open(&[&d], config).unwrap();
+        let ids: Vec<String> = corpus.documents().map(|doc| doc.unwrap().id.into_owned()).collect();
+        let want: Vec<String> = ["a", "b"]
+            .into_iter()
+            .map(String::from)
+            .chain((0..4000).map(|i| format!("b{i}")))
+            .chain(["c".into(), "f".into()])
+            .collect();
+        assert_eq!(ids, want);
+        let skipped: Vec<String> = corpus.skipped().iter().map(|e| e.to_string()).collect();
+        let at = |i: usize, part: &str| assert!(skipped[i].contains(part), "{i}: {skipped:?}");
+        assert_eq!(skipped.len(), 4, "{skipped:?}");
+        at(0, "b.jsonl.gz:line 4002");
+        at(1, "d.jsonl: file is empty");
+        at(2, "e.jsonl: cannot read directory entry (a dangling symbolic link)");
+        at(3, "f.jsonl.gz:line 2");
+        // Without skip_invalid, the first problem in input order is the error.
+        let e = Corpus::open(&[&d], CorpusConfig::default()).unwrap_err();
+        assert!(e.to_string().contains("b.jsonl.gz:line 4002"), "{e}");
     }
 
     #[test]

@@ -96,6 +96,37 @@ pub(crate) fn open(path: &Path, use_mmap: bool) -> Result<Bytes> {
     from_file(file, path, use_mmap)
 }
 
+/// An input file opened by [`open_input`].
+pub(crate) enum Opened {
+    /// A file that is not compressed: its bytes.
+    Plain(Bytes),
+    /// A compressed file (told by its first bytes, in a format this build reads), rewound.
+    Compressed(File),
+}
+
+/// Opens the input file `path` as [`open`] does, and tells by its first bytes whether it is
+/// compressed: a compressed file is not mapped but returned open, to be decompressed
+/// ([`compression::Reader`](crate::compression::Reader)); an error of kind
+/// [`Unsupported`](crate::ErrorKind::Unsupported) when this build lacks its format.
+pub(crate) fn open_input(path: &Path, use_mmap: bool) -> Result<Opened> {
+    use std::io::Seek;
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, "cannot open input", e))?;
+    if !meta.is_file() {
+        return Err(not_regular(path));
+    }
+    let mut file = File::open(path).map_err(|e| Error::io(path, "cannot open input", e))?;
+    let mut head = [0u8; crate::compression::MAGIC_LEN];
+    let n = crate::compression::read_head(&mut file, &mut head).map_err(|e| Error::io(path, "cannot read input", e))?;
+    match crate::compression::Compression::detect(&head[..n]) {
+        None => from_file(file, path, use_mmap).map(Opened::Plain),
+        Some(c) if !c.is_available() => Err(c.unavailable(path)),
+        Some(_) => {
+            file.rewind().map_err(|e| Error::io(path, "cannot read input", e))?;
+            Ok(Opened::Compressed(file))
+        }
+    }
+}
+
 /// Maps or reads an open `file`, named `path` in messages.
 pub(crate) fn from_file(file: File, path: &Path, use_mmap: bool) -> Result<Bytes> {
     let meta = file.metadata().map_err(|e| Error::io(path, "cannot read metadata of input", e))?;
@@ -143,10 +174,17 @@ fn read_all(mut file: File, path: &Path, len: u64) -> Result<Bytes> {
     file.rewind().map_err(|e| Error::io(path, "cannot read input", e))?;
     let mut v = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     file.read_to_end(&mut v).map_err(|e| Error::io(path, "cannot read input", e))?;
-    let n = v.len();
-    let mut words = vec![0u64; n.div_ceil(8)];
-    bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..n].copy_from_slice(&v);
-    Ok(Bytes::Owned(words, n))
+    Ok(Bytes::copied(&v))
+}
+
+impl Bytes {
+    /// A copy of `bytes`, held in memory (in 8-byte words, as a read file is).
+    pub(crate) fn copied(bytes: &[u8]) -> Bytes {
+        let n = bytes.len();
+        let mut words = vec![0u64; n.div_ceil(8)];
+        bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..n].copy_from_slice(bytes);
+        Bytes::Owned(words, n)
+    }
 }
 
 #[cfg(all(test, feature = "mmap"))]

@@ -166,6 +166,23 @@ pub(crate) fn next_record(data: &[u8], at: usize) -> Result<Option<Record>> {
     Ok(Some(Record { start, end, document: header.is_document() }))
 }
 
+/// The length of the part of `data` (a decompressed stream cut short by damage) that holds
+/// whole records: up to the end of the last record that ends within it (malformed records
+/// before it passed over).
+pub(crate) fn complete_prefix(data: &[u8]) -> usize {
+    let (mut at, mut whole) = (0, 0);
+    loop {
+        match next_record(data, at) {
+            Ok(Some(r)) => (at, whole) = (r.end, r.end),
+            Ok(None) => return whole,
+            Err(e) => match e.location().offset.and_then(|o| resume_after(data, o as usize)) {
+                Some(next) => at = next,
+                None => return whole,
+            },
+        }
+    }
+}
+
 /// Where the first line after `start` that starts a record (`WARC/1.0` or `WARC/1.1`, after a
 /// blank line) is, if any: where reading goes on after a malformed record.
 pub(crate) fn resume_after(data: &[u8], start: usize) -> Option<usize> {

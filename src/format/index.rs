@@ -4,9 +4,10 @@
 
 use bincode::{Decode, Encode};
 
-use super::Fingerprint;
+use super::{Fingerprint, FingerprintV2};
 
-/// The payload of an index's `MANIFEST` (format version 2): the parameters, the live files, each
+/// The payload of an index's `MANIFEST` (format version 3; version 2 is laid out alike but for
+/// the fingerprint in its parameters, [`ManifestV2`]): the parameters, the live files, each
 /// pinned, and the next document id.
 ///
 /// Each listed file is **pinned**: the manifest holds its payload's length and checksum
@@ -80,6 +81,39 @@ pub struct FilterEntry {
     pub first_doc: u64,
 }
 
+/// The payload of a `MANIFEST` of format version 2, read (never written) to open indexes of that
+/// version: [`Manifest`] with parameters whose fingerprint has no tokeniser ([`IndexParamsV2`]).
+#[derive(Clone, Debug, PartialEq, Encode, Decode)]
+pub struct ManifestV2 {
+    /// See [`Manifest::generation`].
+    pub generation: u64,
+    /// See [`Manifest::documents`].
+    pub documents: u64,
+    /// See [`Manifest::params`].
+    pub params: IndexParamsV2,
+    /// See [`Manifest::segments`].
+    pub segments: Vec<SegmentEntry>,
+    /// See [`Manifest::clusters`].
+    pub clusters: FileEntry,
+    /// See [`Manifest::filter`].
+    pub filter: Option<FilterEntry>,
+}
+
+impl ManifestV2 {
+    /// The same state in the current layout, the parameters with the `runs` tokeniser
+    /// ([`FingerprintV2::upgraded`]).
+    pub fn upgraded(self) -> Manifest {
+        Manifest {
+            generation: self.generation,
+            documents: self.documents,
+            params: self.params.upgraded(),
+            segments: self.segments,
+            clusters: self.clusters,
+            filter: self.filter,
+        }
+    }
+}
+
 /// The payload of a `MANIFEST` of format version 1, read (never written) to open indexes of that
 /// version: no pins, and the filter, if any, learnt from the first batch.
 #[derive(Clone, Debug, PartialEq, Encode, Decode)]
@@ -89,7 +123,7 @@ pub struct ManifestV1 {
     /// See [`Manifest::documents`].
     pub documents: u64,
     /// See [`Manifest::params`].
-    pub params: IndexParams,
+    pub params: IndexParamsV2,
     /// The live segments.
     pub segments: Vec<SegmentEntryV1>,
     /// The cluster file's name.
@@ -120,7 +154,7 @@ impl ManifestV1 {
         Manifest {
             generation: self.generation,
             documents: self.documents,
-            params: self.params,
+            params: self.params.upgraded(),
             segments: self
                 .segments
                 .into_iter()
@@ -160,6 +194,41 @@ pub struct IndexParams {
     /// [`Index::insert_batch`](crate::index::Index::insert_batch)): the largest document
     /// frequency (IEEE bits), the fewest documents and the sample size.
     pub boilerplate: Option<(u64, u32, u64)>,
+}
+
+/// [`IndexParams`] as manifests of format versions 1 and 2 hold them: the fingerprint without
+/// the tokeniser.
+#[derive(Clone, Debug, PartialEq, Encode, Decode)]
+pub struct IndexParamsV2 {
+    /// See [`IndexParams::signatures`].
+    pub signatures: FingerprintV2,
+    /// See [`IndexParams::min_size_ratio_bits`].
+    pub min_size_ratio_bits: u64,
+    /// See [`IndexParams::verify`].
+    pub verify: String,
+    /// See [`IndexParams::guard`].
+    pub guard: String,
+    /// See [`IndexParams::window`].
+    pub window: Option<u32>,
+    /// See [`IndexParams::representative`].
+    pub representative: String,
+    /// See [`IndexParams::boilerplate`].
+    pub boilerplate: Option<(u64, u32, u64)>,
+}
+
+impl IndexParamsV2 {
+    /// The same parameters, with the tokeniser these versions signed with (`runs`).
+    pub fn upgraded(self) -> IndexParams {
+        IndexParams {
+            signatures: self.signatures.upgraded(),
+            min_size_ratio_bits: self.min_size_ratio_bits,
+            verify: self.verify,
+            guard: self.guard,
+            window: self.window,
+            representative: self.representative,
+            boilerplate: self.boilerplate,
+        }
+    }
 }
 
 /// Where one array lies in a payload: byte offset (a multiple of 8) and length in bytes.

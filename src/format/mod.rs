@@ -8,9 +8,9 @@
 //! ```
 //!
 //! The [`Header`] carries the format version, the file's kind, the [`Fingerprint`] of the
-//! parameters that make signatures comparable (seed, algorithm, slots, banding, shingling,
-//! similarity, the boilerplate filter), small metadata (for a segment, where each of its arrays
-//! lies), the payload's length and its xxh3 checksum. [`parse_header`] validates all of that
+//! parameters that make signatures comparable (seed, algorithm, slots, banding, shingling and its
+//! tokeniser, similarity, the boilerplate filter), small metadata (for a segment, where each of
+//! its arrays lies), the payload's length and its xxh3 checksum. [`parse_header`] validates all of that
 //! except the payload's checksum in time independent of the file's size (so that a large
 //! memory-mapped file opens without being read); [`parse`] and [`check_payload`] also check the
 //! payload. None of them panics on bad bytes: a wrong magic, a truncated or corrupt file and
@@ -41,6 +41,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::boilerplate::ShingleFilter;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
+use crate::shingle::{ShingleUnit, Tokenizer};
 
 pub mod index;
 
@@ -49,6 +50,12 @@ pub const MAGIC: [u8; 8] = *b"NEARDUP\x01";
 
 /// The format version this build writes.
 ///
+/// - **3**: the fingerprint names the tokeniser of word shingles ([`Fingerprint::tokenizer`]):
+///   `scripts`, which cuts Chinese, Japanese, Thai... into characters, or `runs`. Files of
+///   versions 1 and 2 were all signed with the tokeniser now called `runs` and are read as such
+///   ([`FingerprintV2::upgraded`]), so an index of those versions keeps signing its new
+///   documents and queries as it always did, and its next commit writes a version-3 manifest that
+///   says `runs`. Only headers and manifests changed layout.
 /// - **2**: an index's `MANIFEST` pins each file it lists (its payload's length and checksum,
 ///   [`index::Pin`]), so that a file swapped in from elsewhere fails at open, and records from
 ///   which document the boilerplate filter applies ([`index::FilterEntry::first_doc`]).
@@ -59,17 +66,18 @@ pub const MAGIC: [u8; 8] = *b"NEARDUP\x01";
 /// version 1 is read as it is (its files are then checked against their own headers only, as
 /// version 1 did) and becomes version 2 at its next commit: that writer first verifies every
 /// file's payload checksum in full, then pins them (see [`crate::index`]).
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The oldest format version this build reads.
 pub const OLDEST_FORMAT_VERSION: u32 = 1;
 
 /// The signature scheme of a format version: versions that make the same signatures from the
 /// same parameters map to the same scheme, so that their files compare equal in
-/// [`Fingerprint::differences`] (versions 1 and 2 differ only in the manifest's layout).
+/// [`Fingerprint::differences`] (versions 1 and 2 differ only in the manifest's layout; version 3
+/// names the tokeniser in the fingerprint, which versions 1 and 2 read as `runs`).
 fn signature_scheme(version: u32) -> u32 {
     match version {
-        1 | 2 => 1,
+        1..=3 => 1,
         v => v,
     }
 }
@@ -103,6 +111,9 @@ pub struct Fingerprint {
     pub shingle_size: u32,
     /// NFKC normalisation.
     pub nfkc: bool,
+    /// How word shingles cut text into words: `scripts` or `runs` (always `runs` for character
+    /// shingles, which do not depend on it, and in files of format versions 1 and 2).
+    pub tokenizer: String,
     /// `oph` or `classic`.
     pub algorithm: String,
     /// Signature slots.
@@ -133,6 +144,12 @@ impl Fingerprint {
             shingle_unit: s.unit().as_str().to_string(),
             shingle_size: s.size() as u32,
             nfkc: s.nfkc(),
+            tokenizer: match s.unit() {
+                ShingleUnit::Words => s.tokenizer(),
+                ShingleUnit::Chars => Tokenizer::Runs,
+            }
+            .as_str()
+            .to_string(),
             algorithm: m.algorithm().as_str().to_string(),
             num_perm: m.num_perm() as u32,
             seed: m.seed(),
@@ -162,6 +179,7 @@ impl Fingerprint {
         cmp("shingle unit", self.shingle_unit.clone(), other.shingle_unit.clone());
         cmp("n-gram size", self.shingle_size.to_string(), other.shingle_size.to_string());
         cmp("nfkc", self.nfkc.to_string(), other.nfkc.to_string());
+        cmp("tokenizer", self.tokenizer.clone(), other.tokenizer.clone());
         cmp("algorithm", self.algorithm.clone(), other.algorithm.clone());
         cmp("num_perm", self.num_perm.to_string(), other.num_perm.to_string());
         cmp("seed", self.seed.to_string(), other.seed.to_string());
@@ -186,6 +204,60 @@ impl Fingerprint {
     }
 }
 
+/// A [`Fingerprint`] as files of format versions 1 and 2 hold it: without the tokeniser, which
+/// was always the one now called `runs`.
+#[derive(Clone, Debug, PartialEq, Encode, Decode)]
+pub struct FingerprintV2 {
+    /// See [`Fingerprint::format_version`].
+    pub format_version: u32,
+    /// See [`Fingerprint::shingle_unit`].
+    pub shingle_unit: String,
+    /// See [`Fingerprint::shingle_size`].
+    pub shingle_size: u32,
+    /// See [`Fingerprint::nfkc`].
+    pub nfkc: bool,
+    /// See [`Fingerprint::algorithm`].
+    pub algorithm: String,
+    /// See [`Fingerprint::num_perm`].
+    pub num_perm: u32,
+    /// See [`Fingerprint::seed`].
+    pub seed: u64,
+    /// See [`Fingerprint::bands`].
+    pub bands: u32,
+    /// See [`Fingerprint::rows`].
+    pub rows: u32,
+    /// See [`Fingerprint::similarity`].
+    pub similarity: String,
+    /// See [`Fingerprint::threshold_bits`].
+    pub threshold_bits: u64,
+    /// See [`Fingerprint::min_shingles`].
+    pub min_shingles: u32,
+    /// See [`Fingerprint::filter_checksum`].
+    pub filter_checksum: u64,
+}
+
+impl FingerprintV2 {
+    /// The same parameters in the current layout, with the tokeniser these versions signed with.
+    pub fn upgraded(self) -> Fingerprint {
+        Fingerprint {
+            format_version: self.format_version,
+            shingle_unit: self.shingle_unit,
+            shingle_size: self.shingle_size,
+            nfkc: self.nfkc,
+            tokenizer: Tokenizer::Runs.as_str().to_string(),
+            algorithm: self.algorithm,
+            num_perm: self.num_perm,
+            seed: self.seed,
+            bands: self.bands,
+            rows: self.rows,
+            similarity: self.similarity,
+            threshold_bits: self.threshold_bits,
+            min_shingles: self.min_shingles,
+            filter_checksum: self.filter_checksum,
+        }
+    }
+}
+
 /// A saved file's header.
 #[derive(Clone, Debug, PartialEq, Encode, Decode)]
 pub struct Header {
@@ -201,6 +273,30 @@ pub struct Header {
     pub payload_len: u64,
     /// The xxh3 of the payload.
     pub payload_checksum: u64,
+}
+
+/// A [`Header`] of format version 1 or 2: its fingerprint is a [`FingerprintV2`].
+#[derive(Clone, Debug, PartialEq, Encode, Decode)]
+struct HeaderV2 {
+    version: u32,
+    kind: FileKind,
+    fingerprint: FingerprintV2,
+    meta: Vec<u8>,
+    payload_len: u64,
+    payload_checksum: u64,
+}
+
+impl HeaderV2 {
+    fn upgraded(self) -> Header {
+        Header {
+            version: self.version,
+            kind: self.kind,
+            fingerprint: self.fingerprint.upgraded(),
+            meta: self.meta,
+            payload_len: self.payload_len,
+            payload_checksum: self.payload_checksum,
+        }
+    }
 }
 
 fn config() -> impl bincode::config::Config {
@@ -277,19 +373,24 @@ pub fn parse_header(bytes: &[u8], kind: FileKind) -> Result<(Header, &[u8])> {
     if pad.iter().any(|&b| b != 0) {
         return Err(corrupt("corrupt header padding"));
     }
-    let (header, used): (Header, usize) =
+    // The version comes first: it says how the rest is laid out.
+    let (version, _): (u32, usize) =
         bincode::decode_from_slice(head, config()).map_err(|e| corrupt(format!("corrupt header: {e}")))?;
-    if used != head.len() {
-        return Err(corrupt("corrupt header: trailing bytes"));
-    }
-    if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&header.version) {
+    if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&version) {
         return Err(Error::new(
             ErrorKind::Incompatible,
             format!(
-                "format version {} is not supported (this build reads versions {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION})",
-                header.version
+                "format version {version} is not supported (this build reads versions {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION})"
             ),
         ));
+    }
+    let decoded = match version {
+        1 | 2 => bincode::decode_from_slice(head, config()).map(|(h, used): (HeaderV2, usize)| (h.upgraded(), used)),
+        _ => bincode::decode_from_slice(head, config()),
+    };
+    let (header, used): (Header, usize) = decoded.map_err(|e| corrupt(format!("corrupt header: {e}")))?;
+    if used != head.len() {
+        return Err(corrupt("corrupt header: trailing bytes"));
     }
     if header.kind != kind {
         return Err(corrupt(format!("expected a {kind:?} file, found a {:?} file", header.kind)));
@@ -381,12 +482,14 @@ mod tests {
         let bytes = file_of_version(FORMAT_VERSION + 1, fingerprint(), b"");
         let e = parse(&bytes, FileKind::Segment).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Incompatible, "{e}");
-        assert!(e.to_string().contains("format version 3 is not supported"), "{e}");
+        let want = format!("format version {} is not supported", FORMAT_VERSION + 1);
+        assert!(e.to_string().contains(&want), "{e}");
         let e = parse(b"PK\x03\x04 not ours at all", FileKind::Segment).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
     }
 
-    /// The bytes of a file whose header says format version `version`.
+    /// The bytes of a file whose header says format version `version`, laid out as that version
+    /// lays it out (without the tokeniser before version 3).
     fn file_of_version(version: u32, fingerprint: Fingerprint, payload: &[u8]) -> Vec<u8> {
         let header = Header {
             version,
@@ -396,7 +499,34 @@ mod tests {
             payload_len: payload.len() as u64,
             payload_checksum: xxh3_64(payload),
         };
-        let head = bincode::encode_to_vec(&header, config()).unwrap();
+        let head = if version >= 3 {
+            bincode::encode_to_vec(&header, config()).unwrap()
+        } else {
+            let f = header.fingerprint;
+            let old = HeaderV2 {
+                version,
+                kind: header.kind,
+                fingerprint: FingerprintV2 {
+                    format_version: f.format_version,
+                    shingle_unit: f.shingle_unit,
+                    shingle_size: f.shingle_size,
+                    nfkc: f.nfkc,
+                    algorithm: f.algorithm,
+                    num_perm: f.num_perm,
+                    seed: f.seed,
+                    bands: f.bands,
+                    rows: f.rows,
+                    similarity: f.similarity,
+                    threshold_bits: f.threshold_bits,
+                    min_shingles: f.min_shingles,
+                    filter_checksum: f.filter_checksum,
+                },
+                meta: header.meta,
+                payload_len: header.payload_len,
+                payload_checksum: header.payload_checksum,
+            };
+            bincode::encode_to_vec(&old, config()).unwrap()
+        };
         let mut bytes = MAGIC.to_vec();
         bytes.extend_from_slice(&(head.len() as u32).to_le_bytes());
         bytes.extend_from_slice(&head);
@@ -406,23 +536,51 @@ mod tests {
         bytes
     }
 
-    /// Version 1 files are still read, and their fingerprints equal version 2's for the same
-    /// parameters (the two versions sign alike); version 0 is not a version.
+    /// The fingerprint of the defaults with the tokeniser of format versions 1 and 2.
+    fn runs() -> Fingerprint {
+        Fingerprint::of(&Config::builder().tokenizer(Tokenizer::Runs).build().unwrap(), None)
+    }
+
+    /// Files of versions 1 and 2 are still read, with the tokeniser they were signed with
+    /// (`runs`): their fingerprints equal version 3's for the same parameters and that
+    /// tokeniser, and differ from the default's by the tokeniser alone; version 0 is not a
+    /// version.
     #[test]
-    fn version_1_is_read_and_signs_as_version_2() {
-        let v2 = fingerprint();
-        assert_eq!((FORMAT_VERSION, OLDEST_FORMAT_VERSION, v2.format_version), (2, 1, 2));
-        let v1 = Fingerprint { format_version: 1, ..v2.clone() };
-        let bytes = file_of_version(1, v1.clone(), b"payload");
-        let (h, p) = parse(&bytes, FileKind::Segment).unwrap();
-        assert_eq!((h.version, p), (1, &b"payload"[..]));
-        h.fingerprint.ensure_same(&v2).unwrap();
-        v2.ensure_same(&v1).unwrap();
-        let v3 = Fingerprint { format_version: 3, ..v2.clone() };
-        assert_eq!(v2.differences(&v3), ["format version: 2 vs 3"]);
-        let e = parse(&file_of_version(0, v1, b""), FileKind::Segment).unwrap_err();
+    fn versions_1_and_2_are_read_as_the_runs_tokenizer() {
+        let v3 = runs();
+        assert_eq!((FORMAT_VERSION, OLDEST_FORMAT_VERSION, v3.format_version), (3, 1, 3));
+        for version in [1, 2] {
+            let old = Fingerprint { format_version: version, ..v3.clone() };
+            let bytes = file_of_version(version, old.clone(), b"payload");
+            let (h, p) = parse(&bytes, FileKind::Segment).unwrap();
+            assert_eq!((h.version, p), (version, &b"payload"[..]));
+            assert_eq!(h.fingerprint, old);
+            assert_eq!(h.fingerprint.tokenizer, "runs");
+            h.fingerprint.ensure_same(&v3).unwrap();
+            v3.ensure_same(&old).unwrap();
+            let e = h.fingerprint.ensure_same(&fingerprint()).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Incompatible);
+            assert_eq!(e.message(), "built with other parameters: tokenizer: runs vs scripts");
+            // Whatever the current layout holds in the tokeniser, a version-2 file says `runs`.
+            let scripts = file_of_version(version, Fingerprint { format_version: version, ..fingerprint() }, b"");
+            assert_eq!(parse(&scripts, FileKind::Segment).unwrap().0.fingerprint.tokenizer, "runs");
+        }
+        let v4 = Fingerprint { format_version: 4, ..v3.clone() };
+        assert_eq!(v3.differences(&v4), ["format version: 3 vs 4"]);
+        let e = parse(&file_of_version(0, v3, b""), FileKind::Segment).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Incompatible, "{e}");
-        assert!(e.to_string().contains("format version 0 is not supported (this build reads versions 1 to 2)"), "{e}");
+        assert!(e.to_string().contains("format version 0 is not supported (this build reads versions 1 to 3)"), "{e}");
+    }
+
+    /// Character shingles do not depend on the tokeniser: their fingerprint says `runs` whatever
+    /// the configuration's tokeniser, so a character index of version 2 stays comparable.
+    #[test]
+    fn the_tokenizer_counts_for_word_shingles_only() {
+        let chars = |t| Fingerprint::of(&Config::builder().char_ngrams(4).tokenizer(t).build().unwrap(), None);
+        assert_eq!(chars(Tokenizer::Scripts), chars(Tokenizer::Runs));
+        assert_eq!(chars(Tokenizer::Scripts).tokenizer, "runs");
+        assert_eq!(fingerprint().tokenizer, "scripts");
+        assert_eq!(fingerprint().differences(&runs()), ["tokenizer: scripts vs runs"]);
     }
 
     #[test]

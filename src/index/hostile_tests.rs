@@ -8,6 +8,8 @@
 //!   reports the damage;
 //! - a file copied in from another index with the same parameters is refused at open;
 //! - an index of format version 1 opens, and its first writer verifies and pins its files;
+//! - an index of format version 2 keeps signing with the tokeniser it was built with (`runs`),
+//!   and its next commit records it;
 //! - a query against many identical documents scores a bounded number of candidates and still
 //!   ranks the true best match first;
 //! - a first batch too small to learn the boilerplate filter warns, and a later batch learns it.
@@ -194,7 +196,12 @@ fn a_cluster_file_or_filter_from_another_index_is_refused_at_open() {
 
 /// The stored index of format version 1, copied to a temporary directory.
 fn version_1_copy() -> tempfile::TempDir {
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/index-v1");
+    fixture_copy(1)
+}
+
+/// The stored index of format `version` (`tests/data/index-vN`), copied to a temporary directory.
+fn fixture_copy(version: u32) -> tempfile::TempDir {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/data/index-v{version}"));
     let tmp = tempfile::tempdir().unwrap();
     for (name, bytes) in files(&fixture) {
         std::fs::write(tmp.path().join(name), bytes).unwrap();
@@ -268,6 +275,61 @@ fn a_version_1_index_with_a_damaged_file_is_not_pinned() {
     drop(index);
     assert_eq!(files(tmp.path()), damaged);
     assert_eq!(manifest(tmp.path()).0, 1, "still version 1");
+}
+
+/// A Chinese story and a reprint of it: the same text under another headline, dateline and
+/// source line. Under the `scripts` tokeniser the reprint contains the story; under `runs` (a
+/// sentence of Chinese is one word) they share no shingle.
+const STORY_ZH: &str = "受连续四天强降雨影响，清河于周一凌晨在清河县城段决堤，县应急管理局表示，全县已有一万二千多名\
+群众被紧急转移到安全地带。截至当天上午，县城低洼地区的洪水已经漫过一楼窗台，救援人员驾驶冲锋舟在老街附近的积水中来回穿梭。";
+
+fn reprint_zh() -> String {
+    format!("清河县遭遇特大洪水 万余群众连夜撤离\n\n【环球快讯】{STORY_ZH}\n\n（本文来源：华声新闻网）")
+}
+
+/// The format change of version 3: an index of version 2 was signed with the tokeniser now
+/// called `runs`, and keeps it. It opens with it, its new documents and queries are signed with
+/// it (a Chinese reprint does not join its story, as before), its next commit writes a manifest
+/// of version 3 that says `runs`, and creating an index with the default tokeniser in its
+/// directory names the difference. A new index with the defaults puts the reprint with its story.
+#[test]
+fn a_version_2_index_keeps_signing_with_the_runs_tokenizer() {
+    use crate::shingle::Tokenizer;
+    let tmp = fixture_copy(2);
+    assert_eq!(manifest(tmp.path()).0, 2);
+    assert_eq!(Index::open(tmp.path()).unwrap().config().shingle().tokenizer(), Tokenizer::Runs);
+    // The parameters it was built with (`--window 7 --boilerplate-min-docs 4`), but the tokeniser.
+    let learn = crate::boilerplate::BoilerplateConfig::builder().min_docs(4).build().unwrap();
+    let built = |t| Config::builder().window_days(Some(7)).boilerplate(Some(learn)).tokenizer(t).build().unwrap();
+    let e = Index::create(tmp.path(), built(Tokenizer::Runs)).unwrap_err();
+    assert_eq!(e.kind(), crate::ErrorKind::AlreadyExists, "{e}");
+    let e = Index::create(tmp.path(), built(Tokenizer::Scripts)).unwrap_err();
+    assert_eq!(e.kind(), crate::ErrorKind::Incompatible, "{e}");
+    assert!(e.to_string().ends_with("with other parameters: tokenizer: scripts vs runs (add to it instead)"), "{e}");
+
+    let batch = [(String::from("zh-story"), STORY_ZH.to_string()), (String::from("zh-reprint"), reprint_zh())];
+    let days: &[i32] = &[19_000, 19_001];
+    let mut index = Index::open_writable(tmp.path()).unwrap();
+    let added = index.insert_batch(&DatedBatch { docs: &batch, days }).unwrap();
+    assert_eq!(added.added.len(), 2);
+    let (story, reprint) = (DocId(40), DocId(41));
+    assert_ne!(index.cluster_of(story).unwrap(), index.cluster_of(reprint).unwrap(), "signed with `runs`");
+    drop(index);
+    let (version, m) = manifest(tmp.path());
+    assert_eq!(version, FORMAT_VERSION);
+    assert_eq!(m.unwrap().params.signatures.tokenizer, "runs");
+    let index = Index::open(tmp.path()).unwrap();
+    index.check().unwrap();
+    assert_eq!(index.config().shingle().tokenizer(), Tokenizer::Runs);
+    let found = index.query(STORY_ZH, 1).unwrap();
+    assert_eq!((found[0].doc, found[0].jaccard), (story, 1.0), "{found:?}");
+
+    let fresh = tempfile::tempdir().unwrap();
+    let mut index = Index::create(fresh.path(), Config::builder().window_days(Some(7)).build().unwrap()).unwrap();
+    index.insert_batch(&DatedBatch { docs: &batch, days }).unwrap();
+    assert_eq!(index.cluster_of(DocId(0)).unwrap(), index.cluster_of(DocId(1)).unwrap());
+    drop(index);
+    assert_eq!(manifest(fresh.path()).1.unwrap().params.signatures.tokenizer, "scripts");
 }
 
 /// `(id, text)` documents with a day each, for the windowed version-1 index.
@@ -385,30 +447,39 @@ fn a_small_first_batch_warns_and_a_later_batch_learns_the_filter() {
     assert_eq!(found[0].id, "doc-05", "an unfiltered document is still found by its own text: {found:?}");
 }
 
-/// The stored fixtures are of versions 1 and 2 (`tests/index_fixture.rs` reads both), and
-/// version 2's `MANIFEST` pins every file it lists: each file's header states the payload the
-/// manifest pins, and its payload has that checksum.
+/// The stored fixtures are of versions 1, 2 and 3 (`tests/index_fixture.rs` reads them all),
+/// and the `MANIFEST` of versions 2 and 3 pins every file it lists: each file's header states the
+/// payload the manifest pins, and its payload has that checksum.
 #[test]
-fn version_2_pins_every_file() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/index-v2");
-    let v1 = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/index-v1");
-    assert_eq!((manifest(&v1).0, manifest(&dir).0), (1, 2));
-    let bytes = std::fs::read(dir.join("MANIFEST")).unwrap();
-    let (_, payload) = format::parse(&bytes, FileKind::Manifest).unwrap();
-    let (m, _): (Manifest, usize) = bincode::decode_from_slice(payload, bincode::config::standard()).unwrap();
-    assert_eq!(m.documents, 40);
-    let filter = m.filter.clone().unwrap();
-    assert_eq!(filter.first_doc, 0, "learnt from the first batch");
-    let mut listed: Vec<(String, FileKind, crate::format::index::Pin)> =
-        m.segments.iter().map(|s| (s.file.clone(), FileKind::Segment, s.pin)).collect();
-    listed.push((m.clusters.file.clone(), FileKind::Clusters, m.clusters.pin));
-    listed.push((filter.file, FileKind::Filter, filter.pin));
-    assert_eq!(listed.len(), 4);
-    for (name, kind, pin) in listed {
-        let bytes = std::fs::read(dir.join(&name)).unwrap();
-        let (header, payload) = format::parse(&bytes, kind).unwrap();
-        assert_eq!(header.version, 2, "{name}");
-        assert_eq!((header.payload_len, header.payload_checksum), (pin.payload_len, pin.payload_checksum), "{name}");
-        assert_eq!(payload.len() as u64, pin.payload_len, "{name}");
+fn versions_2_and_3_pin_every_file() {
+    let fixture = |v: u32| Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/data/index-v{v}"));
+    assert_eq!((manifest(&fixture(1)).0, manifest(&fixture(2)).0, manifest(&fixture(3)).0), (1, 2, 3));
+    for version in [2, 3] {
+        let dir = fixture(version);
+        let bytes = std::fs::read(dir.join("MANIFEST")).unwrap();
+        let (_, payload) = format::parse(&bytes, FileKind::Manifest).unwrap();
+        let m: Manifest = match version {
+            2 => format::decode_meta::<crate::format::index::ManifestV2>(payload, "manifest").unwrap().upgraded(),
+            _ => format::decode_meta(payload, "manifest").unwrap(),
+        };
+        assert_eq!(m.documents, 40);
+        let tokenizer = if version == 2 { "runs" } else { "scripts" };
+        assert_eq!(m.params.signatures.tokenizer, tokenizer);
+        let filter = m.filter.clone().unwrap();
+        assert_eq!(filter.first_doc, 0, "learnt from the first batch");
+        let mut listed: Vec<(String, FileKind, crate::format::index::Pin)> =
+            m.segments.iter().map(|s| (s.file.clone(), FileKind::Segment, s.pin)).collect();
+        listed.push((m.clusters.file.clone(), FileKind::Clusters, m.clusters.pin));
+        listed.push((filter.file, FileKind::Filter, filter.pin));
+        assert_eq!(listed.len(), 4);
+        for (name, kind, pin) in listed {
+            let bytes = std::fs::read(dir.join(&name)).unwrap();
+            let (header, payload) = format::parse(&bytes, kind).unwrap();
+            assert_eq!(header.version, version, "{name}");
+            assert_eq!(header.fingerprint.tokenizer, tokenizer, "{name}");
+            let pinned = (pin.payload_len, pin.payload_checksum);
+            assert_eq!((header.payload_len, header.payload_checksum), pinned, "{name}");
+            assert_eq!(payload.len() as u64, pin.payload_len, "{name}");
+        }
     }
 }

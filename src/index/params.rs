@@ -103,6 +103,7 @@ pub(crate) fn config_of(params: &IndexParams) -> Result<Config> {
     let bad = |e: Error| corrupt(format!("manifest: {}", e.message()));
     builder
         .nfkc(p.nfkc)
+        .tokenizer(stored(&p.tokenizer)?)
         .algorithm(stored(&p.algorithm)?)
         .num_perm(p.num_perm as usize)
         .seed(p.seed)
@@ -140,6 +141,10 @@ mod tests {
 
     #[test]
     fn stored_names_round_trip() {
+        let runs = Config::builder().tokenizer(crate::shingle::Tokenizer::Runs).boilerplate(None).build().unwrap();
+        let params = params_of(&runs).unwrap();
+        assert_eq!(params.signatures.tokenizer, "runs");
+        assert_eq!(params_of(&config_of(&params).unwrap()).unwrap(), params);
         let config = Config::builder()
             .char_ngrams(4)
             .algorithm(Algorithm::Classic)
@@ -165,6 +170,7 @@ mod tests {
             (s.shingle_unit.as_str(), s.algorithm.as_str(), s.similarity.as_str()),
             ("words", "oph", "containment")
         );
+        assert_eq!(s.tokenizer, "scripts");
         assert_eq!(
             (p.verify.as_str(), p.guard.as_str(), p.representative.as_str()),
             ("estimate", "representative", "first")
@@ -194,6 +200,8 @@ mod tests {
         let msg = refused(|p| p.signatures.shingle_unit = "lines".to_string());
         assert!(msg.starts_with(r#"manifest: unknown shingle unit "lines""#), "{msg}");
         refused(|p| p.signatures.similarity = "Jaccard".to_string());
+        let msg = refused(|p| p.signatures.tokenizer = "words".to_string());
+        assert_eq!(msg, r#"manifest: unknown tokenizer "words" (expected scripts or runs)"#);
         refused(|p| p.representative = String::new());
     }
 }

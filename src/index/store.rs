@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use super::failpoint;
 use crate::corpus::source::{self, Bytes};
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::index::{Manifest, ManifestV1, Pin};
+use crate::format::index::{Manifest, ManifestV1, ManifestV2, Pin};
 use crate::format::{self, FileKind, Fingerprint, Header};
 
 /// The manifest's file name.
@@ -137,7 +137,7 @@ pub(crate) struct ReadManifest {
     pub(crate) pinned: bool,
 }
 
-/// Reads and validates the index's `MANIFEST` (format version 1 or 2).
+/// Reads and validates the index's `MANIFEST` (format version 1, 2 or 3).
 pub(crate) fn read_manifest(dir: &Path) -> Result<ReadManifest> {
     let path = dir.join(MANIFEST);
     let bytes = std::fs::read(&path).map_err(|e| {
@@ -150,6 +150,7 @@ pub(crate) fn read_manifest(dir: &Path) -> Result<ReadManifest> {
     let (header, payload) = format::parse(&bytes, FileKind::Manifest).map_err(|e| e.with_path(&path))?;
     let (manifest, pinned) = match header.version {
         1 => (format::decode_meta::<ManifestV1>(payload, "manifest").map(ManifestV1::unpinned), false),
+        2 => (format::decode_meta::<ManifestV2>(payload, "manifest").map(ManifestV2::upgraded), true),
         _ => (format::decode_meta::<Manifest>(payload, "manifest"), true),
     };
     let manifest = manifest.map_err(|e| e.with_path(&path))?;

@@ -7,6 +7,7 @@ use neardupe::boilerplate::BoilerplateConfig;
 use neardupe::corpus::WarcId;
 use neardupe::index::{ExistingIds, MissingIds};
 use neardupe::output::ClusterFormat;
+use neardupe::shingle::Tokenizer;
 use neardupe::{Algorithm, DuplicateIds, Error, Guard, InputFormat, Representative, Similarity, Verify};
 
 /// Find and cluster near-duplicate texts (syndicated news, web pages, LLM training data).
@@ -387,6 +388,11 @@ pub(crate) struct RunArgs {
     /// Apply Unicode NFKC normalisation before shingling.
     #[arg(long)]
     pub(crate) nfkc: bool,
+    /// How word shingles cut text into words: scripts (each character of Chinese, Japanese, Thai,
+    /// Lao, Khmer, Burmese... is a word) or runs (every run of letters and digits is a word, whatever
+    /// the script: the tokeniser of neardupe's format version 2 and before).
+    #[arg(long, default_value = "scripts", value_parser = parse::<Tokenizer>)]
+    pub(crate) tokenizer: Tokenizer,
     /// Hash seed.
     #[arg(long, default_value_t = neardupe::minhash::DEFAULT_SEED)]
     pub(crate) seed: u64,

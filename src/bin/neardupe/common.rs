@@ -60,6 +60,7 @@ pub(crate) fn config_of(args: &RunArgs) -> Result<Config> {
         .seed(args.seed)
         .algorithm(args.algorithm)
         .nfkc(args.nfkc)
+        .tokenizer(args.tokenizer)
         .verify(args.verify)
         .representative(args.representative)
         .similarity(args.similarity)

@@ -25,7 +25,8 @@ impl Job {
     pub(crate) fn run(args: &RunArgs) -> Result<Job> {
         let started = Instant::now();
         let (mut deduper, corpus_config, pool) = Job::setup(args)?;
-        let corpus = Corpus::open(&args.input.inputs, corpus_config)?;
+        // In the pool: compressed inputs are decompressed one per worker thread at a time.
+        let corpus = pool.install(|| Corpus::open(&args.input.inputs, corpus_config))?;
 
         let bar = progress_bar(args.input.quiet, corpus.len() as u64);
         let report = |docs: u64, bytes: u64| {

@@ -3,6 +3,10 @@
 //! that an output that cannot be written fails before anything is read or changed, and no
 //! output ever overwrites an input.
 //!
+//! An output whose name ends in `.gz`, `.zst`, `.bz2` or `.xz` is written compressed that way
+//! (`dedup -o kept.jsonl.gz`), still atomically: the stream is finished before the file is put
+//! in place.
+//!
 //! Files are compared by identity, not by name: an existing file by device and inode (so
 //! `./c.jsonl`, a hard link and a symbolic link to an input are all that input), a file not
 //! created yet by its directory's identity and its name.
@@ -12,6 +16,7 @@ use std::ffi::OsString;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use neardupe::compression::{Compression, Encoder};
 use neardupe::output::{OutputFile, Target};
 use neardupe::{Error, ErrorKind, Result};
 
@@ -122,10 +127,19 @@ impl<'a> Outputs<'a> {
     }
 
     /// Checks the output `path` given by `flag` (`-` for standard output) against what the
-    /// command reads and the outputs opened before, then opens it (see [`OutputFile::create`]).
+    /// command reads and the outputs opened before, then opens it (see [`OutputFile::create`]),
+    /// compressed when its name ends in a compression's extension.
     pub(crate) fn open(&mut self, flag: &'static str, path: &Path) -> Result<Sink> {
         self.check_only(&[(flag, path)])?;
-        let to = if path == Path::new("-") { To::Stdout } else { To::File(OutputFile::create(path)?) };
+        let to = if path == Path::new("-") {
+            To::Stdout
+        } else {
+            let file = OutputFile::create(path)?;
+            match Compression::from_extension(path) {
+                Some(c) => To::Compressed(Box::new(Encoder::new(file, c).map_err(|e| e.with_path(path))?)),
+                None => To::File(file),
+            }
+        };
         Ok(Sink { path: path.to_path_buf(), to })
     }
 
@@ -275,6 +289,8 @@ pub(crate) struct Sink {
 enum To {
     Stdout,
     File(OutputFile),
+    /// An output file written compressed (boxed: an encoder's state is large).
+    Compressed(Box<Encoder<OutputFile>>),
 }
 
 impl Sink {
@@ -288,14 +304,19 @@ impl Sink {
                     .map_err(|e| Error::io(&self.path, "cannot write to standard output", e))
             }
             To::File(file) => write(file).map_err(|e| Error::io(&self.path, "cannot write output", e)),
+            To::Compressed(file) => write(&mut **file).map_err(|e| Error::io(&self.path, "cannot write output", e)),
         }
     }
 
-    /// Puts the output in place (see [`OutputFile::commit`]).
+    /// Puts the output in place (see [`OutputFile::commit`]), a compressed one once its stream is
+    /// finished.
     pub(crate) fn commit(self) -> Result<()> {
         match self.to {
             To::Stdout => Ok(()),
             To::File(file) => file.commit(),
+            To::Compressed(file) => {
+                file.finish().map_err(|e| Error::io(&self.path, "cannot write output", e))?.commit()
+            }
         }
     }
 }

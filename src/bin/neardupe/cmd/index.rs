@@ -259,6 +259,7 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
                     "bands": config.lsh().bands(),
                     "rows": config.lsh().rows(),
                     "shingle": format!("{}:{}", config.shingle().unit().as_str(), config.shingle().size()),
+                    "tokenizer": config.shingle().tokenizer().as_str(),
                     "guard": config.guard().as_str(),
                     "window": config.window(),
                     "verify": config.verify().as_str(),
