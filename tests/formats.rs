@@ -486,13 +486,16 @@ mod tables {
     }
 
     /// Inputs on which the decoders panicked (found by the `parquet_reader` fuzz target): a
-    /// Parquet file whose embedded Arrow schema names an unknown type (no longer read), and an
-    /// Arrow stream whose schema arrow-ipc 59 cannot convert. Each is a damaged file, never a
-    /// panic out of `Corpus::open`.
+    /// Parquet file whose embedded Arrow schema names an unknown type (no longer read), an Arrow
+    /// stream whose batch's buffers lie past its body, and a Parquet file whose row counts
+    /// overflow when added (now checked first). Each is a damaged file, never a panic out of
+    /// `Corpus::open`.
     #[test]
     fn decoder_panics_are_damaged_files() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tables");
-        for name in ["arrow-schema-unknown-type.parquet", "arrow-stream-decoder-panic.arrows"] {
+        for name in
+            ["arrow-schema-unknown-type.parquet", "arrow-stream-decoder-panic.arrows", "row-count-overflow.parquet"]
+        {
             let path = dir.join(name);
             match Corpus::open(&[&path], CorpusConfig::default()) {
                 Ok(corpus) => assert!(corpus.documents().count() <= 5, "{name}"),

@@ -662,6 +662,15 @@ mod read {
         let options = ArrowReaderOptions::new().with_skip_arrow_metadata(true);
         let builder =
             ParquetRecordBatchReaderBuilder::try_new_with_options(data, options).map_err(|e| rows.malformed(e))?;
+        // Row counts that are negative or add up past `i64::MAX` (the decoder adds them unchecked).
+        let counts = builder.metadata().row_groups().iter().map(|g| g.num_rows());
+        if counts
+            .map(|n| u64::try_from(n).ok())
+            .try_fold(0u64, |sum, n| sum.checked_add(n?))
+            .is_none_or(|n| n > i64::MAX as u64)
+        {
+            return Err(rows.malformed("its row groups' row counts are out of range"));
+        }
         let roots = rows.resolve(builder.schema())?;
         let mask = ProjectionMask::roots(builder.parquet_schema(), roots.iter().copied());
         let reader =
