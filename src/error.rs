@@ -36,13 +36,13 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// What went wrong, in a form programs can act on.
 ///
 /// Each kind says what a program should do about it. The kinds of bad input records ([`Json`],
-/// [`MissingField`], [`Utf8`], [`Empty`], [`RecordTooLarge`], [`Compression`]) are told apart
-/// from the rest by
-/// [`is_invalid_input`](ErrorKind::is_invalid_input).
+/// [`Malformed`], [`MissingField`], [`Utf8`], [`Empty`], [`RecordTooLarge`], [`Compression`]) are
+/// told apart from the rest by [`is_invalid_input`](ErrorKind::is_invalid_input).
 ///
 /// New kinds may be added in minor releases, so matches need a wildcard arm.
 ///
 /// [`Json`]: ErrorKind::Json
+/// [`Malformed`]: ErrorKind::Malformed
 /// [`MissingField`]: ErrorKind::MissingField
 /// [`Utf8`]: ErrorKind::Utf8
 /// [`Empty`]: ErrorKind::Empty
@@ -124,6 +124,14 @@ pub enum ErrorKind {
     /// Fix the record, or skip bad records
     /// ([`skip_invalid`](crate::corpus::CorpusConfigBuilder::skip_invalid)).
     Json,
+    /// Bad input: a record of a structured input file is not well formed: a WARC record without
+    /// a `Content-Length`, truncated, or not where the one before it says; a Parquet or Arrow
+    /// file whose footer, schema or pages do not decode.
+    ///
+    /// Fix or leave out the file, or skip bad records (a malformed WARC record is skipped and
+    /// reading goes on at the next record; of a table damaged after its first batch, the rows
+    /// before the damage are kept; a table whose footer or schema is damaged is skipped whole).
+    Malformed,
     /// Bad input: a record lacks a field it needs (the text, or the date when dates are read
     /// or a time window applies), or the field's value is unusable (not a string, not a date).
     ///
@@ -174,6 +182,7 @@ impl ErrorKind {
             ErrorKind::Io => "io",
             ErrorKind::Unsupported => "unsupported",
             ErrorKind::Json => "json",
+            ErrorKind::Malformed => "malformed",
             ErrorKind::MissingField => "missing-field",
             ErrorKind::Utf8 => "utf8",
             ErrorKind::Empty => "empty",
@@ -191,6 +200,7 @@ impl ErrorKind {
         matches!(
             self,
             ErrorKind::Json
+                | ErrorKind::Malformed
                 | ErrorKind::MissingField
                 | ErrorKind::Utf8
                 | ErrorKind::Empty
@@ -519,6 +529,7 @@ mod tests {
             Io,
             Unsupported,
             Json,
+            Malformed,
             MissingField,
             Utf8,
             Empty,
@@ -529,6 +540,6 @@ mod tests {
         let names: std::collections::HashSet<&str> = all.iter().map(|k| k.as_str()).collect();
         assert_eq!(names.len(), all.len());
         let invalid: Vec<ErrorKind> = all.into_iter().filter(|k| k.is_invalid_input()).collect();
-        assert_eq!(invalid, [Json, MissingField, Utf8, Empty, RecordTooLarge, Compression]);
+        assert_eq!(invalid, [Json, Malformed, MissingField, Utf8, Empty, RecordTooLarge, Compression]);
     }
 }

@@ -31,9 +31,10 @@
 //! 0. Leaves shared by every stage: [`error`], [`date`], [`hash`] (a finaliser, distinct counting,
 //!    agreeing signature slots), [`graph`] ([`Edge`]s between [`DocId`]s, [`UnionFind`]) and
 //!    [`compression`] (gzip, zstd, bzip2 and xz streams, told by their magic bytes).
-//! 1. [`corpus`]: memory-mapped JSONL files, directories of text files, delimited text files and
-//!    streams, plain or compressed, cut into records and parsed into borrowed [`Document`]s (with
-//!    a [`date`] when a date field is read).
+//! 1. [`corpus`]: memory-mapped JSONL files (with nested fields), WARC files, Parquet and Arrow
+//!    tables, directories of text files, delimited text files and streams, plain or compressed,
+//!    cut into records and parsed into borrowed [`Document`]s (with a [`date`] when a date field
+//!    is read).
 //! 2. [`shingle`]: Unicode lowercasing, punctuation and whitespace folding, optional NFKC, word or
 //!    character n-grams hashed to `u64` (words by a word-at-a-time tokeniser that hashes ASCII
 //!    words in place, and cuts scripts written without spaces, such as Chinese, Japanese and
@@ -84,6 +85,10 @@
 //!   asked for alone. Compressed input files are told by their first bytes and decompressed into
 //!   spill files, several at once (see [`corpus`] and [`compression`]); a build without a format
 //!   refuses its files with an error that names the feature.
+//! * `parquet` (with `cli`): Parquet files and Arrow IPC files and streams as corpus input (only
+//!   the wanted columns, a batch of rows at a time; see [`corpus`]), and Parquet cluster output
+//!   ([`output::ClusterFormat::Parquet`]). Without it such files are an error of kind
+//!   [`ErrorKind::Unsupported`]. WARC input needs no feature.
 //! * `serde`: `serde::Serialize` for results: [`Clustering`], [`link::Linked`], index matches and
 //!   assignments, [`Explanation`], [`Stats`].
 //! * `failpoints` (testing only, never in a library user's build): numbered failure points in the
@@ -147,7 +152,7 @@ pub use cluster::{Clustering, Guard, Representative};
 pub use config::{
     Config, ConfigBuilder, DEFAULT_MIN_SHINGLES, DEFAULT_MIN_SIZE_RATIO, DEFAULT_THRESHOLD, LSH_MIN_ROWS, LSH_RECALL,
 };
-pub use corpus::{Corpus, CorpusConfig, Document, DuplicateIds, InputFormat};
+pub use corpus::{Corpus, CorpusConfig, Document, DuplicateIds, InputFormat, WarcId};
 pub use error::{Error, ErrorKind, Result, Skipped};
 pub use explain::Explanation;
 pub use graph::{Edge, UnionFind};

@@ -1,5 +1,5 @@
-//! Writing results: cluster assignments (JSONL or CSV), kept and removed records, and atomic
-//! file replacement so that no half-written output is ever left behind.
+//! Writing results: cluster assignments (JSONL, CSV or Parquet), kept and removed records, and
+//! atomic file replacement so that no half-written output is ever left behind.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
@@ -18,15 +18,41 @@ pub enum ClusterFormat {
     Jsonl,
     /// A header `id,cluster,representative`, then one row per document.
     Csv,
+    /// A Parquet file (feature `parquet`) of one row per document, with the columns `id`
+    /// (string), `cluster` (`uint32`) and `representative` (boolean), zstd-compressed, in row
+    /// groups of [`PARQUET_ROW_GROUP`] rows written as they are filled.
+    Parquet,
 }
 
 crate::names::option_names! {
     ClusterFormat, "output format" {
         Jsonl => "jsonl",
         Csv => "csv",
+        Parquet => "parquet",
     }
     aliases { "json" => Jsonl }
 }
+
+impl ClusterFormat {
+    /// The format that a file name asks for, when no format is given: Parquet for a name that
+    /// ends in `.parquet`, JSONL for any other.
+    ///
+    /// ```
+    /// use neardupe::output::ClusterFormat;
+    /// use std::path::Path;
+    ///
+    /// assert_eq!(ClusterFormat::for_path(Path::new("clusters.parquet")), ClusterFormat::Parquet);
+    /// assert_eq!(ClusterFormat::for_path(Path::new("clusters.jsonl")), ClusterFormat::Jsonl);
+    /// assert_eq!(ClusterFormat::for_path(Path::new("-")), ClusterFormat::Jsonl);
+    /// ```
+    pub fn for_path(path: &Path) -> ClusterFormat {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        if ext.eq_ignore_ascii_case("parquet") { ClusterFormat::Parquet } else { ClusterFormat::Jsonl }
+    }
+}
+
+/// The rows in one row group of a Parquet cluster file.
+pub const PARQUET_ROW_GROUP: usize = 1 << 20;
 
 /// Writes one line per document, in input order.
 pub fn write_clusters<W: Write>(w: W, out: &Output, format: ClusterFormat) -> io::Result<()> {
@@ -65,7 +91,73 @@ pub fn write_cluster_rows<'a, W: Write>(
             }
             c.flush()
         }
+        ClusterFormat::Parquet => parquet_rows(w, rows),
     }
+}
+
+/// Writes the rows as a Parquet file to `w`, a row group at a time (`w` need not be `Send`
+/// nor seekable: each finished row group is moved out of the encoder's buffer into `w`).
+#[cfg(feature = "parquet")]
+fn parquet_rows<'a, W: Write>(
+    mut w: W,
+    rows: impl Iterator<Item = io::Result<(&'a str, u32, bool)>>,
+) -> io::Result<()> {
+    use std::sync::Arc;
+
+    use arrow_array::builder::{BooleanBuilder, StringBuilder, UInt32Builder};
+    use arrow_array::{ArrayRef, RecordBatch};
+    use arrow_schema::{DataType, Field, Schema};
+    use parquet::arrow::ArrowWriter;
+    use parquet::basic::{Compression, ZstdLevel};
+    use parquet::file::properties::WriterProperties;
+
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Utf8, false),
+        Field::new("cluster", DataType::UInt32, false),
+        Field::new("representative", DataType::Boolean, false),
+    ]));
+    let props = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(ZstdLevel::default()))
+        .set_max_row_group_row_count(Some(PARQUET_ROW_GROUP))
+        .build();
+    let error = |e: parquet::errors::ParquetError| match e {
+        parquet::errors::ParquetError::External(e) => match e.downcast::<io::Error>() {
+            Ok(io) => *io,
+            Err(e) => io::Error::other(e),
+        },
+        e => io::Error::other(e),
+    };
+    let mut writer = ArrowWriter::try_new(Vec::new(), Arc::clone(&schema), Some(props)).map_err(error)?;
+    const BATCH: usize = 64 << 10;
+    let (mut ids, mut clusters, mut reps) = (StringBuilder::new(), UInt32Builder::new(), BooleanBuilder::new());
+    let mut rows = rows.peekable();
+    while rows.peek().is_some() {
+        for row in rows.by_ref().take(BATCH) {
+            let (id, cluster, rep) = row?;
+            ids.append_value(id);
+            clusters.append_value(cluster);
+            reps.append_value(rep);
+        }
+        let columns: Vec<ArrayRef> = vec![Arc::new(ids.finish()), Arc::new(clusters.finish()), Arc::new(reps.finish())];
+        let batch = RecordBatch::try_new(Arc::clone(&schema), columns).map_err(io::Error::other)?;
+        writer.write(&batch).map_err(error)?;
+        // What the encoder has written so far (finished row groups) goes out now.
+        let done = std::mem::take(writer.inner_mut());
+        w.write_all(&done)?;
+    }
+    let rest = writer.into_inner().map_err(error)?;
+    w.write_all(&rest)?;
+    w.flush()
+}
+
+/// Without the `parquet` feature: an error naming it.
+#[cfg(not(feature = "parquet"))]
+fn parquet_rows<'a, W: Write>(w: W, rows: impl Iterator<Item = io::Result<(&'a str, u32, bool)>>) -> io::Result<()> {
+    let _ = (w, rows);
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "writing Parquet needs neardupe's `parquet` feature, which this build lacks",
+    ))
 }
 
 /// A CSV writer's error as an I/O error: the I/O error itself when it is one (so that a closed

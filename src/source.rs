@@ -165,7 +165,7 @@ impl DocumentSource for Corpus {
         Corpus::open_seconds(self)
     }
     fn dated(&self) -> bool {
-        self.config().date_field().is_some()
+        Corpus::dated(self)
     }
     fn duplicate_ids(&self) -> DuplicateIds {
         self.config().duplicate_ids()

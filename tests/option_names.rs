@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use neardupe::output::ClusterFormat;
 use neardupe::shingle::{ShingleUnit, Tokenizer};
-use neardupe::{Algorithm, Error, ErrorKind, Guard, InputFormat, Representative, Similarity, Verify};
+use neardupe::{Algorithm, Error, ErrorKind, Guard, InputFormat, Representative, Similarity, Verify, WarcId};
 
 fn message<T: FromStr<Err = Error>>(s: &str) -> String {
     let Err(e) = s.parse::<T>() else { panic!("{s:?} parsed") };
@@ -46,11 +46,33 @@ fn every_spelling_parses() {
         &[("one-permutation", Algorithm::OnePermutation)],
     );
     check(
-        &[InputFormat::Auto, InputFormat::Jsonl, InputFormat::Text],
+        &[
+            InputFormat::Auto,
+            InputFormat::Jsonl,
+            InputFormat::Text,
+            InputFormat::Warc,
+            InputFormat::Parquet,
+            InputFormat::Arrow,
+        ],
         InputFormat::as_str,
-        &[("ndjson", InputFormat::Jsonl), ("txt", InputFormat::Text)],
+        &[
+            ("ndjson", InputFormat::Jsonl),
+            ("txt", InputFormat::Text),
+            ("wet", InputFormat::Warc),
+            ("ipc", InputFormat::Arrow),
+            ("feather", InputFormat::Arrow),
+        ],
     );
-    check(&[ClusterFormat::Jsonl, ClusterFormat::Csv], ClusterFormat::as_str, &[("json", ClusterFormat::Jsonl)]);
+    check(
+        &[ClusterFormat::Jsonl, ClusterFormat::Csv, ClusterFormat::Parquet],
+        ClusterFormat::as_str,
+        &[("json", ClusterFormat::Jsonl)],
+    );
+    check(
+        &[WarcId::RecordId, WarcId::TargetUri],
+        WarcId::as_str,
+        &[("uri", WarcId::TargetUri), ("url", WarcId::TargetUri)],
+    );
     check(&[ShingleUnit::Words, ShingleUnit::Chars], ShingleUnit::as_str, &[]);
     check(&[Tokenizer::Scripts, Tokenizer::Runs], Tokenizer::as_str, &[]);
 }
@@ -115,8 +137,12 @@ fn unknown_names_are_config_errors_that_list_the_canonical_names() {
     assert_eq!(message::<Verify>("x"), r#"unknown verification "x" (expected hybrid, estimate, exact or none)"#);
     assert_eq!(message::<Similarity>("x"), r#"unknown similarity "x" (expected containment or jaccard)"#);
     assert_eq!(message::<Algorithm>("x"), r#"unknown MinHash algorithm "x" (expected classic or oph)"#);
-    assert_eq!(message::<InputFormat>("x"), r#"unknown input format "x" (expected auto, jsonl or text)"#);
-    assert_eq!(message::<ClusterFormat>("x"), r#"unknown output format "x" (expected jsonl or csv)"#);
+    assert_eq!(
+        message::<InputFormat>("x"),
+        r#"unknown input format "x" (expected auto, jsonl, text, warc, parquet or arrow)"#
+    );
+    assert_eq!(message::<ClusterFormat>("x"), r#"unknown output format "x" (expected jsonl, csv or parquet)"#);
+    assert_eq!(message::<WarcId>("x"), r#"unknown WARC id header "x" (expected record-id or target-uri)"#);
     assert_eq!(message::<ShingleUnit>("x"), r#"unknown shingle unit "x" (expected words or chars)"#);
     assert_eq!(message::<Tokenizer>("x"), r#"unknown tokenizer "x" (expected scripts or runs)"#);
     // Names are case-sensitive.

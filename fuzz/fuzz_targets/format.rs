@@ -19,7 +19,10 @@ fuzz_target!(|data: &[u8]| {
                     assert_eq!(again, data, "a parsed file re-encodes to other bytes");
                 } else {
                     let (new, p) = format::parse(&again, kind).unwrap();
-                    assert_eq!((new.fingerprint, new.meta, p), (header.fingerprint.clone(), header.meta.clone(), payload));
+                    assert_eq!(
+                        (new.fingerprint, new.meta, p),
+                        (header.fingerprint.clone(), header.meta.clone(), payload)
+                    );
                 }
                 let _ = header.fingerprint.differences(&header.fingerprint.clone());
             }

@@ -41,7 +41,19 @@
 //!   [`CorpusConfigBuilder::id_field`] (default `id`; without it, `line:N` for line `N`, or
 //!   `path:N` when several paths are opened or the file is inside a directory), the date, if
 //!   asked for, the field named by [`CorpusConfigBuilder::date_field`] (which may be the id's
-//!   or the text's field too);
+//!   or the text's field too). A name with a dot reaches into nested objects (see below);
+//! * a **Parquet** file, or an **Arrow IPC** file or stream (feature `parquet`; found by their
+//!   magic bytes or by `.parquet`, `.arrow`, `.arrows`, `.feather`, `.ipc`): the same three names
+//!   name columns (dotted names reach into struct columns). The wanted columns are read a batch of
+//!   rows at a time and each row is written as a JSONL line to an unnamed spill file, which is
+//!   then read as a JSONL file (line `N` is row `N`), so memory stays bounded whatever the file's
+//!   size; a missing column, a column of another type, a null text and an unreadable date are
+//!   errors naming the file, the row and the column;
+//! * a **WARC** file (`WARC/1.0` or `WARC/1.1` at its start, or `.warc`, `.wet`): one document per
+//!   `conversion` record (CommonCrawl's WET files) and per `resource` record of `text/plain`; the
+//!   text is the content block, the id the `WARC-Record-ID` (or the `WARC-Target-URI`: see
+//!   [`WarcId`]), the date the `WARC-Date` (so a WARC corpus is always [dated](Corpus::dated));
+//!   a malformed record is an error naming the file and the byte offset where it starts;
 //! * a **directory**: every file below it, recursively and in sorted order (only the
 //!   [`extensions`](CorpusConfigBuilder::extensions) asked for, if any), each read as its
 //!   extension says, as a path given by name would be (`.jsonl` shards as JSONL, other files as
@@ -118,18 +130,53 @@
 //! as are files that cannot be read (permissions, dangling symbolic links); a path that does not
 //! exist is always an error. Invalid JSON, a missing field and invalid UTF-8 (unless
 //! [`lossy_utf8`](CorpusConfigBuilder::lossy_utf8)) are errors of [`Corpus::document`]. Every
-//! error names the file, and the line and byte offset where there are lines. A pass over a corpus
+//! error names the file, and the line and byte offset where there are lines (the byte offset of
+//! the record in a WARC file, the row in a table). A pass over a corpus
 //! larger than memory hints which records it is about to read ([`Corpus::prefetch`]) and which
 //! it is done with ([`Corpus::release`]), so that only a chunk of it stays resident. A mapped file
 //! must not change during a run ([`Corpus::check_unchanged`] tells afterwards whether one did). A
 //! corpus is a [`DocumentSource`](crate::DocumentSource).
+//!
+//! # Nested fields
+//!
+//! A field name with a dot is also a path into nested objects: `meta.body` is the record's key
+//! `meta.body` if it has one, else the key `body` of the object under `meta`. A key with a dot in
+//! it needs no escape: at each level a key that is the whole remaining name is taken before a
+//! key that is a part of it, and of two keys that both lead to a value, the longer wins. Arrays
+//! are not indexed. Names without dots are read by the flat reader, at its speed.
+//!
+//! ```
+//! use neardupe::{Corpus, CorpusConfig};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let path = dir.path().join("nested.jsonl");
+//! let lines = [
+//!     r#"{"meta": {"url": "https://a.example/1", "date": "2024-03-01"}, "body": {"text": "Rates held."}}"#,
+//!     r#"{"meta.url": "literal", "meta": {"url": "nested", "date": "2024-03-02"}, "body": {"text": "Rates cut."}}"#,
+//! ];
+//! std::fs::write(&path, lines.join("\n"))?;
+//! let config = CorpusConfig::builder()
+//!     .text_field("body.text")
+//!     .id_field("meta.url")
+//!     .date_field(Some("meta.date".into()))
+//!     .build()?;
+//! let corpus = Corpus::open(&[&path], config)?;
+//! let docs: Vec<_> = corpus.documents().collect::<Result<_, _>>()?;
+//! assert_eq!((docs[0].id.as_ref(), docs[0].text.as_ref()), ("https://a.example/1", "Rates held."));
+//! assert_eq!(docs[1].id, "literal"); // the key with the dot comes first
+//! assert_eq!(docs[1].day, neardupe::date::parse_day("2024-03-02", None));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
+mod columnar;
 mod escape;
 mod jsonl;
 pub(crate) mod source;
 pub(crate) mod stream;
+mod warc;
 
 pub use escape::{escape_bytes, escape_path, unescape_path};
+pub use warc::WarcId;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -143,13 +190,22 @@ use stream::{Contents, spill, spill_file};
 /// How input files are read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum InputFormat {
-    /// JSONL for `.jsonl`, `.ndjson` and `.json` files, text files for the rest and for directories.
+    /// By each file's first bytes, then its extension: Parquet (`PAR1`, `.parquet`), Arrow IPC
+    /// (`ARROW1` or a stream's `0xFFFFFFFF`, `.arrow`, `.arrows`, `.feather`, `.ipc`), WARC
+    /// (`WARC/1.0`, `WARC/1.1`, `.warc`, `.wet`), JSONL (`.jsonl`, `.ndjson`, `.json`), and text
+    /// for the rest.
     #[default]
     Auto,
     /// Every file is JSONL (directories included).
     Jsonl,
     /// Every file is text: one document per file, or per record with a delimiter.
     Text,
+    /// Every file is a WARC file (see [`WarcId`]).
+    Warc,
+    /// Every file is a Parquet file (feature `parquet`).
+    Parquet,
+    /// Every file is an Arrow IPC file or stream (feature `parquet`).
+    Arrow,
 }
 
 crate::names::option_names! {
@@ -157,8 +213,11 @@ crate::names::option_names! {
         Auto => "auto",
         Jsonl => "jsonl",
         Text => "text",
+        Warc => "warc",
+        Parquet => "parquet",
+        Arrow => "arrow",
     }
-    aliases { "ndjson" => Jsonl, "txt" => Text }
+    aliases { "ndjson" => Jsonl, "txt" => Text, "wet" => Warc, "ipc" => Arrow, "feather" => Arrow }
 }
 
 /// The default limit on one record's size: 64 MiB.
@@ -180,6 +239,7 @@ pub struct CorpusConfig {
     date_format: Option<String>,
     hidden: bool,
     duplicate_ids: DuplicateIds,
+    warc_id: WarcId,
 }
 
 /// What a run does when two documents have the same id.
@@ -222,6 +282,7 @@ impl Default for CorpusConfig {
             date_format: None,
             hidden: false,
             duplicate_ids: DuplicateIds::Refuse,
+            warc_id: WarcId::RecordId,
         }
     }
 }
@@ -251,6 +312,11 @@ impl CorpusConfig {
     pub fn max_record_bytes(&self) -> usize {
         self.max_record_bytes
     }
+
+    /// The header of WARC records that is their documents' id.
+    pub fn warc_id(&self) -> WarcId {
+        self.warc_id
+    }
 }
 
 /// Builds a [`CorpusConfig`].
@@ -265,12 +331,16 @@ impl CorpusConfigBuilder {
         self.config.format = f;
         self
     }
-    /// The JSONL field holding the text (default `text`).
+    /// The JSONL field (or Parquet or Arrow column) holding the text (default `text`). A name with
+    /// dots is also a path into nested objects (`meta.body`), after a key that is the whole
+    /// name: see the [module docs](self).
     pub fn text_field(mut self, name: impl Into<String>) -> Self {
         self.config.text_field = name.into();
         self
     }
-    /// The JSONL field holding the id (default `id`); records without it are named by line number.
+    /// The JSONL field (or Parquet or Arrow column) holding the id (default `id`; a dotted name
+    /// as for [`text_field`](Self::text_field)); records without it are named by line (or row)
+    /// number.
     pub fn id_field(mut self, name: impl Into<String>) -> Self {
         self.config.id_field = name.into();
         self
@@ -310,9 +380,11 @@ impl CorpusConfigBuilder {
         self.config.mmap = yes && cfg!(feature = "mmap");
         self
     }
-    /// Reads each JSONL record's date from this field into [`Document::day`] (see
-    /// [`crate::date`] for the forms understood); a record without a readable date is invalid.
-    /// Text-file records have no dates, so a corpus with them is refused.
+    /// Reads each JSONL record's date from this field (or Parquet or Arrow column; a dotted name
+    /// as for [`text_field`](Self::text_field)) into [`Document::day`] (see [`crate::date`] for
+    /// the forms understood); a record without a readable date is invalid. Text-file records
+    /// have no dates, so a corpus with them is refused. WARC records are always dated, by their
+    /// `WARC-Date`.
     pub fn date_field(mut self, name: Option<String>) -> Self {
         self.config.date_field = name;
         self
@@ -333,6 +405,11 @@ impl CorpusConfigBuilder {
     /// What a run does with documents that share an id (default [`DuplicateIds::Refuse`]).
     pub fn duplicate_ids(mut self, policy: DuplicateIds) -> Self {
         self.config.duplicate_ids = policy;
+        self
+    }
+    /// Which header of a WARC record is its document's id (default [`WarcId::RecordId`]).
+    pub fn warc_id(mut self, header: WarcId) -> Self {
+        self.config.warc_id = header;
         self
     }
     /// Checks the values.
@@ -362,6 +439,20 @@ enum FileKind {
     Whole,
     /// Records separated by the configured delimiter.
     Delimited,
+    /// WARC records (only the text records are documents).
+    Warc,
+    /// A table (Parquet, Arrow IPC): its rows are written to a spill file as JSONL lines when it
+    /// is opened (line N for row N), and read from there as a JSONL file is; messages name rows
+    /// by their numbers, without offsets (which would be the spill's).
+    Table(columnar::Table),
+}
+
+impl FileKind {
+    /// Whether the file's records are lines with their numbers (JSONL, or a table's rows), so
+    /// that records without ids are named by number.
+    fn is_lines(self) -> bool {
+        matches!(self, FileKind::Jsonl | FileKind::Table(_))
+    }
 }
 
 #[derive(Debug)]
@@ -593,7 +684,7 @@ impl Corpus {
         if path == Path::new("-") {
             let name = Path::new(STDIN);
             let kind = if self.config.format == InputFormat::Auto { FileKind::Jsonl } else { self.kind_of(name) };
-            let id = if kind == FileKind::Jsonl && !several { String::new() } else { STDIN.to_string() };
+            let id = if kind.is_lines() && !several { String::new() } else { STDIN.to_string() };
             let contents = spill(std::io::stdin().lock(), name, None, self.config.mmap)?;
             return self.add_bytes(contents, name, id, kind, Origin::Given, None);
         }
@@ -612,7 +703,7 @@ impl Corpus {
             return self.add_dir(path);
         }
         let kind = self.kind_of(path);
-        let name = if kind == FileKind::Jsonl && !several { String::new() } else { escape_path(path).into_owned() };
+        let name = if kind.is_lines() && !several { String::new() } else { escape_path(path).into_owned() };
         self.add_file(path, &meta, name, kind, Origin::Given)
     }
 
@@ -701,18 +792,45 @@ impl Corpus {
         Ok(())
     }
 
-    /// How the file at `path` is cut into records: by the configured format, else by extension.
+    /// How the file at `path` is cut into records: by the configured format, else by extension
+    /// (and then, once the file is open, by its first bytes: see `sniff`).
     fn kind_of(&self, path: &Path) -> FileKind {
         match self.config.format {
             InputFormat::Jsonl => FileKind::Jsonl,
             InputFormat::Text => self.text_kind(),
+            InputFormat::Warc => FileKind::Warc,
+            InputFormat::Parquet => FileKind::Table(columnar::Table::Parquet),
+            InputFormat::Arrow => FileKind::Table(columnar::Table::Arrow),
             InputFormat::Auto => {
                 // `news.jsonl.gz` is JSONL (compressed files are told by their contents).
                 let ext = crate::compression::format_extension(path)
                     .map(|e| e.to_string_lossy().to_ascii_lowercase())
                     .unwrap_or_default();
-                if matches!(ext.as_str(), "jsonl" | "ndjson" | "json") { FileKind::Jsonl } else { self.text_kind() }
+                match ext.as_str() {
+                    "jsonl" | "ndjson" | "json" => FileKind::Jsonl,
+                    "warc" | "wet" => FileKind::Warc,
+                    "parquet" | "pq" => FileKind::Table(columnar::Table::Parquet),
+                    "arrow" | "arrows" | "feather" | "ipc" => FileKind::Table(columnar::Table::Arrow),
+                    _ => self.text_kind(),
+                }
             }
+        }
+    }
+
+    /// With [`InputFormat::Auto`], the kind that a file's first bytes show (a Parquet, Arrow or
+    /// WARC file under any name), else `kind` (by its extension).
+    fn sniff(&self, kind: FileKind, data: &[u8]) -> FileKind {
+        if self.config.format != InputFormat::Auto {
+            return kind;
+        }
+        if columnar::Table::Parquet.is_magic(data) {
+            FileKind::Table(columnar::Table::Parquet)
+        } else if columnar::Table::Arrow.is_magic(data) {
+            FileKind::Table(columnar::Table::Arrow)
+        } else if warc::is_warc(data) {
+            FileKind::Warc
+        } else {
+            kind
         }
     }
 
@@ -744,9 +862,12 @@ impl Corpus {
                     FileKind::Whole
                 }
             }
+            InputFormat::Warc => FileKind::Warc,
+            InputFormat::Parquet => FileKind::Table(columnar::Table::Parquet),
+            InputFormat::Arrow => FileKind::Table(columnar::Table::Arrow),
         };
         let mut corpus = Corpus::empty(config);
-        let file_name = if kind == FileKind::Jsonl { String::new() } else { name.to_string() };
+        let file_name = if kind.is_lines() { String::new() } else { name.to_string() };
         corpus.add_bytes(contents, path, file_name, kind, Origin::Given, None)?;
         corpus.open_seconds = started.elapsed().as_secs_f64();
         Ok(corpus)
@@ -871,6 +992,20 @@ impl Corpus {
         let Contents { bytes, damage } = contents;
         let file = u32::try_from(self.files.len())
             .map_err(|_| Error::new(ErrorKind::Unsupported, format!("more than {} input files", u32::MAX)))?;
+        let kind = self.sniff(kind, bytes.as_slice());
+        let (bytes, stamp) = match kind {
+            // A table cut short by a damaged compressed stream has lost its footer: nothing of it
+            // can be read.
+            FileKind::Table(_) if damage.is_some() => {
+                return damage.map_or(Ok(()), |e| self.reject(e));
+            }
+            // A table was read whole already: a later change of the file is no concern of the run's.
+            FileKind::Table(table) => match self.table_rows(bytes, table, path, origin)? {
+                Some(rows) => (rows, None),
+                None => return Ok(()),
+            },
+            _ => (bytes, stamp),
+        };
         let all = bytes.as_slice();
         self.bytes += all.len() as u64;
         // A damaged compressed stream: only the records it holds whole, those that end before
@@ -880,7 +1015,10 @@ impl Corpus {
         let body = if data.starts_with(BOM) { BOM.len() } else { 0 };
         let mut spans = Vec::new();
         match kind {
-            FileKind::Jsonl => jsonl_spans(data, body, file, &mut spans, &|h, s, e| bytes.hint(h, s, e)),
+            // A table's rows are JSONL lines of the spill file by now, line N for row N.
+            FileKind::Jsonl | FileKind::Table(_) => {
+                jsonl_spans(data, body, file, &mut spans, &|h, s, e| bytes.hint(h, s, e))
+            }
             FileKind::Whole => {
                 if data.len() > body {
                     spans.push(RecordSpan { file, start: body, end: data.len(), line: 1 })
@@ -889,6 +1027,11 @@ impl Corpus {
             FileKind::Delimited => {
                 let delim = self.config.delimiter.as_deref().unwrap_or("\n").as_bytes();
                 delimited_spans(data, body, delim, file, &mut spans, &|h, s, e| bytes.hint(h, s, e))
+            }
+            FileKind::Warc => {
+                if !self.warc_records(&bytes, data, file, path, origin, &mut spans)? {
+                    return Ok(());
+                }
             }
         }
         let no_records = spans.is_empty();
@@ -906,7 +1049,12 @@ impl Corpus {
                 )
                 .with_path(path)
                 .with_hint("`max_record_bytes`");
-                let e = if kind == FileKind::Whole { e } else { e.with_line(span.line).with_offset(span.start as u64) };
+                let e = match kind {
+                    FileKind::Whole => e,
+                    FileKind::Warc => e.with_offset(span.start as u64),
+                    FileKind::Table(_) => e.with_line(span.line),
+                    FileKind::Jsonl | FileKind::Delimited => e.with_line(span.line).with_offset(span.start as u64),
+                };
                 self.reject(e)?;
                 continue;
             }
@@ -917,7 +1065,7 @@ impl Corpus {
             let lost = match kind {
                 FileKind::Jsonl => Some(memchr::memchr_iter(b'\n', data).count() as u64 + 1),
                 FileKind::Delimited => Some(complete_records + 1),
-                FileKind::Whole => None,
+                FileKind::Whole | FileKind::Warc | FileKind::Table(_) => None,
             };
             let e = match lost {
                 Some(line) => e.with_line(line),
@@ -949,12 +1097,82 @@ impl Corpus {
         Ok(())
     }
 
+    /// The rows of the table in `bytes`, written to a spill file as JSONL lines (see
+    /// `columnar.rs`), or `None` when the file is left out (with `skip_invalid`, or an empty
+    /// table in a directory). Invalid rows are rejected one by one.
+    fn table_rows(
+        &mut self,
+        bytes: Bytes,
+        table: columnar::Table,
+        path: &Path,
+        origin: Origin,
+    ) -> Result<Option<Bytes>> {
+        let (config, skipped) = (&self.config, &mut self.skipped);
+        let mut reject = |e: Error| {
+            if !config.skip_invalid {
+                return Err(e);
+            }
+            skipped.push(e);
+            Ok(())
+        };
+        match columnar::to_jsonl(bytes, table, path, config, &mut reject) {
+            Ok(rows) => Ok(Some(rows)),
+            // The spill file could not be written, or this build reads no tables: no fault of the
+            // input's, so never skipped.
+            Err(e) if matches!(e.kind(), ErrorKind::Io | ErrorKind::Unsupported) => Err(e),
+            Err(e) if e.kind() == ErrorKind::Empty && origin == Origin::InDirectory => {
+                self.skipped.push(e);
+                Ok(None)
+            }
+            Err(e) => self.reject(e).map(|()| None),
+        }
+    }
+
+    /// The document records of `data` (`bytes`, or the whole records before a damaged stream's
+    /// damage) into `spans` (malformed records rejected one by one); `false` when the file is
+    /// left out for having none.
+    fn warc_records(
+        &mut self,
+        bytes: &Bytes,
+        data: &[u8],
+        file: u32,
+        path: &Path,
+        origin: Origin,
+        spans: &mut Vec<RecordSpan>,
+    ) -> Result<bool> {
+        let (config, skipped) = (&self.config, &mut self.skipped);
+        let mut reject = |e: Error| {
+            if !config.skip_invalid {
+                return Err(e.with_path(path));
+            }
+            skipped.push(e.with_path(path));
+            Ok(())
+        };
+        let passed = warc_spans(data, file, spans, &|h, s, e| bytes.hint(h, s, e), &mut reject)?;
+        // (A damaged stream, `data` shorter than `bytes`, is reported as damaged, not as empty.)
+        if !spans.is_empty() || data.is_empty() || data.len() < bytes.as_slice().len() {
+            return Ok(true);
+        }
+        let passed = if passed.is_empty() { String::new() } else { format!(" ({passed} records)") };
+        let e = Error::new(ErrorKind::Empty, format!("WARC file holds no text records{passed}"))
+            .with_path(path)
+            .with_hint("documents are conversion records, and resource records of text/plain");
+        if origin == Origin::InDirectory {
+            self.skipped.push(e);
+        } else {
+            self.reject(e)?;
+        }
+        Ok(false)
+    }
+
+    /// Fails with `e`, or records it as skipped when invalid input is skipped.
     /// The length of the part of a damaged stream's `data` that holds whole records of `kind`:
-    /// up to the last line end (JSONL) or delimiter (delimited text); nothing of a text file that
-    /// is one document.
+    /// up to the last line end (JSONL) or delimiter (delimited text), the end of the last whole
+    /// record (WARC); nothing of a text file that is one document.
     fn complete_prefix(&self, data: &[u8], kind: FileKind) -> usize {
         match kind {
-            FileKind::Jsonl => memchr::memrchr(b'\n', data).map_or(0, |i| i + 1),
+            FileKind::Jsonl | FileKind::Table(_) => memchr::memrchr(b'\n', data).map_or(0, |i| i + 1),
+            FileKind::Warc => warc::complete_prefix(data),
             FileKind::Whole => 0,
             FileKind::Delimited => {
                 let delim = self.config.delimiter.as_deref().unwrap_or("\n").as_bytes();
@@ -1101,14 +1319,21 @@ impl Corpus {
     }
 
     /// The line terminator after record `i` in its file, as it is there: `\r\n` or `\n` after a
-    /// JSONL line (nothing after a last line without one), nothing after other records.
+    /// JSONL line (nothing after a last line without one), the two line ends that close a WARC
+    /// record (`\r\n\r\n` where the file has none), nothing after other records.
     pub fn record_terminator(&self, i: usize) -> &[u8] {
         let s = self.records[i];
         let file = &self.files[s.file as usize];
-        if file.kind != FileKind::Jsonl {
+        let rest = file.bytes.as_slice().get(s.end..).unwrap_or_default();
+        if file.kind == FileKind::Warc {
+            return match [b"\r\n\r\n".as_slice(), b"\n\n"].into_iter().find(|end| rest.starts_with(end)) {
+                Some(end) => &rest[..end.len()],
+                None => b"\r\n\r\n",
+            };
+        }
+        if !file.kind.is_lines() {
             return &[];
         }
-        let rest = file.bytes.as_slice().get(s.end..).unwrap_or_default();
         let len = if rest.starts_with(b"\r\n") {
             2
         } else if rest.starts_with(b"\n") {
@@ -1135,12 +1360,14 @@ impl Corpus {
     pub fn record_location(&self, i: usize) -> crate::error::Location {
         let s = self.records[i];
         let file = &self.files[s.file as usize];
-        let whole = file.kind == FileKind::Whole;
-        crate::error::Location {
-            path: Some(file.path.clone()),
-            line: (!whole).then_some(s.line),
-            offset: (!whole).then_some(s.start as u64),
-        }
+        let (line, offset) = match file.kind {
+            FileKind::Whole => (None, None),
+            FileKind::Warc => (None, Some(s.start as u64)),
+            // A row: its number (offsets would be the spill file's).
+            FileKind::Table(_) => (Some(s.line), None),
+            FileKind::Jsonl | FileKind::Delimited => (Some(s.line), Some(s.start as u64)),
+        };
+        crate::error::Location { path: Some(file.path.clone()), line, offset }
     }
 
     /// Checks that no memory-mapped input file changed since it was opened (same file, other
@@ -1176,9 +1403,16 @@ impl Corpus {
         self.files[self.records[i].file as usize].kind == FileKind::Whole
     }
 
-    /// Whether record `i` comes from a JSONL file.
+    /// Whether record `i` comes from a JSONL file (or is the row of a Parquet or Arrow file, read
+    /// as a JSONL line: see the module docs).
     pub fn is_jsonl(&self, i: usize) -> bool {
-        self.files[self.records[i].file as usize].kind == FileKind::Jsonl
+        self.files[self.records[i].file as usize].kind.is_lines()
+    }
+
+    /// Whether the corpus's documents carry dates: a [date field](CorpusConfigBuilder::date_field)
+    /// is read, or the corpus holds WARC files (dated by their `WARC-Date`).
+    pub fn dated(&self) -> bool {
+        self.config.date_field.is_some() || self.files.iter().any(|f| f.kind == FileKind::Warc)
     }
 
     /// Parses record `i` into a document. Errors name the file, the line and the byte offset.
@@ -1222,17 +1456,21 @@ impl Corpus {
                 text: Cow::Borrowed(text),
                 day: None,
             }),
-            FileKind::Jsonl => {
+            FileKind::Warc => {
+                let f = warc::parse(text, self.config.warc_id).map_err(|e| at_record(&e, file, span))?;
+                Ok(Document { id: f.id, text: Cow::Borrowed(f.text), day: Some(f.day) })
+            }
+            FileKind::Jsonl | FileKind::Table(_) => {
                 let date_field = self.config.date_field.as_deref();
                 let f = jsonl::parse_line(text, &self.config.text_field, &self.config.id_field, date_field)
-                    .map_err(|e| located(&e, file, span).with_offset(span.start as u64))?;
+                    .map_err(|e| at_record(&e, file, span))?;
                 let text = f.text.ok_or_else(|| {
                     let e = Error::new(
                         ErrorKind::MissingField,
                         format!("record has no {:?} field", self.config.text_field),
                     )
                     .with_hint("see `text_field`");
-                    located(&e, file, span).with_offset(span.start as u64)
+                    at_record(&e, file, span)
                 })?;
                 let id = match f.id {
                     Some(id) if file.name.is_empty() => id,
@@ -1245,8 +1483,7 @@ impl Corpus {
                     None => None,
                     Some(field) => {
                         let bad = |msg: String, hint: &'static str| {
-                            located(&Error::new(ErrorKind::MissingField, msg).with_hint(hint), file, span)
-                                .with_offset(span.start as u64)
+                            at_record(&Error::new(ErrorKind::MissingField, msg).with_hint(hint), file, span)
                         };
                         let value =
                             f.date.ok_or_else(|| bad(format!("record has no {field:?} field"), "see `date_field`"))?;
@@ -1270,7 +1507,61 @@ impl Corpus {
 /// `e` with the file and (for line-oriented files) the line of `span`.
 fn located(e: &Error, file: &SourceFile, span: RecordSpan) -> Error {
     let e = e.clone().with_path(&file.path);
-    if file.kind == FileKind::Whole { e } else { e.with_line(span.line) }
+    if matches!(file.kind, FileKind::Whole | FileKind::Warc) { e } else { e.with_line(span.line) }
+}
+
+/// `e` with the file, and the line and the byte offset of `span` where the file's kind has them
+/// (a WARC record has an offset but no line, a table's row a number but no offset of its own).
+fn at_record(e: &Error, file: &SourceFile, span: RecordSpan) -> Error {
+    let e = located(e, file, span);
+    if matches!(file.kind, FileKind::Whole | FileKind::Table(_)) { e } else { e.with_offset(span.start as u64) }
+}
+
+/// The records of the WARC file `data` that are documents, as spans numbered from 1 among all
+/// records; a malformed record goes to `reject` (which fails or skips it), and reading goes on
+/// after it where it can. Returns what else was passed over (`1 warcinfo, 30 response`).
+fn warc_spans(
+    data: &[u8],
+    file: u32,
+    out: &mut Vec<RecordSpan>,
+    hint: &dyn Fn(Hint, usize, usize),
+    reject: &mut dyn FnMut(Error) -> Result<()>,
+) -> Result<String> {
+    let mut at = 0;
+    let mut n = 0u64;
+    let mut released = 0;
+    let mut passed: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    loop {
+        match warc::next_record(data, at) {
+            Ok(None) => break,
+            Ok(Some(r)) => {
+                n += 1;
+                if r.document {
+                    out.push(RecordSpan { file, start: r.start, end: r.end, line: n });
+                } else {
+                    let kind = warc::record_type(&data[r.start..r.end]).unwrap_or_else(|| "untyped".into());
+                    *passed.entry(kind).or_default() += 1;
+                }
+                at = r.end;
+            }
+            Err(e) => {
+                n += 1;
+                let start = e.location().offset.map_or(data.len(), |o| o as usize);
+                reject(e)?;
+                match warc::resume_after(data, start) {
+                    Some(next) => at = next,
+                    None => break,
+                }
+            }
+        }
+        if at - released >= SCAN_WINDOW {
+            hint(Hint::Release, released, at);
+            released = at;
+        }
+    }
+    hint(Hint::Release, released, data.len());
+    let passed: Vec<String> = passed.iter().map(|(kind, count)| format!("{count} {kind}")).collect();
+    Ok(passed.join(", "))
 }
 
 /// Non-blank lines of `data[from..]` as spans (without `\n` or `\r\n`, or a byte order mark at

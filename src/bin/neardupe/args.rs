@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use neardupe::boilerplate::BoilerplateConfig;
+use neardupe::corpus::WarcId;
 use neardupe::index::{ExistingIds, MissingIds};
 use neardupe::output::ClusterFormat;
 use neardupe::shingle::Tokenizer;
@@ -26,9 +27,10 @@ pub(crate) enum Command {
         /// Output file (`-` for standard output).
         #[arg(short = 'o', long, default_value = "-")]
         output: PathBuf,
-        /// Output format.
-        #[arg(long = "format", default_value = "jsonl", value_parser = parse::<ClusterFormat>)]
-        output_format: ClusterFormat,
+        /// Output format: jsonl, csv or parquet (default: parquet for an output ending in
+        /// `.parquet`, jsonl otherwise).
+        #[arg(long = "format", value_parser = parse::<ClusterFormat>)]
+        output_format: Option<ClusterFormat>,
     },
     /// Keep one document per cluster: copies the kept input records byte for byte (for
     /// directories of text files, lists the kept paths).
@@ -220,9 +222,10 @@ pub(crate) enum IndexCommand {
         /// Output file (`-` for standard output).
         #[arg(short = 'o', long, default_value = "-")]
         output: PathBuf,
-        /// Output format.
-        #[arg(long = "format", default_value = "jsonl", value_parser = parse::<ClusterFormat>)]
-        output_format: ClusterFormat,
+        /// Output format: jsonl, csv or parquet (default: parquet for an output ending in
+        /// `.parquet`, jsonl otherwise).
+        #[arg(long = "format", value_parser = parse::<ClusterFormat>)]
+        output_format: Option<ClusterFormat>,
     },
     /// Read every file of the index and check its checksums.
     Check {
@@ -266,19 +269,26 @@ impl std::str::FromStr for IdsFormat {
 /// Where documents come from and how they are read (shared by every command that reads input).
 #[derive(Args, Debug)]
 pub(crate) struct InputArgs {
-    /// Input files and directories (JSONL files, directories of text files, text files).
+    /// Input files and directories (JSONL, Parquet, Arrow and WARC files, directories of text
+    /// files, text files).
     #[arg(required = true)]
     pub(crate) inputs: Vec<PathBuf>,
-    /// How inputs are read: auto (by extension), jsonl or text.
+    /// How inputs are read: auto (by first bytes and extension), jsonl, text, warc, parquet or
+    /// arrow.
     #[arg(long, default_value = "auto", value_parser = parse::<InputFormat>)]
     pub(crate) input_format: InputFormat,
-    /// JSONL field with the text.
+    /// JSONL field (or Parquet/Arrow column) with the text; a dotted name such as `meta.body`
+    /// also reaches into nested objects.
     #[arg(long, default_value = "text")]
     pub(crate) text_field: String,
-    /// JSONL field with the id (records without it are named `line:N`, or `FILE:N` when several
-    /// files are read).
+    /// JSONL field (or Parquet/Arrow column) with the id (records without it are named
+    /// `line:N`, or `FILE:N` when several files are read); dotted names as for --text-field.
     #[arg(long, default_value = "id")]
     pub(crate) id_field: String,
+    /// The header of WARC records that is their id: record-id (WARC-Record-ID) or target-uri
+    /// (WARC-Target-URI).
+    #[arg(long, default_value = "record-id", value_parser = parse::<WarcId>)]
+    pub(crate) warc_id: WarcId,
     /// Documents with the id of an earlier document: refuse (an error naming both records) or
     /// number (renamed id~2, id~3, ..., with a warning).
     #[arg(long, default_value = "refuse", value_parser = parse::<DuplicateIds>)]
@@ -306,8 +316,9 @@ pub(crate) struct InputArgs {
     /// Read input files instead of memory-mapping them.
     #[arg(long)]
     pub(crate) no_mmap: bool,
-    /// JSONL field with each document's date (ISO 8601, RFC 2822, Unix seconds, `26-Feb-1987`;
-    /// see --date-format). Needed by --window.
+    /// JSONL field (or Parquet/Arrow column) with each document's date (ISO 8601, RFC 2822, Unix
+    /// seconds, `26-Feb-1987`; see --date-format; dotted names as for --text-field). Needed by
+    /// --window, except for WARC records, dated by their WARC-Date.
     #[arg(long)]
     pub(crate) date_field: Option<String>,
     /// A strftime-style format for --date-field values (e.g. `%d/%m/%Y`).
@@ -361,8 +372,9 @@ pub(crate) struct RunArgs {
     /// every member stays similar to the merged cluster's core).
     #[arg(long, default_value = "representative", value_parser = parse::<Guard>)]
     pub(crate) guard: Guard,
-    /// Never put documents more than this many days apart in one cluster (needs --date-field).
-    #[arg(long, requires = "date_field")]
+    /// Never put documents more than this many days apart in one cluster (needs --date-field, or
+    /// WARC input).
+    #[arg(long)]
     pub(crate) window: Option<u32>,
     /// Number of MinHash slots (permutations).
     #[arg(long, default_value_t = neardupe::minhash::DEFAULT_NUM_PERM)]

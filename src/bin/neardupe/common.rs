@@ -104,6 +104,7 @@ pub(crate) fn corpus_config_of(input: &InputArgs) -> Result<CorpusConfig> {
         .date_format(input.date_format.clone())
         .hidden(input.hidden)
         .duplicate_ids(input.duplicate_ids)
+        .warc_id(input.warc_id)
         .build()
 }
 

@@ -18,6 +18,7 @@ const FLAGS: &[(&str, &str)] = &[
     ("existing_ids", "--existing-ids"),
     ("mmap", "--no-mmap"),
     ("hidden", "--hidden"),
+    ("warc_id", "--warc-id"),
     ("extensions", "--ext"),
     ("threshold", "--threshold"),
     ("num_perm", "--num-perm"),

@@ -11,7 +11,8 @@ use crate::job::Job;
 use crate::outputs::Outputs;
 
 /// Runs the pipeline and writes every document's cluster.
-pub(crate) fn run(args: &RunArgs, output: &Path, output_format: ClusterFormat) -> Result<()> {
+pub(crate) fn run(args: &RunArgs, output: &Path, output_format: Option<ClusterFormat>) -> Result<()> {
+    let output_format = output_format.unwrap_or_else(|| ClusterFormat::for_path(output));
     let mut outputs = Outputs::new(&args.input.inputs, None);
     let mut out = outputs.open("-o", output)?;
     let mut stats = outputs.open_some("--stats-json", args.stats_json.as_deref())?;

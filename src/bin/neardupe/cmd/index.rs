@@ -291,7 +291,8 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
             let rows = index
                 .clusters()
                 .map(|a| a.map(|a| (a.id, a.cluster, a.is_representative)).map_err(std::io::Error::other));
-            out.write(|w| output::write_cluster_rows(w, rows, output_format))?;
+            let format = output_format.unwrap_or_else(|| output::ClusterFormat::for_path(&output));
+            out.write(|w| output::write_cluster_rows(w, rows, format))?;
             out.commit()
         }
         IndexCommand::Check { dir } => {
