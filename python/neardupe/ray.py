@@ -360,6 +360,8 @@ def cluster(
     # 6. Link.
     clock.start("link")
     verifiable = n_pass + n_border_passed
+    counts = dict(documents=n, candidates=n_candidates, pass_edges=n_pass, borderline=n_border,
+                  borderline_passed=n_border_passed)
     if verifiable > budget:
         if windowed:
             raise ValueError(
@@ -371,18 +373,8 @@ def cluster(
             edges = edges.union(border.map_batches(_passed, batch_format="pyarrow"))
         labels, rounds = _connected_components(edges, num_partitions)
         out = _number_components(ray, iblocks, offsets, labels, sigs if longest else None, id_col, n, num_partitions)
-        clock.report(
-            stats,
-            documents=n,
-            candidates=n_candidates,
-            pass_edges=n_pass,
-            borderline=n_border,
-            borderline_passed=n_border_passed,
-            verified_edges=verifiable,
-            linked_on="cluster (single linkage, no chaining guard)",
-            linked_documents=0,
-            cc_rounds=rounds,
-        )
+        clock.report(stats, **counts, verified_edges=verifiable, linked_documents=0, cc_rounds=rounds,
+                     linked_on="cluster (single linkage, no chaining guard)")
         return out
 
     dec = _concat(ray.get(decided.to_arrow_refs()))
@@ -436,18 +428,8 @@ def cluster(
         return pa.table({id_col: t.column("_id"), "cluster": pa.array(c), "representative": pa.array(r)})
 
     out = ray.data.from_arrow_refs([assign.remote(b, assign_ref) for b in iblocks])
-    clock.report(
-        stats,
-        documents=n,
-        candidates=n_candidates,
-        pass_edges=n_pass,
-        borderline=n_border,
-        borderline_passed=n_border_passed,
-        verified_edges=n_verified,
-        linked_on="driver",
-        linked_documents=docs_t.num_rows,
-        cc_rounds=0,
-    )
+    clock.report(stats, **counts, verified_edges=n_verified, linked_on="driver", linked_documents=docs_t.num_rows,
+                 cc_rounds=0)
     return out
 
 
