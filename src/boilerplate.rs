@@ -242,6 +242,25 @@ impl ShingleFilter {
         self.prefilter[bit / 64] & (1 << (bit % 64)) != 0 && self.frequent.binary_search(&h).is_ok()
     }
 
+    /// The shingles of `shingles` that are in this set, as a mask: bit `i % 64` for the
+    /// shingle at position `i` of [`frequent`](Self::frequent). A document whose mask has no
+    /// bit of some shingles' [`mask_bit`](Self::mask_bit) holds none of them.
+    pub(crate) fn mask_of(&self, shingles: &[u64]) -> u64 {
+        if self.frequent.is_empty() {
+            return 0;
+        }
+        shingles.iter().fold(0, |mask, &h| mask | self.mask_bit(h))
+    }
+
+    /// The bit of shingle `h` in [`mask_of`](Self::mask_of)'s masks; 0 when it is not in the set.
+    pub(crate) fn mask_bit(&self, h: u64) -> u64 {
+        let bit = Self::bit(h);
+        if self.prefilter[bit / 64] & (1 << (bit % 64)) == 0 {
+            return 0;
+        }
+        self.frequent.binary_search(&h).map_or(0, |i| 1 << (i % 64))
+    }
+
     /// Removes the boilerplate shingles from one document's `shingles` (in place, keeping their
     /// order), unless fewer than a quarter of them would remain: then the document is mostly
     /// widely repeated text and keeps them all.

@@ -515,6 +515,13 @@ impl SignatureMatrix {
         &mut self.values[start..]
     }
 
+    /// Replaces row `i` with `row` (of [`num_perm`](Self::num_perm) slots), for a document of
+    /// `set_size` distinct shingles.
+    pub(crate) fn replace(&mut self, i: usize, row: &[u32], set_size: u32) {
+        self.values[i * self.num_perm..(i + 1) * self.num_perm].copy_from_slice(row);
+        self.set_sizes[i] = set_size;
+    }
+
     /// The number of slots per signature.
     pub fn num_perm(&self) -> usize {
         self.num_perm

@@ -198,7 +198,7 @@ impl Deduper {
             learnt = Some((t.elapsed().as_secs_f64(), counted as u64));
             self.filter = Some(Arc::new(filter));
         }
-        let mut out = self.run_with_filter(source, progress)?;
+        let mut out = self.run_with_filter(source, None, progress)?;
         if let Some((secs, counted)) = learnt {
             out.stats.seconds.boilerplate = secs;
             out.stats.boilerplate_sample = counted;
@@ -206,16 +206,82 @@ impl Deduper {
         Ok(out)
     }
 
+    /// Opens `paths` as [`Corpus::open`] does and runs on them as [`run_with_progress`]
+    /// does, with the same output, but signs documents while compressed inputs are still being
+    /// decompressed (see [`Corpus::open_with`]): the records of each file or part of a file as it
+    /// arrives.
+    ///
+    /// When boilerplate is learnt, the documents that arrive first are signed under the
+    /// boilerplate of the first [`sample`](BoilerplateConfig::sample) documents, noting which
+    /// shingles near its cut each document holds. Once the corpus is open, boilerplate is learnt
+    /// from it as [`run`](Deduper::run) learns it, and the documents that the difference touches
+    /// are signed again (all of them, when a shingle far from the cut at the start turns out to be
+    /// boilerplate: a corpus sorted by outlet, say). [`Stats::presigned`] and
+    /// [`Stats::resigned`] count them; the time spent signing while opening is part of
+    /// [`StageSeconds::read`](crate::StageSeconds::read).
+    ///
+    /// [`run_with_progress`]: Deduper::run_with_progress
+    ///
+    /// ```
+    /// use neardupe::{Config, CorpusConfig, Deduper};
+    /// # fn main() -> neardupe::Result<()> {
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let path = dir.path().join("news.jsonl");
+    /// # std::fs::write(&path, "{\"id\": \"a\", \"text\": \"the cat sat on the mat today\"}\n{\"id\": \"b\", \"text\": \"the cat sat on the mat today\"}\n").unwrap();
+    /// let mut deduper = Deduper::new(Config::default());
+    /// let (corpus, out) = deduper.open_and_run(&[&path], CorpusConfig::default(), None)?;
+    /// assert_eq!((corpus.len(), out.stats.duplicates), (2, 1));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn open_and_run<P: AsRef<std::path::Path>>(
+        &mut self,
+        paths: &[P],
+        config: CorpusConfig,
+        progress: Option<Progress<'_>>,
+    ) -> Result<(Corpus, Output)> {
+        let mut presign = Presign::new(self);
+        let corpus = Corpus::open_with(paths, config, &mut |corpus, _| {
+            presign.arrived(corpus);
+            Ok(())
+        })?;
+        let presigned = presign.finish(&corpus)?;
+        let Some(presigned) = presigned else {
+            let out = self.run_with_progress(&corpus, progress)?;
+            return Ok((corpus, out));
+        };
+        let Presigned { signed, filter, learnt, resigned } = presigned;
+        let count = signed.records.len() as u64;
+        if let Some(p) = progress {
+            p(count, signed.lengths.iter().sum());
+        }
+        if learnt.is_some() {
+            self.filter = filter;
+        }
+        let mut out = self.run_with_filter(&corpus, Some(signed), None)?;
+        if let Some((secs, counted)) = learnt {
+            out.stats.seconds.boilerplate = secs;
+            out.stats.boilerplate_sample = counted as u64;
+        }
+        out.stats.presigned = count;
+        out.stats.resigned = resigned;
+        Ok((corpus, out))
+    }
+
     fn run_with_filter<S: DocumentSource + ?Sized>(
         &self,
         source: &S,
+        signed: Option<SignedSource>,
         progress: Option<Progress<'_>>,
     ) -> Result<Output> {
         let mut stats = Stats::default();
         let t = Instant::now();
-        let signed = self.sign_source(source, progress)?;
+        let signed = match signed {
+            Some(signed) => signed,
+            None => self.sign_source(source, progress)?,
+        };
         stats.seconds.sign = t.elapsed().as_secs_f64();
-        let SignedSource { parse_cpu, sketch_cpu, mut ids, records, lengths, days, signatures, skipped } = signed;
+        let SignedSource { parse_cpu, sketch_cpu, mut ids, records, lengths, days, signatures, skipped, .. } = signed;
         stats.renamed_ids = crate::source::unique_ids(&mut ids, &records, source, source.duplicate_ids())?;
         stats.seconds.parse_cpu = parse_cpu.as_secs_f64();
         stats.seconds.sketch_cpu = sketch_cpu.as_secs_f64();
@@ -320,32 +386,44 @@ impl Deduper {
         source: &S,
         progress: Option<Progress<'_>>,
     ) -> Result<SignedSource> {
-        let skip_invalid = source.invalid() == Invalid::Skip;
+        self.check_dated(source)?;
+        let mut out = SignedSource::new(self.hasher.num_perm(), source.len());
+        let filter = self.filter.clone();
+        self.sign_records(source, 0..source.len(), &Filters { filter, watch: None }, &mut out, progress)?;
+        Ok(out)
+    }
+
+    /// Fails before any work, rather than on the first document, when a time window is set and
+    /// `source` says its documents have no dates.
+    fn check_dated<S: DocumentSource + ?Sized>(&self, source: &S) -> Result<()> {
         if self.config.window().is_some() && !source.dated() {
-            // Fail before any work rather than on the first document.
             return Err(Error::new(crate::ErrorKind::Config, "a time window needs dated documents")
                 .with_hint("`window_days` needs dates: see `date_field`"));
         }
-        let n = source.len();
+        Ok(())
+    }
+
+    /// Signs `records` of `source` under `filters`, appending them to `out` (invalid ones to its
+    /// skipped records when the source skips them; otherwise the first ends the signing with
+    /// its error).
+    fn sign_records<S: DocumentSource + ?Sized>(
+        &self,
+        source: &S,
+        records: std::ops::Range<usize>,
+        filters: &Filters,
+        out: &mut SignedSource,
+        progress: Option<Progress<'_>>,
+    ) -> Result<()> {
+        let skip_invalid = source.invalid() == Invalid::Skip;
         let k = self.hasher.num_perm();
-        let mut out = SignedSource {
-            parse_cpu: Default::default(),
-            sketch_cpu: Default::default(),
-            ids: Vec::with_capacity(n),
-            records: Vec::with_capacity(n),
-            lengths: Vec::with_capacity(n),
-            days: Vec::new(),
-            signatures: SignatureMatrix::new(k),
-            skipped: Skipped::default(),
-        };
         let windowed = self.config.window().is_some();
-        let mut chunk_rows = vec![0u32; CHUNK.min(n.max(1)) * k];
+        let mut chunk_rows = vec![0u32; CHUNK.min(records.len().max(1)) * k];
         let mut done_bytes = 0u64;
-        for start in (0..n).step_by(CHUNK) {
-            let end = (start + CHUNK).min(n);
+        for start in records.clone().step_by(CHUNK) {
+            let end = (start + CHUNK).min(records.end);
             let rows = &mut chunk_rows[..(end - start) * k];
             source.prefetch(start..end);
-            let results = self.sign_chunk(source, start, rows);
+            let results = self.sign_chunk(source, start, rows, filters);
             for (j, r) in results.into_iter().enumerate() {
                 let r = r.and_then(|d| match (windowed, d.day) {
                     (true, None) => {
@@ -372,6 +450,9 @@ impl Deduper {
                         out.ids.push(d.id);
                         out.records.push(start + j);
                         out.lengths.push(d.len);
+                        if filters.watch.is_some() {
+                            out.watched.push(d.watched);
+                        }
                         out.signatures.push_empty(d.set_size).copy_from_slice(&rows[j * k..(j + 1) * k]);
                     }
                     Err(e) if skip_invalid => out.skipped.push(e),
@@ -383,7 +464,16 @@ impl Deduper {
                 p(end as u64, done_bytes);
             }
         }
-        Ok(out)
+        Ok(())
+    }
+
+    /// A sketcher for this configuration under `filters`, for documents of `source`.
+    fn sketcher_for<S: DocumentSource + ?Sized>(&self, source: &S, filters: &Filters) -> Sketcher {
+        let shingler = Shingler::new(*self.config.shingle())
+            .with_filter(filters.filter.clone())
+            .with_watch(filters.watch.clone())
+            .with_max_text_bytes(source.max_text_bytes());
+        Sketcher::with_hasher(shingler, self.hasher.clone())
     }
 
     fn sign_chunk<S: DocumentSource + ?Sized>(
@@ -391,6 +481,7 @@ impl Deduper {
         source: &S,
         start: usize,
         rows: &mut [u32],
+        filters: &Filters,
     ) -> Vec<Result<SignedDoc>> {
         let k = self.hasher.num_perm();
         let work = |sketcher: &mut Sketcher, (j, row): (usize, &mut [u32])| {
@@ -407,11 +498,12 @@ impl Deduper {
                 day: doc.day,
                 len: doc.text.len() as u64,
                 set_size,
+                watched: sketcher.watched(),
                 parse: t1 - t0,
                 sketch: t2 - t1,
             })
         };
-        let init = || self.sketcher().with_max_text_bytes(source.max_text_bytes());
+        let init = || self.sketcher_for(source, filters);
         #[cfg(feature = "parallel")]
         {
             use rayon::prelude::*;
@@ -425,11 +517,210 @@ impl Deduper {
     }
 }
 
+/// The boilerplate filter documents are signed under, and the shingles whose presence is noted
+/// (see [`Shingler::watched`]).
+#[derive(Clone, Debug, Default)]
+struct Filters {
+    filter: Option<Arc<ShingleFilter>>,
+    watch: Option<Arc<ShingleFilter>>,
+}
+
+/// Signing documents while a corpus opens, for [`Deduper::open_and_run`].
+struct Presign<'d> {
+    deduper: &'d Deduper,
+    /// How boilerplate is learnt, when it is and no filter is given: the filter in `filters` is
+    /// then the one learnt from the first documents, to be checked once the corpus is open.
+    boilerplate: Option<BoilerplateConfig>,
+    /// `None` until the filter to sign with is known.
+    filters: Option<Filters>,
+    signed: SignedSource,
+    /// Records signed (or skipped) so far.
+    done: usize,
+    /// Set when a record failed: the run signs again from the start, to fail or skip as it would.
+    abandoned: bool,
+}
+
+/// What [`Presign::finish`] gives: every document signed under the run's filter.
+struct Presigned {
+    signed: SignedSource,
+    filter: Option<Arc<ShingleFilter>>,
+    /// The seconds the final boilerplate took to learn and the documents it counted, when it
+    /// was learnt.
+    learnt: Option<(f64, usize)>,
+    /// Documents signed again.
+    resigned: u64,
+}
+
+impl<'d> Presign<'d> {
+    fn new(deduper: &'d Deduper) -> Presign<'d> {
+        let boilerplate = match (deduper.config.boilerplate(), &deduper.filter) {
+            (Some(bp), None) => Some(*bp),
+            _ => None,
+        };
+        // Without boilerplate to learn, the filter is known from the start.
+        let filters = boilerplate.is_none().then(|| Filters { filter: deduper.filter.clone(), watch: None });
+        Presign {
+            deduper,
+            boilerplate,
+            filters,
+            signed: SignedSource::new(deduper.hasher.num_perm(), 0),
+            done: 0,
+            abandoned: false,
+        }
+    }
+
+    /// Signs the records of `corpus` (open so far) not signed yet, once the filter is known.
+    fn arrived(&mut self, corpus: &Corpus) {
+        if self.abandoned {
+            return;
+        }
+        if self.filters.is_none() {
+            let Some(bp) = self.boilerplate else { return };
+            if corpus.len() < bp.sample() {
+                return;
+            }
+            self.filters = Some(self.deduper.early_filters(corpus, &bp));
+        }
+        let Some(filters) = &self.filters else { return };
+        let records = self.done..corpus.len();
+        if self.deduper.sign_records(corpus, records, filters, &mut self.signed, None).is_err() {
+            self.abandoned = true;
+        }
+        self.done = corpus.len();
+    }
+
+    /// Every document of the open `corpus` signed under the run's filter, or `None` when the run
+    /// is better off signing from the start (nothing arrived while opening, or a record failed).
+    fn finish(mut self, corpus: &Corpus) -> Result<Option<Presigned>> {
+        if self.abandoned || self.done == 0 {
+            return Ok(None);
+        }
+        let deduper = self.deduper;
+        deduper.check_dated(corpus)?;
+        let Some(early) = self.filters.take() else { return Ok(None) };
+        let Some(bp) = self.boilerplate else {
+            // The filter was known from the start: sign the rest.
+            deduper.sign_records(corpus, self.done..corpus.len(), &early, &mut self.signed, None)?;
+            return Ok(Some(Presigned { signed: self.signed, filter: early.filter, learnt: None, resigned: 0 }));
+        };
+        let t = Instant::now();
+        let (filter, counted) = deduper.learn_boilerplate(corpus, &bp)?;
+        let learnt = Some((t.elapsed().as_secs_f64(), counted));
+        let filter = Arc::new(filter);
+        let before = early.filter.as_deref().map_or(&[][..], ShingleFilter::frequent);
+        // The documents whose signatures the new filter changes hold a shingle of the difference.
+        let mut changed = 0u64;
+        let mut outside = false;
+        for h in symmetric_difference(before, filter.frequent()) {
+            let bit = early.watch.as_ref().map_or(0, |w| w.mask_bit(h));
+            outside |= bit == 0;
+            changed |= bit;
+        }
+        if outside {
+            // A shingle no document was watched for: sign every document again.
+            return Ok(None);
+        }
+        let last = Filters { filter: Some(Arc::clone(&filter)), watch: None };
+        let resigned = deduper.resign(corpus, &mut self.signed, changed, &last)?;
+        deduper.sign_records(corpus, self.done..corpus.len(), &last, &mut self.signed, None)?;
+        Ok(Some(Presigned { signed: self.signed, filter: Some(filter), learnt, resigned }))
+    }
+}
+
+/// The elements of exactly one of two sorted lists.
+fn symmetric_difference(a: &[u64], b: &[u64]) -> Vec<u64> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() || j < b.len() {
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x == y => (i, j) = (i + 1, j + 1),
+            (Some(x), Some(y)) if x < y => (out.push(*x), i += 1).1,
+            (Some(_), Some(y)) => (out.push(*y), j += 1).1,
+            (Some(x), None) => (out.push(*x), i += 1).1,
+            (None, Some(y)) => (out.push(*y), j += 1).1,
+            (None, None) => break,
+        }
+    }
+    out
+}
+
+impl Deduper {
+    /// The boilerplate filter learnt from `source` (the first documents of a corpus still
+    /// opening) as [`learn_boilerplate`](Deduper::learn_boilerplate) learns it, and the shingles to
+    /// watch: those counted from half the cut to twice it, whose side of the cut a larger sample
+    /// may change.
+    fn early_filters<S: DocumentSource + ?Sized>(&self, source: &S, config: &BoilerplateConfig) -> Filters {
+        let records: Vec<usize> = config.sample_records(source.len()).collect();
+        let counter = BoilerplateCounter::for_documents(records.len());
+        let counted = self.over_sample(source, &records, |set| counter.add(set.as_slice())).len();
+        let cut = config.cut(counted);
+        let low = cut.div_ceil(2).max(2);
+        let mut candidates: Vec<u64> =
+            self.over_sample(source, &records, |set| counter.candidates_of(set.as_slice(), low)).concat();
+        candidates.sort_unstable();
+        let (mut frequent, mut near) = (Vec::new(), Vec::new());
+        for run in candidates.chunk_by(|a, b| a == b) {
+            let n = run.len() as u64;
+            if n >= u64::from(cut) {
+                frequent.push(run[0]);
+            }
+            if n >= u64::from(low) && n < 2 * u64::from(cut) {
+                near.push(run[0]);
+            }
+        }
+        Filters {
+            filter: Some(Arc::new(ShingleFilter::from_frequent(frequent))),
+            watch: Some(Arc::new(ShingleFilter::from_frequent(near))),
+        }
+    }
+
+    /// Signs again, under `filters`, the documents of `signed` whose watched mask meets
+    /// `changed`; returns how many.
+    fn resign<S: DocumentSource + ?Sized>(
+        &self,
+        source: &S,
+        signed: &mut SignedSource,
+        changed: u64,
+        filters: &Filters,
+    ) -> Result<u64> {
+        if changed == 0 {
+            return Ok(0);
+        }
+        let touched: Vec<usize> = (0..signed.records.len()).filter(|&j| signed.watched[j] & changed != 0).collect();
+        let k = self.hasher.num_perm();
+        let records = &signed.records;
+        let work = |sketcher: &mut Sketcher, &j: &usize| -> Result<(usize, Vec<u32>, u32)> {
+            let doc = source.document(records[j])?;
+            let mut row = vec![0u32; k];
+            let set_size = sketcher.try_sketch_into(&doc.text, &mut row)?;
+            Ok((j, row, set_size))
+        };
+        let init = || self.sketcher_for(source, filters);
+        for chunk in touched.chunks(CHUNK) {
+            #[cfg(feature = "parallel")]
+            let rows: Vec<(usize, Vec<u32>, u32)> = {
+                use rayon::prelude::*;
+                chunk.par_iter().map_init(init, work).collect::<Result<_>>()?
+            };
+            #[cfg(not(feature = "parallel"))]
+            let rows: Vec<(usize, Vec<u32>, u32)> = {
+                let mut sketcher = init();
+                chunk.iter().map(|j| work(&mut sketcher, j)).collect::<Result<_>>()?
+            };
+            for (j, row, set_size) in rows {
+                signed.signatures.replace(j, &row, set_size);
+            }
+        }
+        Ok(touched.len() as u64)
+    }
+}
+
 struct SignedDoc {
     id: String,
     day: Option<i32>,
     len: u64,
     set_size: u32,
+    /// The document's mask of the watched shingles (0 without a watch).
+    watched: u64,
     parse: std::time::Duration,
     sketch: std::time::Duration,
 }
@@ -444,6 +735,25 @@ pub(crate) struct SignedSource {
     pub(crate) days: Vec<i32>,
     pub(crate) signatures: SignatureMatrix,
     pub(crate) skipped: Skipped,
+    /// Each signed document's mask of watched shingles (see [`Filters`]).
+    pub(crate) watched: Vec<u64>,
+}
+
+impl SignedSource {
+    /// Nothing signed yet, room for `n` documents of `k` slots.
+    fn new(k: usize, n: usize) -> SignedSource {
+        SignedSource {
+            parse_cpu: Default::default(),
+            sketch_cpu: Default::default(),
+            ids: Vec::with_capacity(n),
+            records: Vec::with_capacity(n),
+            lengths: Vec::with_capacity(n),
+            days: Vec::new(),
+            signatures: SignatureMatrix::new(k),
+            skipped: Skipped::default(),
+            watched: Vec::with_capacity(n),
+        }
+    }
 }
 
 /// Each cluster's lowest estimated similarity of a member to its representative (1 for
@@ -495,3 +805,6 @@ fn suspicious(clustering: &Clustering, min: &[f64], criterion: &Criterion) -> u6
         })
         .count() as u64
 }
+
+#[cfg(all(test, feature = "gzip", feature = "mmap"))]
+mod presign_tests;

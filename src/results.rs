@@ -67,6 +67,13 @@ pub struct Stats {
     pub boilerplate_shingles: u64,
     /// Documents counted to learn boilerplate.
     pub boilerplate_sample: u64,
+    /// Documents signed while the input was still being decompressed
+    /// ([`Deduper::open_and_run`](crate::Deduper::open_and_run)); their time is part of
+    /// [`StageSeconds::read`].
+    pub presigned: u64,
+    /// Of those, documents signed again because the boilerplate learnt from the whole corpus
+    /// differed, for them, from the one learnt from its start.
+    pub resigned: u64,
     /// Verified edges that did not merge their clusters because the chaining guard refused.
     pub guard_refusals: u64,
     /// Verified edges that did not merge their clusters because the merged cluster would span

@@ -207,6 +207,12 @@ pub struct Shingler {
     seed: u64,
     /// Boilerplate shingles left out of every document.
     filter: Option<Arc<ShingleFilter>>,
+    /// Shingles whose presence in the last document is noted in `watched` (see
+    /// [`ShingleFilter::mask_of`]): signing with a boilerplate filter learnt early, to tell
+    /// later which documents a change of the filter touches.
+    watch: Option<Arc<ShingleFilter>>,
+    /// The last document's mask of `watch`'s shingles, before boilerplate is left out.
+    watched: u64,
     /// The longest normalised text [`try_shingle_into`](Shingler::try_shingle_into) accepts.
     max_text_bytes: Option<usize>,
     /// The NFKC-normalised text of the current document.
@@ -234,6 +240,8 @@ impl Shingler {
             joined: String::new(),
             seed,
             filter: None,
+            watch: None,
+            watched: 0,
             max_text_bytes: None,
             normalized: String::new(),
         }
@@ -254,6 +262,19 @@ impl Shingler {
     pub fn with_max_text_bytes(mut self, limit: Option<usize>) -> Shingler {
         self.max_text_bytes = limit;
         self
+    }
+
+    /// This shingler, noting which shingles of `watch` each document has (see
+    /// [`watched`](Shingler::watched)).
+    pub(crate) fn with_watch(mut self, watch: Option<Arc<ShingleFilter>>) -> Shingler {
+        self.watch = watch;
+        self
+    }
+
+    /// The mask of the watched shingles ([`ShingleFilter::mask_of`]) of the last document
+    /// shingled, before its boilerplate was left out; 0 without a watch.
+    pub(crate) fn watched(&self) -> u64 {
+        self.watched
     }
 
     /// The boilerplate filter in use, if any.
@@ -308,6 +329,9 @@ impl Shingler {
         match self.config.unit {
             ShingleUnit::Words => self.word_shingles(text, out),
             ShingleUnit::Chars => self.char_shingles(text, out),
+        }
+        if let Some(w) = &self.watch {
+            self.watched = w.mask_of(&out[start..]);
         }
         if let Some(f) = &self.filter {
             f.apply_from(out, start);

@@ -84,6 +84,11 @@ impl Sketcher {
         self
     }
 
+    /// The shingler's [`watched`](Shingler::watched) mask of the last text.
+    pub(crate) fn watched(&self) -> u64 {
+        self.shingler.watched()
+    }
+
     /// Signs the shingles in `self.shingles` into `row` and returns the set size.
     fn sign_shingles(&mut self, row: &mut [u32]) -> u32 {
         self.hasher.sign_into(&self.shingles, row);

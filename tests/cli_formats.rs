@@ -159,3 +159,29 @@ fn wet_files_cluster_with_a_window() {
     let o = run(bin().args(["cluster", "-q", "--window", "3"]).arg(data("news-sample.jsonl")));
     assert!(!o.status.success() && stderr(&o).contains("--date-field"), "{}", stderr(&o));
 }
+
+/// An index with a time window takes WET input without `--date-field` (records are dated by
+/// `WARC-Date`), in `build`, `add` and `query`, and clusters as `cluster` does; JSONL without
+/// dates is still refused.
+#[test]
+fn a_windowed_index_takes_wet_files() {
+    let wet = data("sample.warc.wet");
+    let dir = tempfile::tempdir().unwrap();
+    let ix = dir.path().join("ix");
+    let opts = ["--window", "3", "--boilerplate", "off"];
+    ok(run(bin().args(["index", "build", "-q", "-o"]).arg(&ix).args(opts).arg(&wet)));
+    let exported = dir.path().join("export.jsonl");
+    ok(run(bin().args(["index", "export"]).arg(&ix).arg("-o").arg(&exported)));
+    let clustered = dir.path().join("cluster.jsonl");
+    ok(run(bin().args(["cluster", "-q", "--verify", "estimate", "-o"]).arg(&clustered).args(opts).arg(&wet)));
+    assert_eq!(std::fs::read_to_string(&exported).unwrap(), std::fs::read_to_string(&clustered).unwrap());
+    // Adding the same records again under the target URI as id: each joins its own copy's cluster.
+    let added = ok(run(bin().args(["index", "add", "-q", "--warc-id", "target-uri"]).arg(&ix).arg(&wet)));
+    let added = stdout(&added);
+    assert_eq!(added.lines().count(), 7);
+    assert!(added.lines().all(|l| l.contains("\"joined\"")), "{added}");
+    let found = ok(run(bin().args(["index", "query", "-q"]).arg(&ix).arg(&wet)));
+    assert_eq!(stdout(&found).lines().count(), 7);
+    let o = run(bin().args(["index", "add", "-q"]).arg(&ix).arg(data("news-sample.jsonl")));
+    assert!(!o.status.success() && stderr(&o).contains("--date-field"), "{}", stderr(&o));
+}

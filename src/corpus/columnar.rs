@@ -806,7 +806,7 @@ mod read {
         {
             std::thread::scope(|scope| {
                 let (to_writer, decoded) = std::sync::mpsc::sync_channel(2);
-                scope.spawn(move || {
+                let decoder = scope.spawn(move || {
                     let mut batches = batches;
                     loop {
                         // A decoder that panics on damage (see `to_jsonl`) ends the table here.
@@ -822,12 +822,19 @@ mod read {
                         }
                     }
                 });
-                for batch in decoded {
-                    if !each(batch)? {
-                        break;
+                // (`decoded` is dropped on every way out, so a decoder waiting to send stops.)
+                let written = (|| {
+                    for batch in decoded {
+                        if !each(batch)? {
+                            break;
+                        }
                     }
-                }
-                Ok(())
+                    Ok(())
+                })();
+                // Joined here rather than left to the scope, which waits only for the closure:
+                // the thread has then ended, its thread-local destructors run, on every path.
+                let _ = decoder.join();
+                written
             })
         }
         #[cfg(not(feature = "parallel"))]

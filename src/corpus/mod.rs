@@ -240,6 +240,9 @@ pub struct CorpusConfig {
     hidden: bool,
     duplicate_ids: DuplicateIds,
     warc_id: WarcId,
+    /// The size of the parts a JSONL stream still being decompressed is added in, for
+    /// [`Corpus::open_with`] (a field of its own so that tests can make it small).
+    part_bytes: usize,
 }
 
 /// What a run does when two documents have the same id.
@@ -283,6 +286,7 @@ impl Default for CorpusConfig {
             hidden: false,
             duplicate_ids: DuplicateIds::Refuse,
             warc_id: WarcId::RecordId,
+            part_bytes: PART_BYTES,
         }
     }
 }
@@ -430,6 +434,44 @@ impl CorpusConfigBuilder {
         Ok(self.config)
     }
 }
+
+/// A JSONL file still being decompressed is added to a corpus opened with [`Corpus::open_with`]
+/// in parts of about this size, cut at line ends, so that its first records can be read while the
+/// rest is decompressed.
+const PART_BYTES: usize = 16 << 20;
+
+#[cfg(test)]
+impl CorpusConfig {
+    /// This configuration, adding streams in parts of `bytes` (see [`PART_BYTES`]).
+    pub(crate) fn with_part_bytes(mut self, bytes: usize) -> CorpusConfig {
+        self.part_bytes = bytes.max(1);
+        self
+    }
+}
+
+/// Where the part of a file that [`Corpus::add_bytes`] adds starts: the whole file, or the rest
+/// of a stream whose first parts were added while it was decompressed.
+#[derive(Clone, Copy, Debug, Default)]
+struct Part {
+    /// The byte offset of the part in the file.
+    from: usize,
+    /// The lines before it.
+    lines: u64,
+    /// The records of the file added before it.
+    records: u64,
+    /// The file's stamp, when the part is a whole file mapped from its path.
+    stamp: Option<Stamp>,
+}
+
+impl Part {
+    /// A whole file, with its stamp when it is mapped from its path.
+    fn whole(stamp: Option<Stamp>) -> Part {
+        Part { stamp, ..Part::default() }
+    }
+}
+
+/// Told of the records added to a corpus while it opens: see [`Corpus::open_with`].
+pub type Arrivals<'a> = &'a mut dyn FnMut(&Corpus, std::ops::Range<usize>) -> Result<()>;
 
 /// How one file is cut into records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -662,6 +704,42 @@ impl Corpus {
     /// `./-`): a stream named `<stdin>` in messages, read as JSONL unless the
     /// [`format`](CorpusConfigBuilder::format) says otherwise, at most once.
     pub fn open<P: AsRef<Path>>(paths: &[P], config: CorpusConfig) -> Result<Corpus> {
+        Corpus::open_inner(paths, config, None)
+    }
+
+    /// [`open`](Corpus::open), telling `arrived` of records as they are added while compressed
+    /// files are still being decompressed, so that a caller can work on them meanwhile (as
+    /// [`Deduper::open_and_run`](crate::Deduper::open_and_run) signs them).
+    ///
+    /// Once a compressed file is met, the files from it on are added in input order as their
+    /// decompressions end; a long JSONL stream is added in parts of whole lines while it is
+    /// decompressed. After each addition `arrived` gets the corpus so far and the range of the
+    /// new records (always the records after those it was told of before); an error it returns
+    /// ends the opening. The corpus that opens is the one [`open`](Corpus::open) gives, record for
+    /// record; records added before the compressed files are not reported (read them from the
+    /// corpus returned).
+    ///
+    /// ```
+    /// use neardupe::{Corpus, CorpusConfig};
+    /// # fn main() -> neardupe::Result<()> {
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let path = dir.path().join("news.jsonl");
+    /// # std::fs::write(&path, "{\"text\": \"a\"}\n{\"text\": \"b\"}\n").unwrap();
+    /// let mut told = 0;
+    /// let corpus = Corpus::open_with(&[&path], CorpusConfig::default(), &mut |_, records| {
+    ///     told += records.len();
+    ///     Ok(())
+    /// })?;
+    /// // A plain file is added at once: no records arrive later.
+    /// assert_eq!((corpus.len(), told), (2, 0));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn open_with<P: AsRef<Path>>(paths: &[P], config: CorpusConfig, arrived: Arrivals<'_>) -> Result<Corpus> {
+        Corpus::open_inner(paths, config, Some(arrived))
+    }
+
+    fn open_inner<P: AsRef<Path>>(paths: &[P], config: CorpusConfig, arrived: Option<Arrivals<'_>>) -> Result<Corpus> {
         let started = std::time::Instant::now();
         if paths.is_empty() {
             return Err(Error::config("no input paths given"));
@@ -675,7 +753,7 @@ impl Corpus {
         for p in paths {
             corpus.add_path(p.as_ref(), several)?;
         }
-        corpus.add_pending()?;
+        corpus.add_pending(arrived)?;
         corpus.open_seconds = started.elapsed().as_secs_f64();
         Ok(corpus)
     }
@@ -686,7 +764,7 @@ impl Corpus {
             let kind = if self.config.format == InputFormat::Auto { FileKind::Jsonl } else { self.kind_of(name) };
             let id = if kind.is_lines() && !several { String::new() } else { STDIN.to_string() };
             let contents = spill(std::io::stdin().lock(), name, None, self.config.mmap)?;
-            return self.add_bytes(contents, name, id, kind, Origin::Given, None);
+            return self.add_bytes(contents, name, id, kind, Origin::Given, Part::default());
         }
         // The type first, without opening: opening a named pipe blocks until a writer comes.
         let meta = match std::fs::metadata(path) {
@@ -868,7 +946,7 @@ impl Corpus {
         };
         let mut corpus = Corpus::empty(config);
         let file_name = if kind.is_lines() { String::new() } else { name.to_string() };
-        corpus.add_bytes(contents, path, file_name, kind, Origin::Given, None)?;
+        corpus.add_bytes(contents, path, file_name, kind, Origin::Given, Part::default())?;
         corpus.open_seconds = started.elapsed().as_secs_f64();
         Ok(corpus)
     }
@@ -907,7 +985,14 @@ impl Corpus {
         let mut corpus = Corpus::empty(config);
         if written > 0 {
             let bytes = source::from_file(file, name, corpus.config.mmap)?;
-            corpus.add_bytes(Contents::whole(bytes), name, String::new(), FileKind::Jsonl, Origin::Given, None)?;
+            corpus.add_bytes(
+                Contents::whole(bytes),
+                name,
+                String::new(),
+                FileKind::Jsonl,
+                Origin::Given,
+                Part::default(),
+            )?;
         }
         corpus.open_seconds = started.elapsed().as_secs_f64();
         Ok(corpus)
@@ -940,7 +1025,7 @@ impl Corpus {
             let compressed = match source::open_input(path, self.config.mmap) {
                 Ok(source::Opened::Plain(bytes)) => {
                     let stamp = bytes.is_mapped().then(|| Stamp::of(meta));
-                    return self.add_bytes(Contents::whole(bytes), path, name, kind, origin, stamp);
+                    return self.add_bytes(Contents::whole(bytes), path, name, kind, origin, Part::whole(stamp));
                 }
                 Ok(source::Opened::Compressed(file)) => file,
                 // A format this build lacks: not the file's fault, so never skipped.
@@ -949,7 +1034,7 @@ impl Corpus {
             };
             if meta.len() < stream::INLINE_BYTES {
                 let contents = spill(compressed, path, None, self.config.mmap)?;
-                return self.add_bytes(contents, path, name, kind, origin, None);
+                return self.add_bytes(contents, path, name, kind, origin, Part::default());
             }
             // Decompressed on a thread of its own into a spill file; this file and the ones after
             // it are added in order once it is done (see `add_pending`).
@@ -964,7 +1049,7 @@ impl Corpus {
                 Err(e) => return self.reject(Error::io(path, "cannot open input", e)),
             };
             let contents = spill(file, path, None, self.config.mmap)?;
-            return self.add_bytes(contents, path, name, kind, origin, None);
+            return self.add_bytes(contents, path, name, kind, origin, Part::default());
         }
         let what = special_kind(&ft);
         self.reject(
@@ -981,18 +1066,20 @@ impl Corpus {
         name: String,
         kind: FileKind,
         origin: Origin,
-        stamp: Option<Stamp>,
+        part: Part,
     ) -> Result<()> {
         if !self.pending.is_empty() {
             // After a compressed file still being decompressed: added in order, later.
             let path = path.to_path_buf();
-            self.pending.push(Pending::Contents(contents, path, name, kind, origin, stamp));
+            self.pending.push(Pending::Contents(contents, path, name, kind, origin, part.stamp));
             return Ok(());
         }
+        let stamp = part.stamp;
         let Contents { bytes, damage } = contents;
         let file = u32::try_from(self.files.len())
             .map_err(|_| Error::new(ErrorKind::Unsupported, format!("more than {} input files", u32::MAX)))?;
-        let kind = self.sniff(kind, bytes.as_slice());
+        // (A later part's kind was told by the first.)
+        let kind = if part.from == 0 { self.sniff(kind, bytes.as_slice()) } else { kind };
         let (bytes, stamp) = match kind {
             // A table cut short by a damaged compressed stream has lost its footer: nothing of it
             // can be read.
@@ -1007,17 +1094,23 @@ impl Corpus {
             _ => (bytes, stamp),
         };
         let all = bytes.as_slice();
-        self.bytes += all.len() as u64;
+        self.bytes += all.len().saturating_sub(part.from) as u64;
         // A damaged compressed stream: only the records it holds whole, those that end before
         // the damage, are read.
-        let data = if damage.is_some() { &all[..self.complete_prefix(all, kind)] } else { all };
+        let data = if damage.is_some() { &all[..self.complete_prefix(all, kind).max(part.from)] } else { all };
         // A byte order mark is no part of the first record.
-        let body = if data.starts_with(BOM) { BOM.len() } else { 0 };
+        let body = if part.from > 0 {
+            part.from
+        } else if data.starts_with(BOM) {
+            BOM.len()
+        } else {
+            0
+        };
         let mut spans = Vec::new();
         match kind {
             // A table's rows are JSONL lines of the spill file by now, line N for row N.
             FileKind::Jsonl | FileKind::Table(_) => {
-                jsonl_spans(data, body, file, &mut spans, &|h, s, e| bytes.hint(h, s, e))
+                jsonl_spans(data, body, part.lines + 1, file, &mut spans, &|h, s, e| bytes.hint(h, s, e));
             }
             FileKind::Whole => {
                 if data.len() > body {
@@ -1034,8 +1127,49 @@ impl Corpus {
                 }
             }
         }
-        let no_records = spans.is_empty();
-        let complete_records = spans.len() as u64;
+        let no_records = spans.is_empty() && part.records == 0;
+        let complete_records = part.records + spans.len() as u64;
+        self.push_spans(spans, kind, path)?;
+        if let Some(e) = damage {
+            // Where the records lost start: the first line (JSONL), or record (delimited text).
+            let lost = match kind {
+                FileKind::Jsonl => Some(memchr::memchr_iter(b'\n', data).count() as u64 + 1),
+                FileKind::Delimited => Some(complete_records + 1),
+                FileKind::Whole | FileKind::Warc | FileKind::Table(_) => None,
+            };
+            let e = match lost {
+                Some(line) => e.with_line(line),
+                None => e,
+            };
+            let e = if self.config.skip_invalid {
+                e
+            } else {
+                e.with_hint("`skip_invalid` keeps the records before the damage")
+            };
+            self.reject(e)?;
+            self.files.push(SourceFile { path: path.to_path_buf(), name, kind, bytes, stamp });
+            return Ok(());
+        }
+        let empty = if part.from == 0 && data.len() <= body {
+            Some(Error::new(ErrorKind::Empty, "file is empty").with_path(path))
+        } else if no_records {
+            Some(Error::new(ErrorKind::Empty, "file holds no documents (only blank lines)").with_path(path))
+        } else {
+            None
+        };
+        match (empty, origin) {
+            // One empty file among a directory's is no reason to stop: it is left out, and listed.
+            (Some(e), Origin::InDirectory) => self.skipped.push(e),
+            (Some(e), Origin::Given) => self.reject(e)?,
+            (None, _) => {}
+        }
+        self.files.push(SourceFile { path: path.to_path_buf(), name, kind, bytes, stamp });
+        Ok(())
+    }
+
+    /// Adds the records of `spans` (of a file of `kind` at `path`), each rejected that is larger
+    /// than the limit.
+    fn push_spans(&mut self, spans: Vec<RecordSpan>, kind: FileKind, path: &Path) -> Result<()> {
         for span in spans {
             let len = span.end - span.start;
             if len > self.config.max_record_bytes {
@@ -1060,40 +1194,6 @@ impl Corpus {
             }
             self.records.push(span);
         }
-        if let Some(e) = damage {
-            // Where the records lost start: the first line (JSONL), or record (delimited text).
-            let lost = match kind {
-                FileKind::Jsonl => Some(memchr::memchr_iter(b'\n', data).count() as u64 + 1),
-                FileKind::Delimited => Some(complete_records + 1),
-                FileKind::Whole | FileKind::Warc | FileKind::Table(_) => None,
-            };
-            let e = match lost {
-                Some(line) => e.with_line(line),
-                None => e,
-            };
-            let e = if self.config.skip_invalid {
-                e
-            } else {
-                e.with_hint("`skip_invalid` keeps the records before the damage")
-            };
-            self.reject(e)?;
-            self.files.push(SourceFile { path: path.to_path_buf(), name, kind, bytes, stamp });
-            return Ok(());
-        }
-        let empty = if data.len() <= body {
-            Some(Error::new(ErrorKind::Empty, "file is empty").with_path(path))
-        } else if no_records {
-            Some(Error::new(ErrorKind::Empty, "file holds no documents (only blank lines)").with_path(path))
-        } else {
-            None
-        };
-        match (empty, origin) {
-            // One empty file among a directory's is no reason to stop: it is left out, and listed.
-            (Some(e), Origin::InDirectory) => self.skipped.push(e),
-            (Some(e), Origin::Given) => self.reject(e)?,
-            (None, _) => {}
-        }
-        self.files.push(SourceFile { path: path.to_path_buf(), name, kind, bytes, stamp });
         Ok(())
     }
 
@@ -1184,20 +1284,93 @@ impl Corpus {
 
     /// Adds what was met while opening from the first compressed file on, in input order,
     /// waiting for each decompression. An error stops the ones still running (see [`stream::Job`]).
-    fn add_pending(&mut self) -> Result<()> {
+    /// With `arrived`, a long JSONL file is added in parts while it is decompressed, and
+    /// `arrived` is told of the records of each addition (see [`Corpus::open_with`]).
+    fn add_pending(&mut self, mut arrived: Option<Arrivals<'_>>) -> Result<()> {
+        // Records before the first compressed file are not told of (see `open_with`).
+        let mut told = self.records.len();
         for p in std::mem::take(&mut self.pending) {
             match p {
                 Pending::Contents(contents, path, name, kind, origin, stamp) => {
-                    self.add_bytes(contents, &path, name, kind, origin, stamp)?
+                    self.add_bytes(contents, &path, name, kind, origin, Part::whole(stamp))?
                 }
                 Pending::Decompressing(job, path, name, kind, origin) => {
-                    self.add_bytes(job.wait()?, &path, name, kind, origin, None)?;
+                    let (kind, part) = match arrived.as_deref_mut() {
+                        Some(arrived) if self.config.mmap => self.add_parts(&job, &path, &name, kind, arrived)?,
+                        _ => (kind, Part::default()),
+                    };
+                    told = self.records.len();
+                    self.add_bytes(job.wait()?, &path, name, kind, origin, part)?;
                 }
                 Pending::Reject(e) => self.reject(e)?,
                 Pending::Skip(e) => self.skipped.push(e),
             }
+            if let Some(arrived) = arrived.as_deref_mut()
+                && self.records.len() > told
+            {
+                arrived(self, told..self.records.len())?;
+                told = self.records.len();
+            }
         }
         Ok(())
+    }
+
+    /// While `job` decompresses a JSONL file (as the first bytes tell), adds its whole lines in
+    /// parts of about [`PART_BYTES`] and tells `arrived` of each part's records; returns the
+    /// file's kind and where the rest starts (the whole file for another kind).
+    #[cfg(feature = "mmap")]
+    fn add_parts(
+        &mut self,
+        job: &stream::Job,
+        path: &Path,
+        name: &str,
+        kind: FileKind,
+        arrived: &mut dyn FnMut(&Corpus, std::ops::Range<usize>) -> Result<()>,
+    ) -> Result<(FileKind, Part)> {
+        let mut part = Part::default();
+        let mut kind = kind;
+        let mut seen = 0;
+        while let Some((spill, written)) = job.written((part.from + self.config.part_bytes).max(seen + 1)) {
+            seen = written;
+            let bytes = source::map_prefix(&spill, written, path)?;
+            if part.from == 0 {
+                kind = self.sniff(kind, bytes.as_slice());
+                if kind != FileKind::Jsonl {
+                    return Ok((kind, Part::default()));
+                }
+            }
+            let data = bytes.as_slice();
+            let Some(last) = memchr::memrchr(b'\n', &data[part.from..]) else { continue };
+            let end = part.from + last + 1;
+            let file = u32::try_from(self.files.len())
+                .map_err(|_| Error::new(ErrorKind::Unsupported, format!("more than {} input files", u32::MAX)))?;
+            let body = if part.from == 0 && data.starts_with(BOM) { BOM.len() } else { part.from };
+            let mut spans = Vec::new();
+            let next_line =
+                jsonl_spans(&data[..end], body, part.lines + 1, file, &mut spans, &|h, s, e| bytes.hint(h, s, e));
+            let before = self.records.len();
+            part.records += spans.len() as u64;
+            self.push_spans(spans, kind, path)?;
+            self.bytes += (end - part.from) as u64;
+            part = Part { from: end, lines: next_line - 1, records: part.records, stamp: None };
+            self.files.push(SourceFile { path: path.to_path_buf(), name: name.to_string(), kind, bytes, stamp: None });
+            if self.records.len() > before {
+                arrived(self, before..self.records.len())?;
+            }
+        }
+        Ok((kind, part))
+    }
+
+    #[cfg(not(feature = "mmap"))]
+    fn add_parts(
+        &mut self,
+        _: &stream::Job,
+        _: &Path,
+        _: &str,
+        kind: FileKind,
+        _: &mut dyn FnMut(&Corpus, std::ops::Range<usize>) -> Result<()>,
+    ) -> Result<(FileKind, Part)> {
+        Ok((kind, Part::default()))
     }
 
     /// How many files and errors have been met while opening (added, left out, or pending).
@@ -1566,9 +1739,16 @@ fn warc_spans(
 
 /// Non-blank lines of `data[from..]` as spans (without `\n` or `\r\n`, or a byte order mark at
 /// the start of a line), numbered from 1.
-fn jsonl_spans(data: &[u8], from: usize, file: u32, out: &mut Vec<RecordSpan>, hint: &dyn Fn(Hint, usize, usize)) {
+fn jsonl_spans(
+    data: &[u8],
+    from: usize,
+    first_line: u64,
+    file: u32,
+    out: &mut Vec<RecordSpan>,
+    hint: &dyn Fn(Hint, usize, usize),
+) -> u64 {
     let mut start = from;
-    let mut line = 1u64;
+    let mut line = first_line;
     let mut push = |mut s: usize, mut e: usize, line: u64| {
         if e > s && data[e - 1] == b'\r' {
             e -= 1;
@@ -1594,6 +1774,7 @@ fn jsonl_spans(data: &[u8], from: usize, file: u32, out: &mut Vec<RecordSpan>, h
     if start < data.len() {
         push(start, data.len(), line);
     }
+    line
 }
 
 /// Files are scanned for records in windows of this many bytes, each mapped at once before and
@@ -1692,13 +1873,13 @@ mod tests {
     fn jsonl_lines_skip_blanks_and_strip_cr() {
         let data = b"{\"a\":1}\r\n\n  \n{\"b\":2}";
         let mut v = Vec::new();
-        jsonl_spans(data, 0, 0, &mut v, &|_, _, _| {});
+        jsonl_spans(data, 0, 1, 0, &mut v, &|_, _, _| {});
         assert_eq!(v.len(), 2);
         assert_eq!(&data[v[0].start..v[0].end], b"{\"a\":1}");
         assert_eq!((v[1].line, &data[v[1].start..v[1].end]), (4, &b"{\"b\":2}"[..]));
         let joined = b"{\"a\":1}\n\xEF\xBB\xBF{\"b\":2}\n";
         let mut v = Vec::new();
-        jsonl_spans(joined, 0, 0, &mut v, &|_, _, _| {});
+        jsonl_spans(joined, 0, 1, 0, &mut v, &|_, _, _| {});
         assert_eq!(&joined[v[1].start..v[1].end], b"{\"b\":2}");
     }
 
@@ -1773,6 +1954,100 @@ mod tests {
             assert_eq!(corpus.skipped().len(), 1, "{name}");
             assert!(corpus.skipped().listed()[0].to_string().contains(place));
         }
+    }
+
+    /// What a corpus holds, record by record, for comparing two openings: ids, texts, days,
+    /// locations, and the skipped records' messages.
+    fn contents(corpus: &Corpus) -> Vec<String> {
+        let mut out: Vec<String> = (0..corpus.len())
+            .map(|i| {
+                let doc = corpus.document(i).map(|d| format!("{} {:?} {:?}", d.id, d.text, d.day));
+                format!("{doc:?} at {} {}", corpus.record_location(i), corpus.is_jsonl(i))
+            })
+            .collect();
+        out.extend(corpus.skipped().iter().map(|e| e.to_string()));
+        out.push(format!("{} bytes", corpus.total_bytes()));
+        out
+    }
+
+    /// A long JSONL stream added in small parts while it is decompressed gives the corpus that
+    /// opening it whole gives, record for record (lines, offsets, ids by line number, a byte
+    /// order mark, blank and CRLF lines, records too large, damage), and every record arrives
+    /// once, in order.
+    #[cfg(all(feature = "gzip", feature = "mmap"))]
+    #[test]
+    fn streams_added_in_parts_open_as_a_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut lines = vec!["\u{feff}{\"text\": \"first\"}\r\n".to_string()];
+        for i in 0..6000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            lines.push(match i % 997 {
+                5 => "\n   \n".to_string(),
+                7 => format!("{{\"text\": \"{}\"}}\n", "long ".repeat(60)),
+                11 => "{not json}\n".to_string(),
+                _ if i % 3 == 0 => {
+                    format!("{{\"id\": \"d{i}\", \"text\": \"{x:016x} {:016x}\"}}\r\n", x.rotate_left(29))
+                }
+                _ => format!(
+                    "{{\"text\": \"{x:016x} {:016x}\", \"date\": \"2024-01-0{}\"}}\n",
+                    x.rotate_left(7),
+                    1 + i % 9
+                ),
+            });
+        }
+        let whole = lines.concat();
+        let plain = |name: &str, bytes: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            path
+        };
+        let damaged = gzip_then_damage(whole.as_bytes());
+        assert!(damaged.len() as u64 > stream::INLINE_BYTES);
+        let gz = plain("s.jsonl.gz", &damaged[..damaged.len() - 24]);
+        for (skip, max) in [(true, 250), (true, DEFAULT_MAX_RECORD_BYTES), (false, DEFAULT_MAX_RECORD_BYTES)] {
+            let config = CorpusConfig::builder().skip_invalid(skip).max_record_bytes(max).build().unwrap();
+            let at_once = Corpus::open(&[&gz], config.clone());
+            for part in [1, 4096, 100_000, PART_BYTES] {
+                let mut told = Vec::new();
+                let in_parts = Corpus::open_with(&[&gz], config.clone().with_part_bytes(part), &mut |c, r| {
+                    assert_eq!(r.end, c.len());
+                    told.push(r);
+                    Ok(())
+                });
+                match (&at_once, in_parts) {
+                    (Ok(a), Ok(b)) => {
+                        let (x, y) = (contents(a), contents(&b));
+                        let first = (0..x.len().max(y.len())).find(|&i| x.get(i) != y.get(i));
+                        assert_eq!(
+                            first.map(|i| (x.get(i), y.get(i))),
+                            None,
+                            "part {part}: {} vs {}",
+                            x.len(),
+                            y.len()
+                        );
+                        let arrived: Vec<usize> = told.iter().flat_map(|r| r.clone()).collect();
+                        assert!(
+                            arrived.iter().copied().eq(0..b.len()),
+                            "part {part}: {} of {}",
+                            arrived.len(),
+                            b.len()
+                        );
+                        assert!(told.iter().all(|r| !r.is_empty()));
+                    }
+                    (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+                    (a, b) => panic!("part {part}: {a:?} vs {b:?}"),
+                }
+            }
+        }
+        // An error of the observer ends the opening with it.
+        let e = Corpus::open_with(&[&gz], CorpusConfig::default().with_part_bytes(4096), &mut |_, _| {
+            Err(Error::config("stop"))
+        })
+        .unwrap_err();
+        assert!(e.to_string().contains("stop"), "{e}");
     }
 
     /// Files after a compressed one wait for it: records, skipped files and errors keep the

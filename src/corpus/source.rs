@@ -165,6 +165,19 @@ pub(crate) fn from_file(file: File, path: &Path, use_mmap: bool) -> Result<Bytes
     read_all(file, path, meta.len())
 }
 
+/// A read-only map of the first `len` bytes of a spill file that is still being written (its
+/// bytes before `len` are written for good): a part of a decompressed stream that the corpus
+/// reads while the rest is decompressed (see `stream::Job::written`).
+#[cfg(feature = "mmap")]
+pub(crate) fn map_prefix(file: &File, len: usize, path: &Path) -> Result<Bytes> {
+    // SAFETY: as in `from_file`: the map is read-only and lives as long as the `Bytes` value.
+    // The file is an unnamed spill file that no other process can open; its writer only appends
+    // after `len`, so the mapped bytes never change and never shrink.
+    #[allow(unsafe_code)]
+    let map = unsafe { memmap2::MmapOptions::new().len(len).map(file) };
+    map.map(Bytes::Mapped).map_err(|e| Error::io(path, "cannot memory-map a decompressed part of input", e))
+}
+
 fn not_regular(path: &Path) -> Error {
     Error::new(crate::error::ErrorKind::Io, "cannot read input: not a regular file").with_path(path)
 }

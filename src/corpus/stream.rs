@@ -68,7 +68,7 @@ pub(crate) fn spill(mut reader: impl Read, path: &Path, dir: Option<&Path>, mmap
     let head = &head[..n];
     if compression::Compression::detect(head).is_some() {
         let reader = compression::Reader::new(head.chain(reader), path)?;
-        return spill_reader(reader, dir, mmap, &AtomicBool::new(false));
+        return spill_reader(reader, dir, mmap, &AtomicBool::new(false), None);
     }
     // Plain bytes: copied as they are (by the kernel, from a pipe or a file).
     let mut file = spill_file(dir)?;
@@ -106,6 +106,7 @@ fn spill_reader(
     dir: Option<&Path>,
     mmap: bool,
     cancel: &AtomicBool,
+    written: Option<&Written>,
 ) -> Result<Contents> {
     let path = reader.path().to_path_buf();
     let mut first = vec![0; FIRST_CHUNK];
@@ -117,9 +118,12 @@ fn spill_reader(
     let mut file = spill_file(dir)?;
     let write_error = |e| Error::io(&path, "cannot write the decompressed stream to a spill file", e);
     write_pieces(&mut file, &first).map_err(write_error)?;
+    if let Some(w) = written {
+        w.start(&file, first.len());
+    }
     drop(first);
-    let (written, damage) = pipeline(&mut reader, &mut file, cancel);
-    written.map_err(write_error)?;
+    let (result, damage) = pipeline(&mut reader, &mut file, cancel, written);
+    result.map_err(write_error)?;
     if cancel.load(Ordering::Relaxed) {
         return Err(Error::new(ErrorKind::Io, "decompression cancelled").with_path(&path));
     }
@@ -133,6 +137,7 @@ fn pipeline(
     reader: &mut compression::Reader<'_>,
     file: &mut File,
     cancel: &AtomicBool,
+    written: Option<&Written>,
 ) -> (io::Result<()>, Option<Error>) {
     let (full, full_rx) = mpsc::sync_channel::<(Vec<u8>, usize)>(QUEUE);
     let (empty, empty_rx) = mpsc::channel::<Vec<u8>>();
@@ -140,6 +145,9 @@ fn pipeline(
         let writer = s.spawn(move || -> io::Result<()> {
             for (chunk, n) in full_rx {
                 write_pieces(file, &chunk[..n])?;
+                if let Some(w) = written {
+                    w.add(n);
+                }
                 let _ = empty.send(chunk);
             }
             Ok(())
@@ -218,6 +226,61 @@ pub(crate) struct Jobs {
 pub(crate) struct Job {
     handle: Option<std::thread::JoinHandle<Result<Contents>>>,
     cancel: Arc<AtomicBool>,
+    written: Arc<Written>,
+}
+
+/// How much of a job's spill file is written for good, for a reader that reads it while the rest
+/// is decompressed ([`Job::written`]).
+#[derive(Debug, Default)]
+pub(crate) struct Written {
+    state: Mutex<WrittenState>,
+    signal: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct WrittenState {
+    /// The spill file, once there is one (a short stream stays in memory).
+    file: Option<Arc<File>>,
+    /// Its bytes written so far.
+    bytes: usize,
+    /// Whether the job ended (its result is waiting in [`Job::wait`]).
+    ended: bool,
+}
+
+impl Written {
+    fn lock(&self) -> std::sync::MutexGuard<'_, WrittenState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The spill file `file` exists, with its first `bytes` written.
+    fn start(&self, file: &File, bytes: usize) {
+        let mut state = self.lock();
+        // Without a second handle the reader just waits for the end.
+        state.file = file.try_clone().ok().map(Arc::new);
+        state.bytes = bytes;
+        self.signal.notify_all();
+    }
+
+    /// `n` more bytes are written.
+    fn add(&self, n: usize) {
+        let mut state = self.lock();
+        state.bytes += n;
+        self.signal.notify_all();
+    }
+
+    fn end(&self) {
+        self.lock().ended = true;
+        self.signal.notify_all();
+    }
+}
+
+/// Marks a job's [`Written`] as ended, also when its thread panics.
+struct EndWritten(Arc<Written>);
+
+impl Drop for EndWritten {
+    fn drop(&mut self) {
+        self.0.end();
+    }
 }
 
 /// Counts a job as ended, also when its thread panics.
@@ -248,19 +311,36 @@ impl Jobs {
         let ended = Ended(Arc::clone(&self.running));
         let cancel = Arc::clone(&self.cancel);
         let named = path.to_path_buf();
+        let written = Arc::new(Written::default());
+        let end_written = EndWritten(Arc::clone(&written));
         let handle = std::thread::Builder::new()
             .name("neardupe-decompress".into())
             .spawn(move || {
                 let _ended = ended;
+                let end_written = end_written;
                 let reader = compression::Reader::new(file, &named)?;
-                spill_reader(reader, None, mmap, &cancel)
+                spill_reader(reader, None, mmap, &cancel, Some(&end_written.0))
             })
             .map_err(|e| Error::io(path, "cannot start a thread to decompress input", e))?;
-        Ok(Job { handle: Some(handle), cancel: Arc::clone(&self.cancel) })
+        Ok(Job { handle: Some(handle), cancel: Arc::clone(&self.cancel), written })
     }
 }
 
 impl Job {
+    /// Waits until at least `bytes` bytes of the spill file are written or the job ends: the
+    /// spill file and how many of its bytes are written for good, or `None` once the job has
+    /// ended (then [`wait`](Job::wait) gives everything) or when it keeps the stream in memory.
+    pub(crate) fn written(&self, bytes: usize) -> Option<(Arc<File>, usize)> {
+        let mut state = self.written.lock();
+        while !state.ended && state.bytes < bytes {
+            state = self.written.signal.wait(state).unwrap_or_else(|p| p.into_inner());
+        }
+        if state.ended {
+            return None;
+        }
+        state.file.clone().map(|f| (f, state.bytes))
+    }
+
     /// The decompressed bytes, and the damage that ended them early.
     pub(crate) fn wait(mut self) -> Result<Contents> {
         let Some(handle) = self.handle.take() else {

@@ -135,13 +135,17 @@ pub(crate) fn pool_of(input: &InputArgs) -> Result<rayon::ThreadPool> {
 }
 
 /// A progress bar on standard error, or none when `quiet` or standard error is not a terminal.
-pub(crate) fn progress_bar(quiet: bool, len: u64) -> Option<indicatif::ProgressBar> {
+pub(crate) fn progress_bar(quiet: bool, len: Option<u64>) -> Option<indicatif::ProgressBar> {
     if quiet || !std::io::stderr().is_terminal() {
         return None;
     }
-    let bar = indicatif::ProgressBar::new(len);
-    let style = indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} docs [{bar:30}] {msg} {elapsed}")
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    let bar = indicatif::ProgressBar::new(len.unwrap_or(0));
+    let template = match len {
+        Some(_) => "{spinner} {pos}/{len} docs [{bar:30}] {msg} {elapsed}",
+        None => "{spinner} {pos} docs {msg} {elapsed}",
+    };
+    let style =
+        indicatif::ProgressStyle::with_template(template).unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
     bar.set_style(style);
     Some(bar)
 }

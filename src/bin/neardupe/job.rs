@@ -25,10 +25,9 @@ impl Job {
     pub(crate) fn run(args: &RunArgs) -> Result<Job> {
         let started = Instant::now();
         let (mut deduper, corpus_config, pool) = Job::setup(args)?;
-        // In the pool: compressed inputs are decompressed one per worker thread at a time.
-        let corpus = pool.install(|| Corpus::open(&args.input.inputs, corpus_config))?;
-
-        let bar = progress_bar(args.input.quiet, corpus.len() as u64);
+        // The number of documents is known only once the input is open, and documents are
+        // signed while compressed input is still being decompressed: the bar counts up.
+        let bar = progress_bar(args.input.quiet, None);
         let report = |docs: u64, bytes: u64| {
             if let Some(bar) = &bar {
                 bar.set_position(docs);
@@ -37,7 +36,8 @@ impl Job {
                 }
             }
         };
-        let out = pool.install(|| deduper.run_with_progress(&corpus, Some(&report)))?;
+        // In the pool: compressed inputs are decompressed one per worker thread at a time.
+        let (corpus, out) = pool.install(|| deduper.open_and_run(&args.input.inputs, corpus_config, Some(&report)))?;
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }

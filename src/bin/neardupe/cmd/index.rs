@@ -74,7 +74,7 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
             let corpus = Corpus::open(&input.inputs, corpus_config_of(&input)?)?;
             let mut index = Index::open_writable(&dir)?;
             // The window is the index's; the dates are the new documents'.
-            dates_match_window(&index, &dir, &input, "new document")?;
+            dates_match_window(&index, &dir, &input, &corpus, "new document")?;
             let options = InsertOptions::new().existing_ids(existing_ids);
             let done = insert(&mut index, &corpus, &input, &pool, &options)?;
             let written = report.write(|w| {
@@ -170,7 +170,7 @@ pub(crate) fn run(command: IndexCommand) -> Result<()> {
             let mut index = Index::open(&dir)?;
             index.set_max_text_bytes(input.max_record_bytes);
             // Matches further apart than the window are not duplicates: that takes a date.
-            dates_match_window(&index, &dir, &input, "query")?;
+            dates_match_window(&index, &dir, &input, &corpus, "query")?;
             let t = Instant::now();
             let lines: Vec<Result<std::result::Result<String, Error>>> = pool.install(|| {
                 use rayon::prelude::*;
@@ -407,7 +407,7 @@ fn insert(
     pool: &rayon::ThreadPool,
     options: &InsertOptions,
 ) -> Result<Insertion> {
-    let bar = progress_bar(input.quiet, corpus.len() as u64);
+    let bar = progress_bar(input.quiet, Some(corpus.len() as u64));
     let report = |docs: u64, _bytes: u64| {
         if let Some(bar) = &bar {
             bar.set_position(docs);
@@ -471,10 +471,11 @@ fn summary(index: &Index, done: &Insertion, corpus: &Corpus, t: Instant) {
 
 /// An index with a time window needs a date for every document it is given (`what`); one
 /// without a window has no use for dates, and says so rather than ignore `--date-field` quietly.
-fn dates_match_window(index: &Index, dir: &Path, input: &InputArgs, what: &str) -> Result<()> {
+fn dates_match_window(index: &Index, dir: &Path, input: &InputArgs, corpus: &Corpus, what: &str) -> Result<()> {
     match (index.config().window(), &input.date_field) {
-        (Some(days), None) => Err(Error::config(format!(
-            "{} keeps a time window of {days} days, so every {what} needs a date: name its field with --date-field (and --date-format if needed)",
+        // WARC records are dated by their `WARC-Date`.
+        (Some(days), None) if !corpus.dated() => Err(Error::config(format!(
+            "{} keeps a time window of {days} days, so every {what} needs a date: name its field with --date-field (and --date-format if needed), or give WARC input",
             dir.display()
         ))),
         (None, Some(field)) => {
