@@ -74,6 +74,11 @@ impl BoilerplateConfig {
     pub fn sample(&self) -> usize {
         self.sample
     }
+    /// This configuration counting at most `n` documents (at least one).
+    pub(crate) fn with_sample(self, n: usize) -> BoilerplateConfig {
+        BoilerplateConfig { sample: n.max(1), ..self }
+    }
+
     /// The number of sampled documents a shingle must be in, out of `counted`, to be boilerplate.
     pub fn cut(&self, counted: usize) -> u32 {
         let by_share = (self.max_df * counted as f64).ceil();
