@@ -440,7 +440,7 @@ impl CorpusConfigBuilder {
 /// rest is decompressed.
 const PART_BYTES: usize = 16 << 20;
 
-#[cfg(test)]
+#[cfg(all(test, feature = "mmap", feature = "gzip"))]
 impl CorpusConfig {
     /// This configuration, adding streams in parts of `bytes` (see [`PART_BYTES`]).
     pub(crate) fn with_part_bytes(mut self, bytes: usize) -> CorpusConfig {
@@ -1958,6 +1958,7 @@ mod tests {
 
     /// What a corpus holds, record by record, for comparing two openings: ids, texts, days,
     /// locations, and the skipped records' messages.
+    #[cfg(all(feature = "gzip", feature = "mmap"))]
     fn contents(corpus: &Corpus) -> Vec<String> {
         let mut out: Vec<String> = (0..corpus.len())
             .map(|i| {

@@ -226,6 +226,7 @@ pub(crate) struct Jobs {
 pub(crate) struct Job {
     handle: Option<std::thread::JoinHandle<Result<Contents>>>,
     cancel: Arc<AtomicBool>,
+    #[cfg_attr(not(feature = "mmap"), expect(dead_code, reason = "read by `written`, which needs a map"))]
     written: Arc<Written>,
 }
 
@@ -330,6 +331,7 @@ impl Job {
     /// Waits until at least `bytes` bytes of the spill file are written or the job ends: the
     /// spill file and how many of its bytes are written for good, or `None` once the job has
     /// ended (then [`wait`](Job::wait) gives everything) or when it keeps the stream in memory.
+    #[cfg(feature = "mmap")]
     pub(crate) fn written(&self, bytes: usize) -> Option<(Arc<File>, usize)> {
         let mut state = self.written.lock();
         while !state.ended && state.bytes < bytes {
