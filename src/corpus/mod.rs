@@ -436,8 +436,8 @@ impl CorpusConfigBuilder {
 }
 
 /// A JSONL file still being decompressed is added to a corpus opened with [`Corpus::open_with`]
-/// in parts of about this size, cut at line ends, so that its first records can be read while the
-/// rest is decompressed.
+/// in parts of at least this size (and of half what came before), cut at line ends, so that its
+/// first records can be read while the rest is decompressed.
 const PART_BYTES: usize = 16 << 20;
 
 #[cfg(all(test, feature = "mmap", feature = "gzip"))]
@@ -1316,7 +1316,7 @@ impl Corpus {
     }
 
     /// While `job` decompresses a JSONL file (as the first bytes tell), adds its whole lines in
-    /// parts of about [`PART_BYTES`] and tells `arrived` of each part's records; returns the
+    /// parts (see [`PART_BYTES`]) and tells `arrived` of each part's records; returns the
     /// file's kind and where the rest starts (the whole file for another kind).
     #[cfg(feature = "mmap")]
     fn add_parts(
@@ -1330,7 +1330,12 @@ impl Corpus {
         let mut part = Part::default();
         let mut kind = kind;
         let mut seen = 0;
-        while let Some((spill, written)) = job.written((part.from + self.config.part_bytes).max(seen + 1)) {
+        // Parts grow with the stream (each at least half of what came before), so that a huge
+        // file takes a few dozen maps, each of the prefix so far: their address space stays
+        // within three times the file's size.
+        while let Some((spill, written)) =
+            job.written((part.from + self.config.part_bytes.max(part.from / 2)).max(seen + 1))
+        {
             seen = written;
             let bytes = source::map_prefix(&spill, written, path)?;
             if part.from == 0 {
