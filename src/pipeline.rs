@@ -212,7 +212,8 @@ impl Deduper {
     /// arrives.
     ///
     /// When boilerplate is learnt, the documents that arrive first are signed under the
-    /// boilerplate of the first [`sample`](BoilerplateConfig::sample) documents, noting which
+    /// boilerplate of the first documents (2,000 of them, or the
+    /// [`sample`](BoilerplateConfig::sample) when it is smaller), noting which
     /// shingles near its cut each document holds. Once the corpus is open, boilerplate is learnt
     /// from it as [`run`](Deduper::run) learns it, and the documents that the difference touches
     /// are signed again (all of them, when a shingle far from the cut at the start turns out to be
@@ -252,10 +253,9 @@ impl Deduper {
             let out = self.run_with_progress(&corpus, progress)?;
             return Ok((corpus, out));
         };
-        let Presigned { signed, filter, learnt, resigned } = presigned;
-        let count = signed.records.len() as u64;
+        let Presigned { signed, filter, learnt, resigned, while_opening } = presigned;
         if let Some(p) = progress {
-            p(count, signed.lengths.iter().sum());
+            p(signed.records.len() as u64, signed.lengths.iter().sum());
         }
         if learnt.is_some() {
             self.filter = filter;
@@ -268,7 +268,7 @@ impl Deduper {
             out.stats.seconds.sign -= secs;
             out.stats.boilerplate_sample = counted as u64;
         }
-        out.stats.presigned = count;
+        out.stats.presigned = while_opening;
         out.stats.resigned = resigned;
         Ok((corpus, out))
     }
@@ -559,6 +559,8 @@ struct Presigned {
     learnt: Option<(f64, usize)>,
     /// Documents signed again.
     resigned: u64,
+    /// Documents signed while the corpus was opening.
+    while_opening: u64,
 }
 
 impl<'d> Presign<'d> {
@@ -610,10 +612,17 @@ impl<'d> Presign<'d> {
         let deduper = self.deduper;
         deduper.check_dated(corpus)?;
         let Some(early) = self.filters.take() else { return Ok(None) };
+        let while_opening = self.signed.records.len() as u64;
         let Some(bp) = self.boilerplate else {
             // The filter was known from the start: sign the rest.
             deduper.sign_records(corpus, self.done..corpus.len(), &early, &mut self.signed, None)?;
-            return Ok(Some(Presigned { signed: self.signed, filter: early.filter, learnt: None, resigned: 0 }));
+            return Ok(Some(Presigned {
+                signed: self.signed,
+                filter: early.filter,
+                learnt: None,
+                resigned: 0,
+                while_opening,
+            }));
         };
         let t = Instant::now();
         let (filter, counted) = deduper.learn_boilerplate(corpus, &bp)?;
@@ -635,7 +644,7 @@ impl<'d> Presign<'d> {
         let last = Filters { filter: Some(Arc::clone(&filter)), watch: None };
         let resigned = deduper.resign(corpus, &mut self.signed, changed, &last)?;
         deduper.sign_records(corpus, self.done..corpus.len(), &last, &mut self.signed, None)?;
-        Ok(Some(Presigned { signed: self.signed, filter: Some(filter), learnt, resigned }))
+        Ok(Some(Presigned { signed: self.signed, filter: Some(filter), learnt, resigned, while_opening }))
     }
 }
 
