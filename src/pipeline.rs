@@ -81,13 +81,26 @@ impl Deduper {
         source: &S,
         config: &BoilerplateConfig,
     ) -> Result<(ShingleFilter, usize)> {
+        let (counted, cut, candidates) = self.count_sample(source, config, |cut| cut);
+        Ok((ShingleFilter::from_frequent(boilerplate::frequent_shingles(candidates, cut)), counted))
+    }
+
+    /// The two counting passes of [`learn_boilerplate`](Deduper::learn_boilerplate) over the
+    /// sample of `source`: the documents counted, the cut, and each counted document's distinct
+    /// shingles whose counter reached `low(cut)`, concatenated.
+    fn count_sample<S: DocumentSource + ?Sized>(
+        &self,
+        source: &S,
+        config: &BoilerplateConfig,
+        low: impl Fn(u32) -> u32,
+    ) -> (usize, u32, Vec<u64>) {
         let records: Vec<usize> = config.sample_records(source.len()).collect();
         let counter = BoilerplateCounter::for_documents(records.len());
         let counted = self.over_sample(source, &records, |set| counter.add(set.as_slice())).len();
         let cut = config.cut(counted);
-        let candidates: Vec<u64> =
-            self.over_sample(source, &records, |set| counter.candidates_of(set.as_slice(), cut)).concat();
-        Ok((ShingleFilter::from_frequent(boilerplate::frequent_shingles(candidates, cut)), counted))
+        let low = low(cut);
+        let candidates = self.over_sample(source, &records, |set| counter.candidates_of(set.as_slice(), low)).concat();
+        (counted, cut, candidates)
     }
 
     /// `f` of the unfiltered shingle set of each valid record of `records` (sorted), in chunks
@@ -670,13 +683,9 @@ impl Deduper {
     /// watch: those counted from half the cut to twice it, whose side of the cut a larger sample
     /// may change.
     fn early_filters<S: DocumentSource + ?Sized>(&self, source: &S, config: &BoilerplateConfig) -> Filters {
-        let records: Vec<usize> = config.sample_records(source.len()).collect();
-        let counter = BoilerplateCounter::for_documents(records.len());
-        let counted = self.over_sample(source, &records, |set| counter.add(set.as_slice())).len();
-        let cut = config.cut(counted);
-        let low = cut.div_ceil(2).max(2);
-        let mut candidates: Vec<u64> =
-            self.over_sample(source, &records, |set| counter.candidates_of(set.as_slice(), low)).concat();
+        let low = |cut: u32| cut.div_ceil(2).max(2);
+        let (_, cut, mut candidates) = self.count_sample(source, config, low);
+        let low = low(cut);
         candidates.sort_unstable();
         let (mut frequent, mut near) = (Vec::new(), Vec::new());
         for run in candidates.chunk_by(|a, b| a == b) {

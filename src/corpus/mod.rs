@@ -1296,6 +1296,7 @@ impl Corpus {
                 }
                 Pending::Decompressing(job, path, name, kind, origin) => {
                     let (kind, part) = match arrived.as_deref_mut() {
+                        #[cfg(feature = "mmap")]
                         Some(arrived) if self.config.mmap => self.add_parts(&job, &path, &name, kind, arrived)?,
                         _ => (kind, Part::default()),
                     };
@@ -1364,18 +1365,6 @@ impl Corpus {
             }
         }
         Ok((kind, part))
-    }
-
-    #[cfg(not(feature = "mmap"))]
-    fn add_parts(
-        &mut self,
-        _: &stream::Job,
-        _: &Path,
-        _: &str,
-        kind: FileKind,
-        _: &mut dyn FnMut(&Corpus, std::ops::Range<usize>) -> Result<()>,
-    ) -> Result<(FileKind, Part)> {
-        Ok((kind, Part::default()))
     }
 
     /// How many files and errors have been met while opening (added, left out, or pending).
