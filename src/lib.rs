@@ -140,6 +140,7 @@ pub mod results;
 pub mod shingle;
 pub mod sketch;
 pub mod source;
+pub mod spill;
 /// The tokeniser's scanners: crate-private, public only to the fuzz targets (`cfg(fuzzing)`).
 #[cfg(fuzzing)]
 #[doc(hidden)]
@@ -163,6 +164,7 @@ pub use results::{ClusterSummary, GIANT_CLUSTER, Output, StageSeconds, Stats};
 pub use shingle::{ShingleConfig, ShingleSet, Shingler};
 pub use sketch::{Sketch, Sketcher};
 pub use source::DocumentSource;
+pub use spill::MemoryConfig;
 pub use verify::{Criterion, Similarity, Verify};
 
 /// A document's position in a batch: `0, 1, 2, ...` in input order.

@@ -85,7 +85,8 @@ use xxhash_rust::xxh3::xxh3_64_with_seed;
 use crate::DocId;
 use crate::error::{Error, Result};
 use crate::graph::Edge;
-use crate::minhash::SignatureMatrix;
+use crate::minhash::{SignatureMatrix, SignatureRows};
+use crate::spill::EdgeRuns;
 
 /// A banding of signatures: `bands` bands of `rows` slots each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -334,27 +335,86 @@ pub fn band_edges(signatures: &SignatureMatrix, params: &LshParams) -> Vec<Edge>
 /// Parallel [`band_edges`] (bands in parallel): the same edges.
 #[cfg(feature = "parallel")]
 pub fn par_band_edges(signatures: &SignatureMatrix, params: &LshParams) -> Vec<Edge> {
-    use rayon::prelude::*;
     let at_once = BANDS_AT_ONCE.max(rayon::current_num_threads());
     let mut edges = Vec::new();
     for first in (0..params.bands).step_by(at_once) {
-        let mut new: Vec<Edge> = (first..(first + at_once).min(params.bands))
-            .into_par_iter()
-            .map_init(BucketTable::default, |table, band| table.edges(signatures, params, band))
-            .flatten_iter()
-            .collect();
-        new.par_sort_unstable();
-        new.dedup();
+        let new = par_group_edges(signatures, params, first..(first + at_once).min(params.bands));
         merge_unique(&mut edges, &new);
     }
     edges
+}
+
+/// The edges of the bands `bands`, sorted and without repeats, the bands in parallel.
+#[cfg(feature = "parallel")]
+fn par_group_edges<S: SignatureRows + ?Sized>(
+    signatures: &S,
+    params: &LshParams,
+    bands: std::ops::Range<usize>,
+) -> Vec<Edge> {
+    use rayon::prelude::*;
+    let mut new: Vec<Edge> = bands
+        .into_par_iter()
+        .map_init(BucketTable::default, |table, band| table.edges(signatures, params, band))
+        .flatten_iter()
+        .collect();
+    new.par_sort_unstable();
+    new.dedup();
+    new
+}
+
+/// How the band stage of a run under a memory limit may use memory: see [`band_edges_within`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BandBudget {
+    /// Bands whose `(key, doc)` tables are built at a time (each `16 × documents` bytes).
+    pub bands_at_once: usize,
+    /// The most unique edges kept in memory: past it they are written to `runs` as a sorted run.
+    pub max_edges: usize,
+}
+
+/// [`band_edges`] of any [`SignatureRows`] within `budget`: the edges gathered in memory are
+/// written to `runs` whenever there are more than `budget.max_edges` of them, and those still
+/// in memory at the end are returned. The candidates are the merge of both
+/// ([`EdgeRuns::merge`]): exactly [`band_edges`]' edges (the bands in parallel with the
+/// `parallel` feature).
+pub fn band_edges_within<S: SignatureRows + ?Sized>(
+    signatures: &S,
+    params: &LshParams,
+    budget: BandBudget,
+    runs: &mut EdgeRuns,
+) -> Result<Vec<Edge>> {
+    let at_once = budget.bands_at_once.max(1);
+    let mut edges = Vec::new();
+    #[cfg(not(feature = "parallel"))]
+    let mut table = BucketTable::default();
+    for first in (0..params.bands).step_by(at_once) {
+        let bands = first..(first + at_once).min(params.bands);
+        #[cfg(feature = "parallel")]
+        let new = par_group_edges(signatures, params, bands);
+        #[cfg(not(feature = "parallel"))]
+        let new = {
+            let mut new: Vec<Edge> = bands.flat_map(|band| table.edges(signatures, params, band)).collect();
+            new.sort_unstable();
+            new.dedup();
+            new
+        };
+        if edges.len() + new.len() > budget.max_edges {
+            runs.push_run(&edges)?;
+            edges = Vec::new();
+            if new.len() > budget.max_edges {
+                runs.push_run(&new)?;
+                continue;
+            }
+        }
+        merge_unique(&mut edges, &new);
+    }
+    Ok(edges)
 }
 
 /// The bands whose edges are gathered, sorted and merged into the result at a time (at least one
 /// per worker thread): a true pair collides in many bands (7.9 edges a candidate at the
 /// defaults on the 1 GiB corpus), so gathering every band's edges before removing repeats took
 /// several times the memory of the candidates themselves.
-const BANDS_AT_ONCE: usize = 8;
+pub const BANDS_AT_ONCE: usize = 8;
 
 /// Merges `new` (sorted, without repeats) into `edges` (the same), in place from the back: no
 /// copy of `edges` is made.
@@ -388,15 +448,14 @@ struct BucketTable {
 
 impl BucketTable {
     /// The candidate edges of one band's buckets.
-    fn edges(&mut self, signatures: &SignatureMatrix, params: &LshParams, band: usize) -> Vec<Edge> {
+    fn edges<S: SignatureRows + ?Sized>(&mut self, signatures: &S, params: &LshParams, band: usize) -> Vec<Edge> {
         let rows = params.rows;
         self.packed.clear();
-        self.packed.extend(signatures.rows().enumerate().filter(|&(i, _)| signatures.set_size(i) != 0).map(
-            |(i, row)| {
-                let key = band_key(band, &row[band * rows..(band + 1) * rows]);
-                (u128::from(key) << 32) | i as u128
-            },
-        ));
+        self.packed.extend((0..signatures.len()).filter(|&i| signatures.set_size(i) != 0).map(|i| {
+            let row = signatures.row(i);
+            let key = band_key(band, &row[band * rows..(band + 1) * rows]);
+            (u128::from(key) << 32) | i as u128
+        }));
         self.packed.sort_unstable();
         let mut edges = Vec::new();
         let mut docs = Vec::new();

@@ -18,11 +18,12 @@ use crate::error::{Error, Result, Skipped};
 use crate::graph::Edge;
 use crate::link::{self, Linked};
 use crate::lsh;
-use crate::minhash::{MinHasher, SignatureMatrix};
+use crate::minhash::{MinHasher, SignatureMatrix, SignatureRows};
 use crate::results::{ClusterSummary, GIANT_CLUSTER, Output, Stats};
 use crate::shingle::{ShingleSet, Shingler};
 use crate::sketch::Sketcher;
 use crate::source::{DocumentSource, Invalid};
+use crate::spill::{EdgeRuns, MemoryConfig, SignatureWriter, format_size};
 use crate::verify::{self, Criterion, ExactSets, Verified};
 
 /// Progress reports: documents done and text bytes done so far.
@@ -34,6 +35,7 @@ pub struct Deduper {
     config: Config,
     hasher: MinHasher,
     filter: Option<Arc<ShingleFilter>>,
+    memory: MemoryConfig,
 }
 
 /// Documents are signed in chunks of this many, so that progress is reported and an error stops
@@ -44,7 +46,34 @@ impl Deduper {
     /// A deduper for `config`.
     pub fn new(config: Config) -> Deduper {
         let hasher = MinHasher::new(*config.minhash());
-        Deduper { config, hasher, filter: None }
+        Deduper { config, hasher, filter: None, memory: MemoryConfig::unlimited() }
+    }
+
+    /// This deduper with a memory limit: a run whose in-memory plan would exceed
+    /// [`MemoryConfig::limit`] spills its signatures and candidate edges to files in
+    /// [`MemoryConfig::tmp_dir`] (see [`crate::spill`]), with the same output. A limit too small for
+    /// the corpus is refused before any work (an error of kind [`Config`](crate::ErrorKind::Config)
+    /// naming the smallest limit that works). Unlimited by default: a program that embeds the
+    /// library knows what else its process holds.
+    ///
+    /// ```
+    /// use neardupe::{Config, Deduper, MemoryConfig};
+    /// # fn main() -> neardupe::Result<()> {
+    /// let memory = MemoryConfig::builder().limit(256 << 20).build()?;
+    /// let mut deduper = Deduper::new(Config::default()).with_memory(memory);
+    /// let out = deduper.cluster(&[("a", "the cat sat on the mat today"), ("b", "the cat sat on the mat today")])?;
+    /// assert_eq!(out.stats.duplicates, 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_memory(mut self, memory: MemoryConfig) -> Deduper {
+        self.memory = memory;
+        self
+    }
+
+    /// The memory limit and spill directory in use.
+    pub fn memory(&self) -> &MemoryConfig {
+        &self.memory
     }
 
     /// This deduper with a given boilerplate filter (for instance one learnt from another
@@ -204,6 +233,8 @@ impl Deduper {
         source: &S,
         progress: Option<Progress<'_>>,
     ) -> Result<Output> {
+        // A limit too small for the corpus is refused before any work.
+        self.memory_plan(source.len())?;
         let mut learnt = None;
         if let (Some(bp), None) = (self.config.boilerplate(), &self.filter) {
             let t = Instant::now();
@@ -293,49 +324,32 @@ impl Deduper {
         progress: Option<Progress<'_>>,
     ) -> Result<Output> {
         let mut stats = Stats::default();
+        let plan = self.memory_plan(source.len())?;
         let t = Instant::now();
         let signed = match signed {
             Some(signed) => signed,
-            None => self.sign_source(source, progress)?,
+            None => self.sign_source(source, progress, plan.as_ref())?,
         };
         stats.seconds.sign = t.elapsed().as_secs_f64();
-        let SignedSource { parse_cpu, sketch_cpu, mut ids, records, lengths, days, signatures, skipped, .. } = signed;
+        let SignedSource { parse_cpu, sketch_cpu, mut ids, records, lengths, days, signatures, skipped, spill, .. } =
+            signed;
         stats.renamed_ids = crate::source::unique_ids(&mut ids, &records, source, source.duplicate_ids())?;
         stats.seconds.parse_cpu = parse_cpu.as_secs_f64();
         stats.seconds.sketch_cpu = sketch_cpu.as_secs_f64();
-
-        let t = Instant::now();
-        let candidates = self.candidates(&signatures);
-        stats.seconds.band = t.elapsed().as_secs_f64();
-
-        let t = Instant::now();
-        let document = |i: usize| source.document(records[i]);
-        let verified = self.verify_with(&candidates, &signatures, document, &|| source.release(0..source.len()))?;
-        let mut edges = verified.edges;
-        stats.seconds.verify = t.elapsed().as_secs_f64();
-
-        let t = Instant::now();
         let days = (!days.is_empty()).then_some(days.as_slice());
-        let Linked { clustering, guard_refusals, window_refusals } =
-            link::link(&self.config, &edges, &signatures, days, &lengths);
-        stats.guard_refusals = guard_refusals;
-        stats.window_refusals = window_refusals;
-        edges.retain(|e| clustering.cluster(e.a) == clustering.cluster(e.b));
-        let criterion = self.config.criterion();
-        let min_similarity = min_similarities(&clustering, &signatures, &criterion);
-        stats.largest_clusters = summarise(&clustering, &ids, &min_similarity, &criterion);
-        stats.suspicious_clusters = suspicious(&clustering, &min_similarity, &criterion);
-        stats.seconds.union = t.elapsed().as_secs_f64();
-
+        let input = StageInput { source, records: &records, ids: &ids, lengths: &lengths, days };
+        let (clustering, edges) = match spill {
+            None => self.stages(&input, &signatures, None, &mut stats)?,
+            Some(writer) => {
+                let spilled = writer.finish()?;
+                stats.spilled_bytes = spilled.file_bytes();
+                self.stages(&input, &spilled, plan.as_ref(), &mut stats)?
+            }
+        };
         stats.documents = ids.len() as u64;
         stats.text_bytes = lengths.iter().sum();
         stats.skipped = skipped.len() as u64 + source.skipped();
         stats.seconds.read = source.open_seconds();
-        stats.empty_documents = signatures.set_sizes().iter().filter(|&&s| s == 0).count() as u64;
-        stats.candidates = candidates.len() as u64;
-        stats.verified_edges = edges.len() as u64;
-        stats.exact_checks = verified.exact_checks;
-        stats.exact_documents = verified.exact_documents;
         stats.clusters = clustering.num_clusters() as u64;
         stats.duplicate_clusters = clustering.num_multi_clusters() as u64;
         stats.duplicates = clustering.num_duplicates() as u64;
@@ -343,7 +357,64 @@ impl Deduper {
         stats.bands = self.config.lsh().bands() as u64;
         stats.rows = self.config.lsh().rows() as u64;
         stats.boilerplate_shingles = self.filter.as_ref().map_or(0, |f| f.len() as u64);
+        stats.memory_limit = self.memory.limit();
         Ok(Output { ids, records, clustering, edges, signatures, filter: self.filter.clone(), skipped, stats })
+    }
+
+    /// The stages after signing: candidates, verification and linking, over signatures in memory
+    /// or spilled (`plan`), filling their part of `stats`.
+    fn stages<R: SignatureRows>(
+        &self,
+        input: &StageInput<'_, impl DocumentSource + ?Sized>,
+        signatures: &R,
+        plan: Option<&SpillPlan>,
+        stats: &mut Stats,
+    ) -> Result<(Clustering, Vec<Edge>)> {
+        let StageInput { source, records, ids, lengths, days } = *input;
+        let t = Instant::now();
+        let budget = plan.map_or_else(unlimited_budget, |p| p.budget);
+        let mut runs = EdgeRuns::new(self.memory.tmp_dir());
+        let candidates = lsh::band_edges_within(signatures, self.config.lsh(), budget, &mut runs)?;
+        stats.seconds.band = t.elapsed().as_secs_f64();
+
+        let t = Instant::now();
+        let document = |i: usize| source.document(records[i]);
+        let release = || source.release(0..source.len());
+        let (verified, candidates) = if runs.is_empty() {
+            let n = candidates.len() as u64;
+            (self.verify_with(Candidates::Slice(&candidates), signatures, document, &release)?, n)
+        } else {
+            stats.spilled_bytes += runs.bytes();
+            let merged = runs.merge(candidates, EDGE_CHUNK);
+            self.verify_chunks(merged, signatures, document, &release)?
+        };
+        let mut edges = verified.edges;
+        stats.seconds.verify = t.elapsed().as_secs_f64();
+
+        let t = Instant::now();
+        let Linked { clustering, guard_refusals, window_refusals } =
+            link::link(&self.config, &edges, signatures, days, lengths);
+        stats.guard_refusals = guard_refusals;
+        stats.window_refusals = window_refusals;
+        edges.retain(|e| clustering.cluster(e.a) == clustering.cluster(e.b));
+        let criterion = self.config.criterion();
+        let min_similarity = min_similarities(&clustering, signatures, &criterion);
+        stats.largest_clusters = summarise(&clustering, ids, &min_similarity, &criterion);
+        stats.suspicious_clusters = suspicious(&clustering, &min_similarity, &criterion);
+        stats.seconds.union = t.elapsed().as_secs_f64();
+        stats.empty_documents = (0..signatures.len()).filter(|&i| signatures.set_size(i) == 0).count() as u64;
+        stats.candidates = candidates;
+        stats.verified_edges = edges.len() as u64;
+        stats.exact_checks = verified.exact_checks;
+        stats.exact_documents = verified.exact_documents;
+        Ok((clustering, edges))
+    }
+
+    /// How a run of `n` documents uses memory under this deduper's limit: `None` when everything
+    /// fits in memory (or there is no limit), an error when the limit is too small to work.
+    fn memory_plan(&self, n: usize) -> Result<Option<SpillPlan>> {
+        let Some(limit) = self.memory.limit() else { return Ok(None) };
+        SpillPlan::new(n as u64, self.hasher.num_perm() as u64, threads() as u64, limit, self.memory.baseline())
     }
 
     /// Stage: candidate edges of a signature matrix (one bucket table per band; see [`lsh::PAIRWISE_BUCKET`]).
@@ -364,14 +435,27 @@ impl Deduper {
         signatures: &SignatureMatrix,
         document: impl Fn(usize) -> Result<Document<'s>> + Sync,
     ) -> Result<Verified> {
-        self.verify_with(candidates, signatures, document, &|| {})
+        self.verify_with(Candidates::Slice(candidates), signatures, document, &|| {})
+    }
+
+    /// [`verify`](Deduper::verify) of candidates that come in chunks: also returns their number.
+    fn verify_chunks<'s, R: SignatureRows>(
+        &self,
+        chunks: crate::spill::Merged,
+        signatures: &R,
+        document: impl Fn(usize) -> Result<Document<'s>> + Sync,
+        done_reading: &dyn Fn(),
+    ) -> Result<(Verified, u64)> {
+        let mut count = 0;
+        let verified = self.verify_with(Candidates::Chunks(chunks, &mut count), signatures, document, done_reading)?;
+        Ok((verified, count))
     }
 
     /// [`verify`](Deduper::verify), calling `done_reading` after each chunk of exact checks.
-    fn verify_with<'s>(
+    fn verify_with<'s, R: SignatureRows>(
         &self,
-        candidates: &[Edge],
-        signatures: &SignatureMatrix,
+        candidates: Candidates<'_>,
+        signatures: &R,
         document: impl Fn(usize) -> Result<Document<'s>> + Sync,
         done_reading: &dyn Fn(),
     ) -> Result<Verified> {
@@ -394,7 +478,17 @@ impl Deduper {
             done_reading();
             Ok(ExactSets::new(docs, sets))
         };
-        verify::verify_candidates(self.config.verify(), candidates, signatures, &criterion, exact_sets)
+        match candidates {
+            Candidates::Slice(c) => {
+                verify::verify_candidates(self.config.verify(), c, signatures, &criterion, exact_sets)
+            }
+            Candidates::Chunks(chunks, count) => {
+                let (verified, n) =
+                    verify::verify_candidate_chunks(self.config.verify(), chunks, signatures, &criterion, exact_sets)?;
+                *count = n;
+                Ok(verified)
+            }
+        }
     }
 
     /// Stage: parse, shingle and sign every record of `source`, in chunks (in parallel within a
@@ -403,9 +497,13 @@ impl Deduper {
         &self,
         source: &S,
         progress: Option<Progress<'_>>,
+        plan: Option<&SpillPlan>,
     ) -> Result<SignedSource> {
         self.check_dated(source)?;
         let mut out = SignedSource::new(self.hasher.num_perm(), source.len());
+        if let Some(plan) = plan {
+            out.spill = Some(SignatureWriter::new(self.hasher.num_perm(), self.memory.tmp_dir(), plan.resident)?);
+        }
         let filter = self.filter.clone();
         self.sign_records(source, 0..source.len(), &Filters { filter, watch: None }, &mut out, progress)?;
         Ok(out)
@@ -471,7 +569,11 @@ impl Deduper {
                         if filters.watch.is_some() {
                             out.watched.push(d.watched);
                         }
-                        out.signatures.push_empty(d.set_size).copy_from_slice(&rows[j * k..(j + 1) * k]);
+                        let row = &rows[j * k..(j + 1) * k];
+                        match out.spill.as_mut() {
+                            Some(w) => w.push(row, d.set_size)?,
+                            None => out.signatures.push_empty(d.set_size).copy_from_slice(row),
+                        }
                     }
                     Err(e) if skip_invalid => out.skipped.push(e),
                     Err(e) => return Err(e),
@@ -609,6 +711,12 @@ impl<'d> Presign<'d> {
             self.filters = Some(self.deduper.early_filters(corpus, &config));
         }
         let Some(filters) = &self.filters else { return };
+        // Under a memory limit, signatures are only held while they would fit with the rest.
+        if matches!(self.deduper.memory_plan(corpus.len()), Ok(Some(_)) | Err(_)) {
+            self.abandoned = true;
+            self.signed = SignedSource::new(self.deduper.hasher.num_perm(), 0);
+            return;
+        }
         let records = self.done..corpus.len();
         if self.deduper.sign_records(corpus, records, filters, &mut self.signed, None).is_err() {
             self.abandoned = true;
@@ -658,6 +766,102 @@ impl<'d> Presign<'d> {
         let resigned = deduper.resign(corpus, &mut self.signed, changed, &last)?;
         deduper.sign_records(corpus, self.done..corpus.len(), &last, &mut self.signed, None)?;
         Ok(Some(Presigned { signed: self.signed, filter: Some(filter), learnt, resigned, while_opening }))
+    }
+}
+
+/// What the stages after signing read besides the signatures.
+struct StageInput<'a, S: ?Sized> {
+    source: &'a S,
+    records: &'a [usize],
+    ids: &'a [String],
+    lengths: &'a [u64],
+    days: Option<&'a [i32]>,
+}
+
+impl<S: ?Sized> Clone for StageInput<'_, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<S: ?Sized> Copy for StageInput<'_, S> {}
+
+/// Candidates to verify: all in memory, or merged from spilled runs a chunk at a time (their
+/// number is written to the counter).
+enum Candidates<'a> {
+    Slice(&'a [Edge]),
+    Chunks(crate::spill::Merged, &'a mut u64),
+}
+
+/// Candidate edges read from spilled runs at a time.
+const EDGE_CHUNK: usize = 1 << 18;
+
+fn threads() -> usize {
+    #[cfg(feature = "parallel")]
+    return rayon::current_num_threads();
+    #[cfg(not(feature = "parallel"))]
+    return 1;
+}
+
+/// The band stage's budget without a limit: the bands of a group (at least one per thread) at a
+/// time, every edge in memory.
+fn unlimited_budget() -> lsh::BandBudget {
+    lsh::BandBudget { bands_at_once: lsh::BANDS_AT_ONCE.max(threads()), max_edges: usize::MAX }
+}
+
+/// Heap bytes per document held for the whole run whatever the plan: its record span (32), id
+/// (24 + its bytes, taken as 48), text length, record index, set size and day (24), and the
+/// clustering's arrays (16).
+const KEPT_PER_DOCUMENT: u64 = 144;
+
+/// The least of the signature spill file kept mapped, and the fewest candidate edges kept in
+/// memory, under a limit.
+const MIN_RESIDENT: u64 = 64 << 10;
+const MIN_EDGES: u64 = 1 << 12;
+
+/// How a run that spills uses memory (see [`Deduper::with_memory`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SpillPlan {
+    /// The band stage's tables and edges in memory.
+    budget: lsh::BandBudget,
+    /// The most bytes of the signature spill file mapped at once.
+    resident: u64,
+}
+
+impl SpillPlan {
+    /// The plan for `n` documents of `k` slots on `threads` threads under `limit`: `None` when
+    /// the in-memory run fits.
+    fn new(n: u64, k: u64, threads: u64, limit: u64, baseline: u64) -> Result<Option<SpillPlan>> {
+        let kept = baseline + n * KEPT_PER_DOCUMENT;
+        // In memory: the signatures, a band table per thread, a group of bands' edges and the
+        // candidates (measured: about 8 a document at the defaults; 16 allowed).
+        let in_memory = kept + n * (4 * k + 4) + n * 16 * threads.max(lsh::BANDS_AT_ONCE as u64) + n * 16 * 8;
+        if in_memory <= limit {
+            return Ok(None);
+        }
+        // Spilled: set sizes, one band's table and its edges, the smallest mapped share of the
+        // signatures and of the edges.
+        let per_band = n * (16 + 16);
+        let floor = kept + n * 4 + per_band + MIN_RESIDENT + MIN_EDGES * 16;
+        if limit < floor {
+            return Err(Error::new(
+                crate::ErrorKind::Config,
+                format!(
+                    "memory limit {} is too small for {n} documents: the smallest limit that works is {}",
+                    format_size(limit),
+                    format_size(crate::spill::round_up_shown(floor))
+                ),
+            )
+            .with_hint("raise `memory_limit`"));
+        }
+        if !cfg!(feature = "mmap") {
+            return Err(crate::spill::needs_mmap());
+        }
+        let spare = limit - kept - n * 4;
+        let resident = (spare / 8).clamp(MIN_RESIDENT, 512 << 20);
+        let bands_at_once = ((spare / 2) / per_band.max(1)).clamp(1, lsh::BANDS_AT_ONCE.max(threads as usize) as u64);
+        let edges = spare.saturating_sub(resident + bands_at_once * per_band);
+        let max_edges = (edges / 16).max(MIN_EDGES) as usize;
+        Ok(Some(SpillPlan { budget: lsh::BandBudget { bands_at_once: bands_at_once as usize, max_edges }, resident }))
     }
 }
 
@@ -771,6 +975,8 @@ pub(crate) struct SignedSource {
     pub(crate) skipped: Skipped,
     /// Each signed document's mask of watched shingles (see [`Filters`]).
     pub(crate) watched: Vec<u64>,
+    /// Where the signatures go instead of `signatures` when the run spills.
+    pub(crate) spill: Option<SignatureWriter>,
 }
 
 impl SignedSource {
@@ -786,13 +992,14 @@ impl SignedSource {
             signatures: SignatureMatrix::new(k),
             skipped: Skipped::default(),
             watched: Vec::with_capacity(n),
+            spill: None,
         }
     }
 }
 
 /// Each cluster's lowest estimated similarity of a member to its representative (1 for
 /// singletons).
-fn min_similarities(clustering: &Clustering, signatures: &SignatureMatrix, criterion: &Criterion) -> Vec<f64> {
+fn min_similarities<R: SignatureRows>(clustering: &Clustering, signatures: &R, criterion: &Criterion) -> Vec<f64> {
     let rep = clustering.representatives();
     let mut min = vec![1.0f64; rep.len()];
     let k = signatures.num_perm().max(1) as f64;

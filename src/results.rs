@@ -74,6 +74,11 @@ pub struct Stats {
     /// Of those, documents signed again because the boilerplate learnt from the whole corpus
     /// differed, for them, from the one learnt from its start.
     pub resigned: u64,
+    /// Bytes written to spill files (signatures and candidate-edge runs) by a run that did not
+    /// fit its memory limit; 0 for a run in memory.
+    pub spilled_bytes: u64,
+    /// The memory limit of the run, if any (see [`Deduper::with_memory`](crate::Deduper::with_memory)).
+    pub memory_limit: Option<u64>,
     /// Verified edges that did not merge their clusters because the chaining guard refused.
     pub guard_refusals: u64,
     /// Verified edges that did not merge their clusters because the merged cluster would span
@@ -108,7 +113,7 @@ impl Stats {
 }
 
 /// One cluster in [`Stats::largest_clusters`], with the flags that make it suspicious.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterSummary {
@@ -144,7 +149,8 @@ pub struct Output {
     pub clustering: Clustering,
     /// The verified edges (indices into `ids`), sorted.
     pub edges: Vec<Edge>,
-    /// The signatures, parallel to `ids`.
+    /// The signatures, parallel to `ids`; empty (no rows) when the run spilled them
+    /// ([`Stats::spilled_bytes`]), whose rows were read from the spill file and not kept.
     pub signatures: SignatureMatrix,
     /// The boilerplate filter the signatures were made with, if any.
     pub filter: Option<Arc<ShingleFilter>>,

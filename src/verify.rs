@@ -340,53 +340,115 @@ pub fn verify_candidates<S, F>(
     candidates: &[Edge],
     signatures: &S,
     criterion: &Criterion,
-    mut exact_sets: F,
+    exact_sets: F,
 ) -> crate::Result<Verified>
 where
     S: SignatureRows + ?Sized,
     F: FnMut(Vec<crate::DocId>) -> crate::Result<ExactSets>,
 {
-    let mut out = Verified::default();
-    let (mut kept, exact, mut linked) = match verify {
-        Verify::None => (candidates.to_vec(), Vec::new(), None),
-        Verify::Estimate => {
-            #[cfg(feature = "parallel")]
-            let kept = par_verify_estimated(candidates, signatures, criterion);
-            #[cfg(not(feature = "parallel"))]
-            let kept = verify_estimated(candidates, signatures, criterion);
-            (kept, Vec::new(), None)
+    let mut split = Split::default();
+    split.add(verify, candidates, signatures, criterion);
+    split.finish(verify, signatures, criterion, exact_sets)
+}
+
+/// [`verify_candidates`] of candidates that come in chunks (in order, as from
+/// [`EdgeRuns::merge`](crate::spill::EdgeRuns::merge)): the same edges as over their
+/// concatenation, with only the accepted and the borderline edges kept in memory. Also returns
+/// the number of candidates.
+pub fn verify_candidate_chunks<S, F, I>(
+    verify: Verify,
+    chunks: I,
+    signatures: &S,
+    criterion: &Criterion,
+    exact_sets: F,
+) -> crate::Result<(Verified, u64)>
+where
+    S: SignatureRows + ?Sized,
+    F: FnMut(Vec<crate::DocId>) -> crate::Result<ExactSets>,
+    I: IntoIterator<Item = crate::Result<Vec<Edge>>>,
+{
+    let mut split = Split::default();
+    let mut candidates = 0u64;
+    for chunk in chunks {
+        let chunk = chunk?;
+        candidates += chunk.len() as u64;
+        split.add(verify, &chunk, signatures, criterion);
+    }
+    Ok((split.finish(verify, signatures, criterion, exact_sets)?, candidates))
+}
+
+/// Candidates split by their estimate: those kept outright and those left for exact checks.
+#[derive(Default)]
+struct Split {
+    kept: Vec<Edge>,
+    exact: Vec<Edge>,
+}
+
+impl Split {
+    fn add<S: SignatureRows + ?Sized>(
+        &mut self,
+        verify: Verify,
+        candidates: &[Edge],
+        signatures: &S,
+        criterion: &Criterion,
+    ) {
+        match verify {
+            Verify::None => self.kept.extend_from_slice(candidates),
+            Verify::Estimate => {
+                #[cfg(feature = "parallel")]
+                let kept = par_verify_estimated(candidates, signatures, criterion);
+                #[cfg(not(feature = "parallel"))]
+                let kept = verify_estimated(candidates, signatures, criterion);
+                self.kept.extend(kept);
+            }
+            Verify::Exact => self.exact.extend_from_slice(candidates),
+            Verify::Hybrid => {
+                let (kept, borderline) = split_by_estimate(candidates, signatures, criterion);
+                self.kept.extend(kept);
+                self.exact.extend(borderline);
+            }
         }
-        Verify::Exact => (Vec::new(), candidates.to_vec(), Some(UnionFind::new(signatures.len()))),
-        Verify::Hybrid => {
-            let (kept, borderline) = split_by_estimate(candidates, signatures, criterion);
+    }
+
+    fn finish<S, F>(
+        self,
+        verify: Verify,
+        signatures: &S,
+        criterion: &Criterion,
+        mut exact_sets: F,
+    ) -> crate::Result<Verified>
+    where
+        S: SignatureRows + ?Sized,
+        F: FnMut(Vec<crate::DocId>) -> crate::Result<ExactSets>,
+    {
+        let mut out = Verified::default();
+        let Split { mut kept, exact } = self;
+        if matches!(verify, Verify::Exact | Verify::Hybrid) {
             let mut linked = UnionFind::new(signatures.len());
             for e in &kept {
                 linked.union(e.a.0, e.b.0);
             }
-            (kept, borderline, Some(linked))
-        }
-    };
-    if let Some(linked) = linked.as_mut() {
-        for chunk in exact.chunks(EXACT_CHUNK) {
-            let open = unlinked(chunk, linked);
-            let docs = edge_documents(&open);
-            out.exact_checks += open.len() as u64;
-            out.exact_documents += docs.len() as u64;
-            let sets = exact_sets(docs)?;
-            #[cfg(feature = "parallel")]
-            let passed = par_verify_exact(&open, &sets, criterion);
-            #[cfg(not(feature = "parallel"))]
-            let passed = verify_exact(&open, &sets, criterion);
-            drop(sets);
-            for e in &passed {
-                linked.union(e.a.0, e.b.0);
+            for chunk in exact.chunks(EXACT_CHUNK) {
+                let open = unlinked(chunk, &mut linked);
+                let docs = edge_documents(&open);
+                out.exact_checks += open.len() as u64;
+                out.exact_documents += docs.len() as u64;
+                let sets = exact_sets(docs)?;
+                #[cfg(feature = "parallel")]
+                let passed = par_verify_exact(&open, &sets, criterion);
+                #[cfg(not(feature = "parallel"))]
+                let passed = verify_exact(&open, &sets, criterion);
+                drop(sets);
+                for e in &passed {
+                    linked.union(e.a.0, e.b.0);
+                }
+                kept.extend(passed);
             }
-            kept.extend(passed);
+            kept.sort_unstable();
         }
-        kept.sort_unstable();
+        out.edges = kept;
+        Ok(out)
     }
-    out.edges = kept;
-    Ok(out)
 }
 
 /// Shingle sets of the documents that appear in candidate edges, for exact verification.

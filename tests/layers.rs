@@ -27,6 +27,7 @@ const LAYERS: &[&str] = &[
     "shingle",
     // 3. signatures
     "minhash",
+    "spill",
     "sketch",
     // 4. candidates
     "lsh",

@@ -72,7 +72,7 @@ pub(crate) fn to_jsonl(
     config: &CorpusConfig,
     reject: &mut dyn FnMut(Error) -> Result<()>,
 ) -> Result<Bytes> {
-    let file = super::spill_file(None)?;
+    let file = super::spill_file(config.spill_dir.as_deref())?;
     let mut rows = read::Rows::new(file, path, table, config);
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read::read(bytes, table, &mut rows, reject)));
     match read {

@@ -243,6 +243,7 @@ pub struct CorpusConfig {
     /// The size of the parts a JSONL stream still being decompressed is added in, for
     /// [`Corpus::open_with`] (a field of its own so that tests can make it small).
     part_bytes: usize,
+    spill_dir: Option<PathBuf>,
 }
 
 /// What a run does when two documents have the same id.
@@ -287,6 +288,7 @@ impl Default for CorpusConfig {
             duplicate_ids: DuplicateIds::Refuse,
             warc_id: WarcId::RecordId,
             part_bytes: PART_BYTES,
+            spill_dir: None,
         }
     }
 }
@@ -397,6 +399,12 @@ impl CorpusConfigBuilder {
     /// standard forms.
     pub fn date_format(mut self, format: Option<String>) -> Self {
         self.config.date_format = format;
+        self
+    }
+    /// The directory of the spill files that hold decompressed input, streams and converted
+    /// tables (default `None`: the system's temporary directory, `TMPDIR`).
+    pub fn spill_dir(mut self, dir: Option<PathBuf>) -> Self {
+        self.config.spill_dir = dir;
         self
     }
     /// Reads hidden files and directories (names starting with `.`, such as `.git`) inside
@@ -763,7 +771,7 @@ impl Corpus {
             let name = Path::new(STDIN);
             let kind = if self.config.format == InputFormat::Auto { FileKind::Jsonl } else { self.kind_of(name) };
             let id = if kind.is_lines() && !several { String::new() } else { STDIN.to_string() };
-            let contents = spill(std::io::stdin().lock(), name, None, self.config.mmap)?;
+            let contents = spill(std::io::stdin().lock(), name, self.config.spill_dir.as_deref(), self.config.mmap)?;
             return self.add_bytes(contents, name, id, kind, Origin::Given, Part::default());
         }
         // The type first, without opening: opening a named pipe blocks until a writer comes.
@@ -1033,12 +1041,18 @@ impl Corpus {
                 Err(e) => return self.reject(e),
             };
             if meta.len() < stream::INLINE_BYTES {
-                let contents = spill(compressed, path, None, self.config.mmap)?;
+                let contents = spill(compressed, path, self.config.spill_dir.as_deref(), self.config.mmap)?;
                 return self.add_bytes(contents, path, name, kind, origin, Part::default());
             }
             // Decompressed on a thread of its own into a spill file; this file and the ones after
             // it are added in order once it is done (see `add_pending`).
-            let job = self.jobs.start(compressed, path, self.config.mmap, stream::worker_threads())?;
+            let job = self.jobs.start(
+                compressed,
+                path,
+                self.config.spill_dir.clone(),
+                self.config.mmap,
+                stream::worker_threads(),
+            )?;
             self.pending.push(Pending::Decompressing(job, path.to_path_buf(), name, kind, origin));
             return Ok(());
         }
@@ -1048,7 +1062,7 @@ impl Corpus {
                 Ok(f) => f,
                 Err(e) => return self.reject(Error::io(path, "cannot open input", e)),
             };
-            let contents = spill(file, path, None, self.config.mmap)?;
+            let contents = spill(file, path, self.config.spill_dir.as_deref(), self.config.mmap)?;
             return self.add_bytes(contents, path, name, kind, origin, Part::default());
         }
         let what = special_kind(&ft);

@@ -17,7 +17,7 @@
 
 use std::fs::File;
 use std::io::{self, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, mpsc};
 
@@ -297,10 +297,10 @@ impl Drop for Ended {
 }
 
 impl Jobs {
-    /// Starts decompressing `file` (named `path`) into a spill file (in the system's temporary
-    /// directory), mapped or read as `mmap` says, on a thread of its own; waits first while
-    /// `limit` jobs are running.
-    pub(crate) fn start(&self, file: File, path: &Path, mmap: bool, limit: usize) -> Result<Job> {
+    /// Starts decompressing `file` (named `path`) into a spill file in `dir` (or the system's
+    /// temporary directory), mapped or read as `mmap` says, on a thread of its own; waits first
+    /// while `limit` jobs are running.
+    pub(crate) fn start(&self, file: File, path: &Path, dir: Option<PathBuf>, mmap: bool, limit: usize) -> Result<Job> {
         {
             let (count, signal) = &*self.running;
             let mut n = count.lock().unwrap_or_else(|p| p.into_inner());
@@ -320,7 +320,7 @@ impl Jobs {
                 let _ended = ended;
                 let end_written = end_written;
                 let reader = compression::Reader::new(file, &named)?;
-                spill_reader(reader, None, mmap, &cancel, Some(&end_written.0))
+                spill_reader(reader, dir.as_deref(), mmap, &cancel, Some(&end_written.0))
             })
             .map_err(|e| Error::io(path, "cannot start a thread to decompress input", e))?;
         Ok(Job { handle: Some(handle), cancel: Arc::clone(&self.cancel), written })

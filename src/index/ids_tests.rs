@@ -54,7 +54,7 @@ type Pairs = BTreeSet<(String, String)>;
 /// does) and those the index stores, as pairs of ids: a removal must re-find the pairs that large
 /// buckets give the documents behind a removed member.
 fn edge_sets(index: &Index, docs: &[(String, String)]) -> (Pairs, Pairs) {
-    let signed = index.deduper().sign_source(docs, None).unwrap();
+    let signed = index.deduper().sign_source(docs, None, None).unwrap();
     let candidates = crate::lsh::band_edges(&signed.signatures, index.config().lsh());
     let run = crate::verify::verify_estimated(&candidates, &signed.signatures, &index.config().criterion());
     let pair = |a: &str, b: &str| (a.to_string(), b.to_string());

@@ -807,7 +807,7 @@ impl Index {
                 ));
             }
         }
-        let mut signed = deduper.sign_source(source, progress)?;
+        let mut signed = deduper.sign_source(source, progress, None)?;
         crate::source::unique_ids(&mut signed.ids, &signed.records, source, source.duplicate_ids())?;
         let out = Insertion { skipped: std::mem::take(&mut signed.skipped), warnings, ..Insertion::default() };
         let batch = Batch {

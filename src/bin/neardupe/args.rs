@@ -24,6 +24,8 @@ pub(crate) enum Command {
     Cluster {
         #[command(flatten)]
         run: RunArgs,
+        #[command(flatten)]
+        memory: MemoryArgs,
         /// Output file (`-` for standard output).
         #[arg(short = 'o', long, default_value = "-")]
         output: PathBuf,
@@ -37,6 +39,8 @@ pub(crate) enum Command {
     Dedup {
         #[command(flatten)]
         run: RunArgs,
+        #[command(flatten)]
+        memory: MemoryArgs,
         /// Where the kept records go (`-` for standard output).
         #[arg(short = 'o', long, default_value = "-")]
         output: PathBuf,
@@ -310,12 +314,17 @@ pub(crate) struct InputArgs {
     /// Replace invalid UTF-8 with U+FFFD instead of rejecting the record (legacy encodings).
     #[arg(long)]
     pub(crate) lossy_utf8: bool,
-    /// The largest record accepted, in bytes.
-    #[arg(long, default_value_t = neardupe::corpus::DEFAULT_MAX_RECORD_BYTES)]
+    /// The largest record accepted, in bytes (suffixes K, M, G: powers of 1024; 10M).
+    #[arg(long, default_value_t = neardupe::corpus::DEFAULT_MAX_RECORD_BYTES, value_parser = parse_bytes::<usize>, value_name = "SIZE")]
     pub(crate) max_record_bytes: usize,
     /// Read input files instead of memory-mapping them.
     #[arg(long)]
     pub(crate) no_mmap: bool,
+    /// Where spill files go: decompressed input, streams, and what a run under --memory writes
+    /// (default: the system's temporary directory, TMPDIR). Spill files have no name: the system
+    /// removes them when the run ends, however it ends.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) tmp_dir: Option<PathBuf>,
     /// JSONL field (or Parquet/Arrow column) with each document's date (ISO 8601, RFC 2822, Unix
     /// seconds, `26-Feb-1987`; see --date-format; dotted names as for --text-field). Needed by
     /// --window, except for WARC records, dated by their WARC-Date.
@@ -330,6 +339,45 @@ pub(crate) struct InputArgs {
     /// No progress bar and no summary.
     #[arg(short, long)]
     pub(crate) quiet: bool,
+}
+
+/// The memory limit of `cluster` and `dedup`.
+#[derive(Args, Debug)]
+pub(crate) struct MemoryArgs {
+    /// The most memory (peak resident set) the run may use, such as 512M or 2G (powers of 1024),
+    /// or `unlimited`. A run whose in-memory plan would exceed it writes its signatures and
+    /// candidate edges to spill files in --tmp-dir and reads them back, with the same output; a
+    /// limit too small to work is refused before any work. Default: three quarters of the
+    /// machine's memory (or of the container's limit).
+    #[arg(long, value_name = "SIZE", value_parser = parse_memory)]
+    pub(crate) memory: Option<MemoryLimit>,
+    /// Testing: the memory the plan counts as taken before the first document (default 160M),
+    /// so that tests can make a small corpus spill.
+    #[arg(long, hide = true, value_parser = parse_bytes::<u64>)]
+    pub(crate) memory_baseline: Option<u64>,
+}
+
+/// A `--memory` value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MemoryLimit {
+    Bytes(u64),
+    Unlimited,
+}
+
+/// Parses a size with an optional binary suffix (`512M`, `2G`, `1.5GiB`, `4096`).
+pub(crate) fn parse_bytes<T: TryFrom<u64>>(s: &str) -> std::result::Result<T, String> {
+    let bytes = parse_size::Config::new()
+        .with_binary()
+        .parse_size(s.trim())
+        .map_err(|e| format!("{e}: give a size such as 4096, 512K, 10M or 2G (powers of 1024)"))?;
+    T::try_from(bytes).map_err(|_| format!("{s} is too large"))
+}
+
+fn parse_memory(s: &str) -> std::result::Result<MemoryLimit, String> {
+    if s.eq_ignore_ascii_case("unlimited") || s.eq_ignore_ascii_case("none") {
+        return Ok(MemoryLimit::Unlimited);
+    }
+    parse_bytes::<u64>(s).map(MemoryLimit::Bytes)
 }
 
 /// Options shared by the commands that run the pipeline.

@@ -105,6 +105,7 @@ pub(crate) fn corpus_config_of(input: &InputArgs) -> Result<CorpusConfig> {
         .hidden(input.hidden)
         .duplicate_ids(input.duplicate_ids)
         .warc_id(input.warc_id)
+        .spill_dir(input.tmp_dir.clone())
         .build()
 }
 

@@ -9,6 +9,8 @@ const FLAGS: &[(&str, &str)] = &[
     ("date_field", "--date-field"),
     ("date_format", "--date-format"),
     ("max_record_bytes", "--max-record-bytes"),
+    ("memory_limit", "--memory"),
+    ("tmp_dir", "--tmp-dir"),
     ("lossy_utf8", "--lossy-utf8"),
     ("skip_invalid", "--skip-invalid"),
     ("window_days", "--window"),

@@ -3,9 +3,9 @@
 
 use std::time::Instant;
 
-use neardupe::{Corpus, CorpusConfig, Deduper, Error, Output, Result, Skipped};
+use neardupe::{Corpus, CorpusConfig, Deduper, Error, MemoryConfig, Output, Result, Skipped};
 
-use crate::args::RunArgs;
+use crate::args::{MemoryArgs, MemoryLimit, RunArgs};
 use crate::common::{config_of, corpus_config_of, pool_of, progress_bar, rate};
 use crate::outputs::Sink;
 
@@ -22,9 +22,23 @@ impl Job {
         Ok((Deduper::new(config_of(args)?), corpus_config_of(&args.input)?, pool_of(&args.input)?))
     }
 
-    pub(crate) fn run(args: &RunArgs) -> Result<Job> {
+    pub(crate) fn run(args: &RunArgs, memory: &MemoryArgs) -> Result<Job> {
         let started = Instant::now();
-        let (mut deduper, corpus_config, pool) = Job::setup(args)?;
+        let (deduper, corpus_config, pool) = Job::setup(args)?;
+        let args_memory = memory;
+        let limit = match memory.memory {
+            Some(MemoryLimit::Bytes(b)) => Some(b),
+            Some(MemoryLimit::Unlimited) => None,
+            None => neardupe::spill::default_limit(),
+        };
+        let mut memory = MemoryConfig::builder().limit_opt(limit);
+        if let Some(b) = args_memory.memory_baseline {
+            memory = memory.baseline(b);
+        }
+        if let Some(dir) = &args.input.tmp_dir {
+            memory = memory.tmp_dir(dir);
+        }
+        let mut deduper = deduper.with_memory(memory.build()?);
         // The number of documents is known only once the input is open, and documents are
         // signed while compressed input is still being decompressed: the bar counts up.
         let bar = progress_bar(args.input.quiet, None);

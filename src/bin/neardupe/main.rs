@@ -50,8 +50,10 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Cluster { run, output, output_format } => cmd::cluster::run(&run, &output, output_format),
-        Command::Dedup { run, output, removed } => cmd::dedup::run(&run, &output, removed.as_deref()),
+        Command::Cluster { run, memory, output, output_format } => {
+            cmd::cluster::run(&run, &memory, &output, output_format)
+        }
+        Command::Dedup { run, memory, output, removed } => cmd::dedup::run(&run, &memory, &output, removed.as_deref()),
         Command::Explain { id1, id2, run, json } => cmd::explain::run(&id1, &id2, &run, json),
         Command::Oracle { run, jaccard, containment, truth_out, pairs_out } => {
             cmd::oracle::run(&run, jaccard, containment, &truth_out, pairs_out.as_deref())

@@ -7,18 +7,18 @@ use std::time::Instant;
 use neardupe::output;
 use neardupe::{DocId, Result};
 
-use crate::args::RunArgs;
+use crate::args::{MemoryArgs, RunArgs};
 use crate::common::unescape;
 use crate::job::Job;
 use crate::outputs::Outputs;
 
 /// Runs the pipeline and copies the kept (and the removed) records.
-pub(crate) fn run(args: &RunArgs, output: &Path, removed: Option<&Path>) -> Result<()> {
+pub(crate) fn run(args: &RunArgs, memory: &MemoryArgs, output: &Path, removed: Option<&Path>) -> Result<()> {
     let mut outputs = Outputs::new(&args.input.inputs, None);
     let mut kept_out = outputs.open("-o", output)?;
     let mut removed_out = outputs.open_some("--removed", removed)?;
     let mut stats = outputs.open_some("--stats-json", args.stats_json.as_deref())?;
-    let mut job = Job::run(args)?;
+    let mut job = Job::run(args, memory)?;
     let t = Instant::now();
     let delim = args.input.delimiter.as_deref().map(unescape);
     let c = &job.out.clustering;
