@@ -338,7 +338,7 @@ pub fn par_band_edges(signatures: &SignatureMatrix, params: &LshParams) -> Vec<E
     let at_once = BANDS_AT_ONCE.max(rayon::current_num_threads());
     let mut edges = Vec::new();
     for first in (0..params.bands).step_by(at_once) {
-        let new = par_group_edges(signatures, params, first..(first + at_once).min(params.bands));
+        let new = par_group_edges(signatures, params, first..(first + at_once).min(params.bands)).unwrap_or_default();
         merge_unique(&mut edges, &new);
     }
     edges
@@ -350,16 +350,19 @@ fn par_group_edges<S: SignatureRows + ?Sized>(
     signatures: &S,
     params: &LshParams,
     bands: std::ops::Range<usize>,
-) -> Vec<Edge> {
+) -> Result<Vec<Edge>> {
     use rayon::prelude::*;
-    let mut new: Vec<Edge> = bands
+    let parts: Vec<Vec<Edge>> = bands
         .into_par_iter()
-        .map_init(BucketTable::default, |table, band| table.edges(signatures, params, band))
-        .flatten_iter()
-        .collect();
+        .map_init(BucketTable::default, |table, band| table.try_edges(signatures, params, band))
+        .collect::<Result<_>>()?;
+    let mut new = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        new.extend_from_slice(&part);
+    }
     new.par_sort_unstable();
     new.dedup();
-    new
+    Ok(new)
 }
 
 /// How the band stage of a run under a memory limit may use memory: see [`band_edges_within`].
@@ -389,10 +392,13 @@ pub fn band_edges_within<S: SignatureRows + ?Sized>(
     for first in (0..params.bands).step_by(at_once) {
         let bands = first..(first + at_once).min(params.bands);
         #[cfg(feature = "parallel")]
-        let new = par_group_edges(signatures, params, bands);
+        let new = par_group_edges(signatures, params, bands)?;
         #[cfg(not(feature = "parallel"))]
         let new = {
-            let mut new: Vec<Edge> = bands.flat_map(|band| table.edges(signatures, params, band)).collect();
+            let mut new = Vec::new();
+            for band in bands {
+                new.extend(table.try_edges(signatures, params, band)?);
+            }
             new.sort_unstable();
             new.dedup();
             new
@@ -449,13 +455,25 @@ struct BucketTable {
 impl BucketTable {
     /// The candidate edges of one band's buckets.
     fn edges<S: SignatureRows + ?Sized>(&mut self, signatures: &S, params: &LshParams, band: usize) -> Vec<Edge> {
+        self.try_edges(signatures, params, band).unwrap_or_default()
+    }
+
+    /// [`edges`](BucketTable::edges) of rows that may fail to read (held on disk).
+    fn try_edges<S: SignatureRows + ?Sized>(
+        &mut self,
+        signatures: &S,
+        params: &LshParams,
+        band: usize,
+    ) -> Result<Vec<Edge>> {
         let rows = params.rows;
         self.packed.clear();
-        self.packed.extend((0..signatures.len()).filter(|&i| signatures.set_size(i) != 0).map(|i| {
-            let row = signatures.row(i);
-            let key = band_key(band, &row[band * rows..(band + 1) * rows]);
-            (u128::from(key) << 32) | i as u128
-        }));
+        let packed = &mut self.packed;
+        signatures.for_each_row(&mut |i, row| {
+            if signatures.set_size(i) != 0 {
+                let key = band_key(band, &row[band * rows..(band + 1) * rows]);
+                packed.push((u128::from(key) << 32) | i as u128);
+            }
+        })?;
         self.packed.sort_unstable();
         let mut edges = Vec::new();
         let mut docs = Vec::new();
@@ -464,7 +482,7 @@ impl BucketTable {
             docs.extend(bucket.iter().map(|&p| DocId(p as u32)));
             push_bucket_edges(&docs, &mut edges);
         }
-        edges
+        Ok(edges)
     }
 }
 

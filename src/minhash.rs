@@ -457,6 +457,14 @@ pub trait SignatureRows: Sync {
     fn row(&self, i: usize) -> &[u32];
     /// Document `i`'s set size: its number of distinct shingles (`i < len()`).
     fn set_size(&self, i: usize) -> u32;
+    /// Calls `f(i, row)` for every document `i` in order: what a pass over all signatures (the
+    /// band stage) reads. Rows held on disk are read in file order, a block at a time.
+    fn for_each_row(&self, f: &mut dyn FnMut(usize, &[u32])) -> crate::Result<()> {
+        for i in 0..self.len() {
+            f(i, self.row(i));
+        }
+        Ok(())
+    }
 }
 
 impl SignatureRows for SignatureMatrix {

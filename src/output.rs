@@ -433,8 +433,9 @@ impl OutputFile {
             Sink::Temp(w, mut tmp) => {
                 let file = w.into_inner().map_err(|e| fail("cannot write output", e.into_error()))?;
                 file.sync_all().map_err(|e| fail("cannot sync output", e))?;
+                let named = tmp.name(&file).map_err(|e| fail("cannot link the finished output", e))?;
+                std::fs::rename(named, &self.target.path).map_err(|e| fail("cannot move output into place", e))?;
                 drop(file);
-                std::fs::rename(&tmp.path, &self.target.path).map_err(|e| fail("cannot move output into place", e))?;
                 tmp.renamed = true;
                 // Durability of the rename; the output is in place either way.
                 #[cfg(unix)]
@@ -471,38 +472,87 @@ impl Write for OutputFile {
 /// A temporary file next to an output, removed when dropped unless it was renamed into place.
 /// (Made here rather than with `tempfile`, whose errors name the temporary path: a message names
 /// the output.)
+///
+/// On Linux it has no name while it is written (`O_TMPFILE`): a run killed at any point, even
+/// by `kill -9`, leaves nothing behind; it is linked under a temporary name only once complete
+/// and synced, and renamed over the output at once. Elsewhere, or on a file system without
+/// unnamed files, it is `.neardupe-<random>.tmp` from the start.
 struct TempFile {
-    path: PathBuf,
+    dir: PathBuf,
+    /// `None` while the file has no name.
+    path: Option<PathBuf>,
     renamed: bool,
 }
 
 impl TempFile {
-    /// Creates `.neardupe-<random>.tmp` in `dir`, new (`O_EXCL`: never an existing file or a
-    /// link), with mode `0666` less the umask.
+    /// Creates the temporary file in `dir`, with mode `0666` less the umask: unnamed where the
+    /// system allows, otherwise new under a random name (`O_EXCL`: never an existing file or a
+    /// link).
     fn create_in(dir: &Path) -> io::Result<(File, TempFile)> {
+        #[cfg(target_os = "linux")]
+        {
+            use rustix::fs::{Mode, OFlags};
+            let flags = OFlags::WRONLY | OFlags::TMPFILE | OFlags::CLOEXEC;
+            if let Ok(fd) = rustix::fs::open(dir, flags, Mode::from_raw_mode(0o666)) {
+                return Ok((File::from(fd), TempFile { dir: dir.to_path_buf(), path: None, renamed: false }));
+            }
+        }
+        let (file, path) = TempFile::create_named(dir, |path| {
+            let mut options = OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o666);
+            options.open(path)
+        })?;
+        Ok((file, TempFile { dir: dir.to_path_buf(), path: Some(path), renamed: false }))
+    }
+
+    /// Calls `make` with fresh random names `.neardupe-<random>.tmp` in `dir` until one is new.
+    fn create_named<T>(dir: &Path, mut make: impl FnMut(&Path) -> io::Result<T>) -> io::Result<(T, PathBuf)> {
         use std::hash::{BuildHasher, Hasher};
         for attempt in 0u64..100 {
             let mut h = std::collections::hash_map::RandomState::new().build_hasher();
             h.write_u64(attempt);
             let path = dir.join(format!(".neardupe-{:016x}.tmp", h.finish()));
-            let mut options = OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o666);
-            match options.open(&path) {
-                Ok(file) => return Ok((file, TempFile { path, renamed: false })),
+            match make(&path) {
+                Ok(made) => return Ok((made, path)),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(e),
             }
         }
         Err(io::Error::new(io::ErrorKind::AlreadyExists, "no free temporary file name after 100 attempts"))
     }
+
+    /// The file's name, giving the unnamed file one (a new link in its directory).
+    fn name(&mut self, file: &File) -> io::Result<&Path> {
+        if self.path.is_none() {
+            #[cfg(target_os = "linux")]
+            {
+                use std::os::fd::AsRawFd;
+                let proc = format!("/proc/self/fd/{}", file.as_raw_fd());
+                let (_, path) = TempFile::create_named(&self.dir, |path| {
+                    rustix::fs::linkat(
+                        rustix::fs::CWD,
+                        proc.as_str(),
+                        rustix::fs::CWD,
+                        path,
+                        rustix::fs::AtFlags::SYMLINK_FOLLOW,
+                    )
+                    .map_err(io::Error::from)
+                })?;
+                self.path = Some(path);
+            }
+            #[cfg(not(target_os = "linux"))]
+            let _ = file;
+        }
+        self.path.as_deref().ok_or_else(|| io::Error::other("the temporary file has no name"))
+    }
 }
 
 impl Drop for TempFile {
     fn drop(&mut self) {
-        if !self.renamed {
-            let _ = std::fs::remove_file(&self.path);
+        if let (false, Some(path)) = (self.renamed, &self.path) {
+            let _ = std::fs::remove_file(path);
         }
     }
 }

@@ -23,7 +23,7 @@ use crate::results::{ClusterSummary, GIANT_CLUSTER, Output, Stats};
 use crate::shingle::{ShingleSet, Shingler};
 use crate::sketch::Sketcher;
 use crate::source::{DocumentSource, Invalid};
-use crate::spill::{EdgeRuns, MemoryConfig, SignatureWriter, format_size};
+use crate::spill::{EdgeRuns, MemoryConfig, SignatureWriter, SpilledSignatures, SubsetRows, format_size};
 use crate::verify::{self, Criterion, ExactSets, Verified};
 
 /// Progress reports: documents done and text bytes done so far.
@@ -143,9 +143,11 @@ impl Deduper {
     ) -> Vec<T> {
         let raw = || Shingler::new(*self.config.shingle()).with_max_text_bytes(source.max_text_bytes());
         let one = |shingler: &mut Shingler, i: &usize| -> Option<T> {
-            let doc = source.document(*i).ok()?;
             let mut shingles = Vec::new();
-            shingler.try_shingle_into(&doc.text, &mut shingles).ok()?;
+            let shingled = source.document(*i).and_then(|doc| shingler.try_shingle_into(&doc.text, &mut shingles));
+            // Each sampled document's pages at once: a read maps the pages around it too.
+            source.release(*i..*i + 1);
+            shingled.ok()?;
             Some(f(&ShingleSet::from_hashes(shingles)))
         };
         let mut out = Vec::with_capacity(records.len());
@@ -339,11 +341,11 @@ impl Deduper {
         let days = (!days.is_empty()).then_some(days.as_slice());
         let input = StageInput { source, records: &records, ids: &ids, lengths: &lengths, days };
         let (clustering, edges) = match spill {
-            None => self.stages(&input, &signatures, None, &mut stats)?,
+            None => self.stages(&input, &signatures, None, plan.as_ref(), &mut stats)?,
             Some(writer) => {
                 let spilled = writer.finish()?;
                 stats.spilled_bytes = spilled.file_bytes();
-                self.stages(&input, &spilled, plan.as_ref(), &mut stats)?
+                self.stages(&input, &spilled, Some(&spilled), plan.as_ref(), &mut stats)?
             }
         };
         stats.documents = ids.len() as u64;
@@ -367,6 +369,7 @@ impl Deduper {
         &self,
         input: &StageInput<'_, impl DocumentSource + ?Sized>,
         signatures: &R,
+        spilled: Option<&SpilledSignatures>,
         plan: Option<&SpillPlan>,
         stats: &mut Stats,
     ) -> Result<(Clustering, Vec<Edge>)> {
@@ -379,14 +382,26 @@ impl Deduper {
 
         let t = Instant::now();
         let document = |i: usize| source.document(records[i]);
-        let release = || source.release(0..source.len());
-        let (verified, candidates) = if runs.is_empty() {
+        // Each document read for an exact check is dropped from memory once its set is made: the
+        // documents are spread over the input, and each read maps the pages around it too.
+        let release = |i: usize| source.release(records[i]..records[i] + 1);
+        let (verified, candidates) = if runs.is_empty() && spilled.is_none() {
             let n = candidates.len() as u64;
             (self.verify_with(Candidates::Slice(&candidates), signatures, document, &release)?, n)
         } else {
+            // A chunk at a time: with spilled signatures, the rows of each chunk's documents are
+            // read in file order, the chunk sized so that they take the plan's share.
+            let chunk = plan.map_or(EDGE_CHUNK, |p| p.verify_chunk);
             stats.spilled_bytes += runs.bytes();
-            let merged = runs.merge(candidates, EDGE_CHUNK);
-            self.verify_chunks(merged, signatures, document, &release)?
+            let chunks: Box<dyn Iterator<Item = Result<Vec<Edge>>>> = if runs.is_empty() {
+                Box::new(candidates.chunks(chunk).map(|c| Ok(c.to_vec())))
+            } else {
+                Box::new(runs.merge(candidates, chunk))
+            };
+            let mut count = 0;
+            let verified =
+                self.verify_with(Candidates::Chunks(chunks, spilled, &mut count), signatures, document, &release)?;
+            (verified, count)
         };
         let mut edges = verified.edges;
         stats.seconds.verify = t.elapsed().as_secs_f64();
@@ -435,34 +450,23 @@ impl Deduper {
         signatures: &SignatureMatrix,
         document: impl Fn(usize) -> Result<Document<'s>> + Sync,
     ) -> Result<Verified> {
-        self.verify_with(Candidates::Slice(candidates), signatures, document, &|| {})
+        self.verify_with(Candidates::Slice(candidates), signatures, document, &|_| {})
     }
 
-    /// [`verify`](Deduper::verify) of candidates that come in chunks: also returns their number.
-    fn verify_chunks<'s, R: SignatureRows>(
-        &self,
-        chunks: crate::spill::Merged,
-        signatures: &R,
-        document: impl Fn(usize) -> Result<Document<'s>> + Sync,
-        done_reading: &dyn Fn(),
-    ) -> Result<(Verified, u64)> {
-        let mut count = 0;
-        let verified = self.verify_with(Candidates::Chunks(chunks, &mut count), signatures, document, done_reading)?;
-        Ok((verified, count))
-    }
-
-    /// [`verify`](Deduper::verify), calling `done_reading` after each chunk of exact checks.
+    /// [`verify`](Deduper::verify), calling `release` with each document read for an exact check
+    /// once its shingle set is made.
     fn verify_with<'s, R: SignatureRows>(
         &self,
         candidates: Candidates<'_>,
         signatures: &R,
         document: impl Fn(usize) -> Result<Document<'s>> + Sync,
-        done_reading: &dyn Fn(),
+        release: &(dyn Fn(usize) + Sync),
     ) -> Result<Verified> {
         let criterion = self.config.criterion();
         let set_of = |shingler: &mut Shingler, d: &DocId| -> Result<ShingleSet> {
-            let doc = document(d.index())?;
-            Ok(shingler.shingle_set(&doc.text))
+            let set = shingler.shingle_set(&document(d.index())?.text);
+            release(d.index());
+            Ok(set)
         };
         let exact_sets = |docs: Vec<DocId>| -> Result<ExactSets> {
             #[cfg(feature = "parallel")]
@@ -475,16 +479,24 @@ impl Deduper {
                 let mut shingler = self.shingler();
                 docs.iter().map(|d| set_of(&mut shingler, d)).collect::<Result<_>>()?
             };
-            done_reading();
             Ok(ExactSets::new(docs, sets))
         };
         match candidates {
             Candidates::Slice(c) => {
                 verify::verify_candidates(self.config.verify(), c, signatures, &criterion, exact_sets)
             }
-            Candidates::Chunks(chunks, count) => {
-                let (verified, n) =
-                    verify::verify_candidate_chunks(self.config.verify(), chunks, signatures, &criterion, exact_sets)?;
+            Candidates::Chunks(chunks, spilled, count) => {
+                let rows_of = |chunk: &[Edge]| -> Result<Option<SubsetRows>> {
+                    spilled.map(|s| s.subset(&verify::edge_documents(chunk))).transpose()
+                };
+                let (verified, n) = verify::verify_candidate_chunks(
+                    self.config.verify(),
+                    chunks,
+                    signatures,
+                    &criterion,
+                    rows_of,
+                    exact_sets,
+                )?;
                 *count = n;
                 Ok(verified)
             }
@@ -785,11 +797,12 @@ impl<S: ?Sized> Clone for StageInput<'_, S> {
 }
 impl<S: ?Sized> Copy for StageInput<'_, S> {}
 
-/// Candidates to verify: all in memory, or merged from spilled runs a chunk at a time (their
-/// number is written to the counter).
+/// Candidates to verify: all in memory, or a chunk at a time (merged from spilled runs, say),
+/// verified against the rows of each chunk's documents read from spilled signatures when there
+/// are, their number written to the counter.
 enum Candidates<'a> {
     Slice(&'a [Edge]),
-    Chunks(crate::spill::Merged, &'a mut u64),
+    Chunks(Box<dyn Iterator<Item = Result<Vec<Edge>>> + 'a>, Option<&'a SpilledSignatures>, &'a mut u64),
 }
 
 /// Candidate edges read from spilled runs at a time.
@@ -825,6 +838,8 @@ pub(crate) struct SpillPlan {
     budget: lsh::BandBudget,
     /// The most bytes of the signature spill file mapped at once.
     resident: u64,
+    /// Candidates verified at a time (the rows of their documents read into memory).
+    verify_chunk: usize,
 }
 
 impl SpillPlan {
@@ -861,7 +876,12 @@ impl SpillPlan {
         let bands_at_once = ((spare / 2) / per_band.max(1)).clamp(1, lsh::BANDS_AT_ONCE.max(threads as usize) as u64);
         let edges = spare.saturating_sub(resident + bands_at_once * per_band);
         let max_edges = (edges / 16).max(MIN_EDGES) as usize;
-        Ok(Some(SpillPlan { budget: lsh::BandBudget { bands_at_once: bands_at_once as usize, max_edges }, resident }))
+        let verify_chunk = (resident / (2 * (4 * k + 4))).clamp(1 << 10, EDGE_CHUNK as u64) as usize;
+        Ok(Some(SpillPlan {
+            budget: lsh::BandBudget { bands_at_once: bands_at_once as usize, max_edges },
+            resident,
+            verify_chunk,
+        }))
     }
 }
 

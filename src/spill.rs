@@ -292,8 +292,10 @@ impl SignatureWriter {
             set_sizes: self.set_sizes,
             map,
             reads: std::sync::atomic::AtomicUsize::new(0),
-            release_every: (self.resident as usize / 4096).max(64),
+            release_every: (self.resident / MAPPED_PER_READ).max(4) as usize,
             file_bytes: bytes as u64,
+            file,
+            at: at.clone(),
         };
         let block = BLOCK_ROWS * self.num_perm * 4;
         let all = signatures.map.as_slice();
@@ -309,6 +311,7 @@ impl SignatureWriter {
             }
             signatures.map.hint(crate::corpus::source::Hint::Release, start, end);
         }
+        signatures.map.hint(crate::corpus::source::Hint::Random, 0, all.len());
         Ok(signatures)
     }
 }
@@ -342,7 +345,13 @@ pub struct SpilledSignatures {
     reads: std::sync::atomic::AtomicUsize,
     release_every: usize,
     file_bytes: u64,
+    file: File,
+    at: PathBuf,
 }
+
+/// The most a read of one row through the map may map into the process: the page cache holds a
+/// file just written in large folios (up to 2 MiB), and a fault maps a whole folio.
+const MAPPED_PER_READ: u64 = 2 << 20;
 
 impl SpilledSignatures {
     /// The bytes of the spill file.
@@ -350,10 +359,54 @@ impl SpilledSignatures {
         self.file_bytes
     }
 
-    /// The most of the file kept mapped into the process between two releases (a page per row
-    /// read at worst).
+    /// The most of the file kept mapped into the process between two releases (a large folio
+    /// per row read through the map, at worst).
     pub fn resident_bytes(&self) -> u64 {
-        self.release_every as u64 * 4096
+        self.release_every as u64 * MAPPED_PER_READ
+    }
+
+    /// Reads `len` bytes at `offset` of the file into `buf`, without mapping them.
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> Result<()> {
+        #[cfg(unix)]
+        let read = std::os::unix::fs::FileExt::read_exact_at(&self.file, buf, offset);
+        #[cfg(not(unix))]
+        let read = {
+            let start = offset as usize;
+            buf.copy_from_slice(&self.map.as_slice()[start..start + buf.len()]);
+            self.map.hint(crate::corpus::source::Hint::Release, start, start + buf.len());
+            Ok::<(), std::io::Error>(())
+        };
+        read.map_err(|e| Error::io(&self.at, "cannot read a spill file", e))
+    }
+
+    /// The rows of `docs` (sorted, without repeats), read in file order into memory.
+    pub fn subset(&self, docs: &[DocId]) -> Result<SubsetRows> {
+        let k = self.num_perm;
+        let mut rows = vec![0u32; docs.len() * k];
+        let mut bytes = vec![0u8; k * 4];
+        let mut at = 0;
+        while at < docs.len() {
+            // Neighbouring documents in one read.
+            let first = docs[at].index();
+            let mut end = at + 1;
+            while end < docs.len() && docs[end].index() == first + (end - at) && end - at < BLOCK_ROWS {
+                end += 1;
+            }
+            bytes.resize((end - at) * k * 4, 0);
+            self.read_at(&mut bytes, (first * k * 4) as u64)?;
+            for (dst, src) in rows[at * k..end * k].iter_mut().zip(bytes.chunks_exact(4)) {
+                *dst = u32::from_le_bytes([src[0], src[1], src[2], src[3]]);
+            }
+            at = end;
+        }
+        let set_sizes = docs.iter().map(|d| self.set_sizes[d.index()]).collect();
+        Ok(SubsetRows {
+            num_perm: k,
+            len: self.set_sizes.len(),
+            docs: docs.iter().map(|d| d.0).collect(),
+            rows,
+            set_sizes,
+        })
     }
 
     /// Every document's set size.
@@ -385,6 +438,59 @@ impl crate::minhash::SignatureRows for SpilledSignatures {
     }
     fn set_size(&self, i: usize) -> u32 {
         self.set_sizes[i]
+    }
+    fn for_each_row(&self, f: &mut dyn FnMut(usize, &[u32])) -> Result<()> {
+        let k = self.num_perm;
+        let n = self.set_sizes.len();
+        let mut bytes = vec![0u8; BLOCK_ROWS.min(n) * k * 4];
+        let mut row = vec![0u32; k];
+        for start in (0..n).step_by(BLOCK_ROWS) {
+            let end = (start + BLOCK_ROWS).min(n);
+            let block = &mut bytes[..(end - start) * k * 4];
+            self.read_at(block, (start * k * 4) as u64)?;
+            for (j, chunk) in block.chunks_exact(k * 4).enumerate() {
+                for (dst, src) in row.iter_mut().zip(chunk.chunks_exact(4)) {
+                    *dst = u32::from_le_bytes([src[0], src[1], src[2], src[3]]);
+                }
+                f(start + j, &row);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The rows of some documents, read into memory from [`SpilledSignatures`] for a chunk of work
+/// (the candidates of a chunk to verify): a [`SignatureRows`](crate::minhash::SignatureRows) of
+/// the whole corpus's length that holds only those documents' rows.
+#[derive(Debug)]
+pub struct SubsetRows {
+    num_perm: usize,
+    len: usize,
+    docs: Vec<u32>,
+    rows: Vec<u32>,
+    set_sizes: Vec<u32>,
+}
+
+impl SubsetRows {
+    fn position(&self, i: usize) -> usize {
+        // Only the documents it was read for are asked for (a caller's bug otherwise).
+        self.docs.binary_search(&(i as u32)).expect("a row of the subset")
+    }
+}
+
+impl crate::minhash::SignatureRows for SubsetRows {
+    fn num_perm(&self) -> usize {
+        self.num_perm
+    }
+    fn len(&self) -> usize {
+        self.len
+    }
+    fn row(&self, i: usize) -> &[u32] {
+        let p = self.position(i);
+        &self.rows[p * self.num_perm..(p + 1) * self.num_perm]
+    }
+    fn set_size(&self, i: usize) -> u32 {
+        self.set_sizes[self.position(i)]
     }
 }
 

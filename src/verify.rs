@@ -353,26 +353,37 @@ where
 
 /// [`verify_candidates`] of candidates that come in chunks (in order, as from
 /// [`EdgeRuns::merge`](crate::spill::EdgeRuns::merge)): the same edges as over their
-/// concatenation, with only the accepted and the borderline edges kept in memory. Also returns
-/// the number of candidates.
-pub fn verify_candidate_chunks<S, F, I>(
+/// concatenation, with only the accepted and the borderline edges kept in memory. Each chunk is
+/// verified against the rows `rows_of(chunk)` gives (the rows of its documents read from disk,
+/// say), or against `signatures` when it gives `None`. Also returns the number of candidates.
+pub fn verify_candidate_chunks<S, F, I, C, R>(
     verify: Verify,
     chunks: I,
     signatures: &S,
     criterion: &Criterion,
+    mut rows_of: C,
     exact_sets: F,
 ) -> crate::Result<(Verified, u64)>
 where
     S: SignatureRows + ?Sized,
     F: FnMut(Vec<crate::DocId>) -> crate::Result<ExactSets>,
     I: IntoIterator<Item = crate::Result<Vec<Edge>>>,
+    C: FnMut(&[Edge]) -> crate::Result<Option<R>>,
+    R: SignatureRows,
 {
     let mut split = Split::default();
     let mut candidates = 0u64;
     for chunk in chunks {
         let chunk = chunk?;
         candidates += chunk.len() as u64;
-        split.add(verify, &chunk, signatures, criterion);
+        let rows = match verify {
+            Verify::Estimate | Verify::Hybrid => rows_of(&chunk)?,
+            Verify::None | Verify::Exact => None,
+        };
+        match rows {
+            Some(rows) => split.add(verify, &chunk, &rows, criterion),
+            None => split.add(verify, &chunk, signatures, criterion),
+        }
     }
     Ok((split.finish(verify, signatures, criterion, exact_sets)?, candidates))
 }

@@ -53,13 +53,23 @@ impl Bytes {
                 Hint::Prefetch => m.advise_range(memmap2::Advice::PopulateRead, start, end - start),
                 #[cfg(not(target_os = "linux"))]
                 Hint::Prefetch => Ok(()),
+                Hint::Random => {
+                    #[cfg(target_os = "linux")]
+                    let _ = m.advise_range(memmap2::Advice::NoHugePage, start, end - start);
+                    m.advise_range(memmap2::Advice::Random, start, end - start)
+                }
                 // SAFETY: `MADV_DONTNEED` on a shared, read-only file mapping only unmaps the
                 // pages from this process: the next access faults them in again from the file,
                 // with the same bytes (the file is not modified during a run, the premise of
                 // mapping it at all; see `open`). No slice into the map is invalidated and no
                 // data is lost, since the map is never written.
+                //
+                // A read fault maps the pages around the one read too (`fault_around_bytes`, or
+                // the whole large folio of the page cache that holds it), so the range released
+                // reaches that far on either side.
                 #[allow(unsafe_code)]
                 Hint::Release => unsafe {
+                    let (start, end) = (start.saturating_sub(FAULT_AROUND), (end + FAULT_AROUND).min(m.len()));
                     m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start)
                 },
             };
@@ -69,12 +79,21 @@ impl Bytes {
     }
 }
 
+/// How far around a page read by a fault the kernel may map pages too: Linux's
+/// `fault_around_bytes` (64 KiB), or since 6.18 the whole large folio of the page cache that
+/// holds the page, up to 2 MiB (a file read ahead or just written is held in large folios).
+#[cfg(all(feature = "mmap", unix))]
+const FAULT_AROUND: usize = 2 << 20;
+
 /// What a pass over a mapped file tells the kernel about a range of it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Hint {
     /// The range is about to be read: map all its pages at once (`MADV_POPULATE_READ`) instead
     /// of one page fault at a time.
     Prefetch,
+    /// The range is read a row here and there: no read-ahead, and no huge pages (a fault maps as
+    /// little as it can).
+    Random,
     /// The range has been read: drop its pages from the process's resident set
     /// (`MADV_DONTNEED`); they stay in the page cache and are mapped again if touched.
     Release,
